@@ -1,0 +1,128 @@
+"""The one error hierarchy of desktop-app.
+
+Every error takes its culprit (an integration id, a config id, a path, a
+field name), builds its message from it and keeps it as an attribute, so
+callers can react to *what* failed without parsing text. Core code raises;
+only the UI edge turns an error into a dialog.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigConflictError",
+    "ConfigNotFoundError",
+    "DesktopAppError",
+    "FormDefinitionError",
+    "IntegrationAlreadyRegisteredError",
+    "IntegrationError",
+    "IntegrationNotRegisteredError",
+    "IntegrationRegistrationError",
+    "StoreError",
+]
+
+
+class DesktopAppError(Exception):
+    """Base class of every error raised by desktop-app itself."""
+
+
+class IntegrationError(DesktopAppError):
+    """Something is wrong with an integration class or its registration."""
+
+
+class IntegrationRegistrationError(IntegrationError):
+    """An integration class cannot be registered.
+
+    Attributes:
+        integration_cls (type): The offending class.
+    """
+
+    def __init__(self, integration_cls: type, reason: str) -> None:
+        self.integration_cls = integration_cls
+        self.reason = reason
+        super().__init__(
+            f"Cannot register integration {_qualname(integration_cls)}: {reason}"
+        )
+
+
+class IntegrationAlreadyRegisteredError(IntegrationRegistrationError):
+    """An integration with the same id is already registered.
+
+    Attributes:
+        integration_id (str): The id that is taken.
+    """
+
+    def __init__(self, integration_cls: type, integration_id: str) -> None:
+        self.integration_id = integration_id
+        super().__init__(
+            integration_cls,
+            f'the integration id "{integration_id}" is already registered',
+        )
+
+
+class IntegrationNotRegisteredError(IntegrationError):
+    """An integration was looked up that is not registered.
+
+    Attributes:
+        integration_id (str): The id that was asked for.
+    """
+
+    def __init__(self, integration_id: str) -> None:
+        self.integration_id = integration_id
+        super().__init__(f'The integration "{integration_id}" is not registered')
+
+
+class StoreError(DesktopAppError):
+    """The configuration store cannot do what was asked."""
+
+
+class ConfigNotFoundError(StoreError):
+    """A configuration id does not exist (any more).
+
+    Attributes:
+        config_id (int): The missing id.
+    """
+
+    def __init__(self, config_id: int) -> None:
+        self.config_id = config_id
+        super().__init__(f"Configuration {config_id} does not exist")
+
+
+class ConfigConflictError(StoreError):
+    """A stale copy of a configuration was saved over a newer one.
+
+    Attributes:
+        config_id (int): The configuration's id.
+        expected_revision (int): The revision the stale copy was based on.
+        actual_revision (int): The revision now stored.
+    """
+
+    def __init__(
+        self, config_id: int, expected_revision: int, actual_revision: int
+    ) -> None:
+        self.config_id = config_id
+        self.expected_revision = expected_revision
+        self.actual_revision = actual_revision
+        super().__init__(
+            f"Configuration {config_id} was changed elsewhere (revision "
+            f"{actual_revision}, this copy is revision {expected_revision}); "
+            f"reload it or overwrite the newer version"
+        )
+
+
+class FormDefinitionError(DesktopAppError, TypeError):
+    """A form class is declared wrongly (for example a fieldset names an
+    unknown field).
+
+    Attributes:
+        form_name (str): The form class's name.
+        field_name (str | None): The culprit field, when there is one.
+    """
+
+    def __init__(self, form_name: str, message: str, field_name: str | None = None):
+        self.form_name = form_name
+        self.field_name = field_name
+        super().__init__(f"{form_name}: {message}")
+
+
+def _qualname(cls: type) -> str:
+    return f"{getattr(cls, '__module__', '?')}.{getattr(cls, '__qualname__', cls)}"
