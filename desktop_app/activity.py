@@ -1,0 +1,169 @@
+"""A bounded, in-memory log of signal deliveries.
+
+Every hook callback run and every piece of background work done for a
+configuration leaves one :py:class:`ActivityRecord`. The log is Qt-free; the
+window subscribes to it to show deliveries as they happen, the command line
+reads it to print what ran, and tests assert against it.
+
+Recording sits on the hot path of every event, so a record is a named tuple
+built without keyword processing, and subscribers are only called when there
+are any.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from typing import NamedTuple
+
+__all__ = [
+    "OUTCOME_FAILED",
+    "OUTCOME_OK",
+    "OUTCOME_TIMEOUT",
+    "ActivityLog",
+    "ActivityRecord",
+    "get_activity_log",
+]
+
+OUTCOME_OK = "ok"
+OUTCOME_FAILED = "failed"
+OUTCOME_TIMEOUT = "timeout"
+
+
+class ActivityRecord(NamedTuple):
+    """One delivery: a hook callback, or work done for one configuration."""
+
+    #: Sequence number, increasing through the life of the process.
+    seq: int
+    #: Wall-clock time the delivery started (seconds since the epoch).
+    time: float
+    #: Name of the signal delivered (``''`` when unknown).
+    signal: str
+    #: Id of the integration (or extension) whose code ran.
+    integration_id: str
+    #: Id of the configuration the work was for, when it was for one.
+    config_id: int | None
+    #: Name of that configuration.
+    config_name: str | None
+    #: How long it ran, in seconds.
+    duration: float
+    #: ``'ok'``, ``'failed'`` or ``'timeout'``.
+    outcome: str
+    #: One-line error text for failures, else ``''``.
+    error: str
+    #: Formatted traceback for failures, else ``''``.
+    traceback: str
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome != OUTCOME_OK
+
+
+Subscriber = Callable[[ActivityRecord], None]
+
+_new_record = tuple.__new__
+
+
+class ActivityLog:
+    """A thread-safe ring buffer of :py:class:`ActivityRecord`.
+
+    Args:
+        maxlen (int): How many records to keep; older ones fall off.
+    """
+
+    def __init__(self, maxlen: int = 5000) -> None:
+        self._records: deque[ActivityRecord] = deque(maxlen=maxlen)
+        self._subscribers: tuple[Subscriber, ...] = ()
+        self._counter = itertools.count(1)
+        self._lock = threading.Lock()
+        #: Set to False to stop recording (the records stay).
+        self.enabled = True
+
+    def record(
+        self,
+        signal: str,
+        integration_id: str,
+        started: float,
+        duration: float,
+        outcome: str = OUTCOME_OK,
+        error: str = "",
+        traceback: str = "",
+        config_id: int | None = None,
+        config_name: str | None = None,
+    ) -> ActivityRecord | None:
+        """Add a record and tell subscribers about it.
+
+        Args:
+            started (float): Wall-clock start time (``time.time()``).
+        """
+        if not self.enabled:
+            return None
+        rec = _new_record(
+            ActivityRecord,
+            (
+                next(self._counter),
+                started,
+                signal,
+                integration_id,
+                config_id,
+                config_name,
+                duration,
+                outcome,
+                error,
+                traceback,
+            ),
+        )
+        self._records.append(rec)
+        if self._subscribers:
+            for subscriber in self._subscribers:
+                subscriber(rec)
+        return rec
+
+    def records(self, since: int = 0) -> list[ActivityRecord]:
+        """Return the kept records with ``seq`` greater than ``since``."""
+        with self._lock:
+            snapshot = list(self._records)
+        if since:
+            return [r for r in snapshot if r.seq > since]
+        return snapshot
+
+    def clear(self) -> None:
+        """Forget every kept record."""
+        self._records.clear()
+
+    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
+        """Call ``callback(record)`` for each new record, from the thread that
+        made it.
+
+        Returns:
+            callable: Call it to unsubscribe.
+        """
+        with self._lock:
+            self._subscribers = (*self._subscribers, callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._subscribers = tuple(
+                    s for s in self._subscribers if s is not callback
+                )
+
+        return unsubscribe
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+
+_activity_log = ActivityLog()
+
+
+def get_activity_log() -> ActivityLog:
+    """Return the process-wide activity log."""
+    return _activity_log
+
+
+def now() -> float:
+    """Wall-clock time for a record's start (kept here so callers agree)."""
+    return time.time()

@@ -1,0 +1,225 @@
+"""Hooks: pieces of behaviour owned by an integration or an extension.
+
+A hook registers itself in its owner's ``hooks`` when created (normally in
+the owner's ``initialize()``) and is shut down with its owner, so enabling and
+disabling an integration connects and disconnects everything it set up.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import blinker
+
+from desktop_app.activity import OUTCOME_FAILED, OUTCOME_OK, get_activity_log
+from desktop_app.signals import signal_name
+
+__all__ = ["ANY", "Hook", "IntegrationHook", "SignalHook", "owner_id"]
+
+logger = logging.getLogger(__name__)
+
+#: Pass as ``sender`` to receive a signal from every sender.
+ANY = blinker.ANY
+
+
+def owner_id(owner: Any) -> str:
+    """Return the id used in logs and activity for a hook's owner."""
+    return (
+        getattr(owner, "integration_id", None)
+        or getattr(owner, "id", None)
+        or type(owner).__name__
+    )
+
+
+class Hook:
+    """Base class of hooks.
+
+    Subclasses do their set-up in :py:meth:`initialize` and undo it in
+    :py:meth:`shutdown`.
+
+    Args:
+        owner (Integration | Extension): What the hook belongs to; it must
+            have a ``hooks`` list.
+    """
+
+    def __init__(self, owner: Any, *args: Any, **kwargs: Any) -> None:
+        self.owner = owner
+        self.initialized = False
+        owner.hooks.append(self)
+        try:
+            self.initialize(*args, **kwargs)
+        except BaseException:
+            owner.hooks.remove(self)
+            raise
+        self.initialized = True
+
+    def initialize(self, *args: Any, **kwargs: Any) -> None:
+        """Set the hook up. Called once, from the constructor."""
+
+    def shutdown(self) -> None:
+        """Undo what :py:meth:`initialize` did. Called by the owner."""
+
+    def disable_hook(self) -> None:
+        """Shut the hook down and remove it from its owner."""
+        if self.initialized:
+            self.initialized = False
+            self.shutdown()
+        if self in self.owner.hooks:
+            self.owner.hooks.remove(self)
+
+
+class SignalHook(Hook):
+    """Connects a callback to a signal while the owner is enabled.
+
+    Blinker signals call ``callback(sender=..., signal=..., **payload)``:
+    keywords only, as Django does, so handlers written as
+    ``def handler(self, **kwargs)`` work unchanged. A callback that takes
+    fewer keywords (even none) gets just the ones it names. Qt signals call
+    ``callback(*args)`` with the signal's arguments.
+
+    Errors raised by the callback are caught, logged with the owner's id and
+    recorded as activity; they never reach the sender or other receivers.
+
+    Args:
+        owner (Integration | Extension): The hook's owner.
+        signal (blinker.Signal | Qt signal): What to listen to.
+        callback (callable): The handler.
+        sender (object): Only deliver signals from this sender (blinker only).
+    """
+
+    def initialize(
+        self, signal: Any, callback: Callable[..., Any], sender: Any = ANY
+    ) -> None:
+        self.signal = signal
+        self.callback = callback
+        self.sender = sender
+        self.signal_name = signal_name(signal)
+        self._owner_id = owner_id(self.owner)
+        self._is_blinker = isinstance(signal, blinker.Signal)
+        if self._is_blinker:
+            self._accepts = _accepted_keywords(callback)
+            receiver = self._receive if self._accepts is None else self._receive_some
+            self._receiver = receiver
+            signal.connect(receiver, sender=sender, weak=False)
+        elif callable(getattr(signal, "connect", None)):
+            self._receiver = self._receive_qt
+            signal.connect(self._receiver)
+        else:
+            raise TypeError(
+                f"SignalHook needs a blinker signal or a Qt signal, not {signal!r}"
+            )
+
+    def shutdown(self) -> None:
+        if self._is_blinker:
+            self.signal.disconnect(self._receiver, sender=self.sender)
+        else:
+            try:
+                self.signal.disconnect(self._receiver)
+            except (RuntimeError, TypeError):
+                # The Qt object may already be gone; nothing left to undo.
+                pass
+
+    def _receive(self, sender: Any, **payload: Any) -> Any:
+        started = time.time()
+        t0 = time.perf_counter()
+        try:
+            result = self.callback(sender=sender, signal=self.signal, **payload)
+        except Exception as e:
+            self._failed(e, started, t0)
+            return None
+        get_activity_log().record(
+            self.signal_name, self._owner_id, started, time.perf_counter() - t0
+        )
+        return result
+
+    def _receive_some(self, sender: Any, **payload: Any) -> Any:
+        payload["sender"] = sender
+        payload["signal"] = self.signal
+        accepts = self._accepts
+        return self._receive_with(
+            {key: value for key, value in payload.items() if key in accepts}
+        )
+
+    def _receive_with(self, kwargs: dict[str, Any]) -> Any:
+        started = time.time()
+        t0 = time.perf_counter()
+        try:
+            result = self.callback(**kwargs)
+        except Exception as e:
+            self._failed(e, started, t0)
+            return None
+        get_activity_log().record(
+            self.signal_name, self._owner_id, started, time.perf_counter() - t0
+        )
+        return result
+
+    def _receive_qt(self, *args: Any) -> None:
+        started = time.time()
+        t0 = time.perf_counter()
+        try:
+            self.callback(*args)
+        except Exception as e:
+            self._failed(e, started, t0)
+            return
+        get_activity_log().record(
+            self.signal_name, self._owner_id, started, time.perf_counter() - t0
+        )
+
+    def _failed(self, error: Exception, started: float, t0: float) -> None:
+        duration = time.perf_counter() - t0
+        logger.exception(
+            "Signal handler of %s for %s failed", self._owner_id, self.signal_name
+        )
+        get_activity_log().record(
+            self.signal_name,
+            self._owner_id,
+            started,
+            duration,
+            OUTCOME_FAILED,
+            f"{type(error).__name__}: {error}",
+            "".join(traceback.format_exception(error)),
+        )
+
+
+class IntegrationHook(Hook):
+    """Registers an integration class while its extension is enabled.
+
+    Args:
+        owner (Extension): The extension providing the integration.
+        integration_cls (type): The :py:class:`~desktop_app.integration.Integration`
+            subclass to register with the process-wide manager.
+    """
+
+    def initialize(self, integration_cls: type) -> None:
+        from desktop_app.manager import get_integration_manager
+
+        self.integration_cls = integration_cls
+        self.manager = get_integration_manager()
+        self.manager.register_integration_class(integration_cls)
+
+    def shutdown(self) -> None:
+        self.manager.unregister_integration_class(self.integration_cls)
+
+
+def _accepted_keywords(callback: Callable[..., Any]) -> frozenset[str] | None:
+    """Return the keyword names a callback takes, or None if it takes any."""
+    try:
+        params = inspect.signature(callback).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    names = set()
+    for param in params:
+        if param.kind is inspect.Parameter.VAR_KEYWORD:
+            return None
+        if param.kind in (
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            inspect.Parameter.KEYWORD_ONLY,
+        ):
+            names.add(param.name)
+    return frozenset(names)
+

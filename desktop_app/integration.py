@@ -1,0 +1,226 @@
+"""The base class of integrations.
+
+An integration is a class with some metadata (name, description, icons,
+default settings, a configuration form) and an ``initialize()`` that sets up
+hooks. There is one instance per registered class and any number of
+configurations. The instance is *enabled* (initialized, hooks live) exactly
+while it has at least one enabled configuration; the manager decides that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from desktop_app.config import IntegrationConfig
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from desktop_app.hooks import Hook
+    from desktop_app.manager import IntegrationManager
+
+__all__ = ["Integration"]
+
+logger = logging.getLogger(__name__)
+
+
+class Integration:
+    """Base class for an integration with an outside service.
+
+    Subclasses set the metadata below and override :py:meth:`initialize`.
+
+    Args:
+        integration_mgr (IntegrationManager): The manager registering it.
+    """
+
+    #: Unique id. Defaults to ``"<module>.<ClassName>"`` for each subclass;
+    #: set it by hand when the class or module may move.
+    integration_id: ClassVar[str] = "desktop_app.integration.Integration"
+
+    #: Human-readable name shown in lists and dialogs.
+    name: ClassVar[str | None] = None
+
+    #: One or two sentences shown under the name.
+    description: ClassVar[str | None] = None
+
+    #: Settings used when a configuration does not have a value.
+    default_settings: ClassVar[dict[str, Any]] = {}
+
+    #: The :py:class:`~desktop_app.forms.IntegrationConfigForm` subclass used
+    #: to edit configurations. ``None`` means the basic form (name, enabled).
+    config_form_cls: ClassVar[type | None] = None
+
+    #: Maps ``'1x'``, ``'2x'`` … to icon file paths (1x is 48×48 pixels).
+    #: Usually a :py:func:`functools.cached_property` using
+    #: :py:func:`desktop_app.resources.static`.
+    icon_static_urls: Any = {}
+
+    #: Seconds a piece of background work may run before it is reported as
+    #: timed out.
+    background_timeout: ClassVar[float] = 30.0
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "integration_id" not in cls.__dict__:
+            cls.integration_id = f"{cls.__module__}.{cls.__name__}"
+
+    def __init__(self, integration_mgr: IntegrationManager) -> None:
+        self.integration_mgr = integration_mgr
+        #: The hooks this integration set up while enabled.
+        self.hooks: list[Hook] = []
+        #: Whether :py:meth:`initialize` has run and its hooks are live.
+        self.enabled = False
+        self._configs_cache: dict[Any, tuple[IntegrationConfig, ...]] = {}
+
+    @property
+    def id(self) -> str:
+        """The integration id (short alias)."""
+        return self.integration_id
+
+    @property
+    def display_name(self) -> str:
+        """The name to show, never empty."""
+        return self.name or type(self).__name__
+
+    def initialize(self) -> None:
+        """Set up hooks. Called when the integration becomes enabled.
+
+        Subclasses must override this.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} must implement initialize()"
+        )
+
+    def shutdown(self) -> None:
+        """Tear down anything :py:meth:`initialize` set up besides hooks.
+
+        Hooks are shut down automatically.
+        """
+
+    def enable_integration(self) -> None:
+        """Initialize the integration and make its hooks live (idempotent).
+
+        If ``initialize()`` raises, the hooks it made are shut down, the
+        integration stays disabled and the error propagates.
+        """
+        if self.enabled:
+            return
+        self.enabled = True
+        try:
+            self.initialize()
+        except BaseException:
+            self.enabled = False
+            self._shutdown_hooks()
+            raise
+        self.integration_mgr._on_integration_enabled(self)
+
+    def disable_integration(self) -> None:
+        """Shut the integration and its hooks down (idempotent)."""
+        if not self.enabled:
+            return
+        self.enabled = False
+        try:
+            self._shutdown_hooks()
+            self.shutdown()
+        finally:
+            self._configs_cache = {}
+            self.integration_mgr._on_integration_disabled(self)
+
+    def _shutdown_hooks(self) -> None:
+        for hook in reversed(list(self.hooks)):
+            try:
+                hook.disable_hook()
+            except Exception:
+                logger.exception("Shutting down a hook of %s failed", self.integration_id)
+        self.hooks.clear()
+
+    def get_configs(self, **filters: Any) -> tuple[IntegrationConfig, ...]:
+        """Return the enabled configurations, optionally filtered.
+
+        Results are cached per filter and invalidated whenever a
+        configuration changes, so calling this for every event costs no SQL.
+        A filter matches a config attribute (``name``, ``id``) or, failing
+        that, a setting (``config.get(key)``).
+        """
+        if not filters:
+            cached = self._configs_cache.get(None)
+            if cached is None:
+                cached = self._build_configs_cache(None, filters)
+            return cached
+        key = _filter_key(filters)
+        cached = self._configs_cache.get(key)
+        if cached is None:
+            cached = self._build_configs_cache(key, filters)
+        return cached
+
+    def _build_configs_cache(
+        self, key: Any, filters: dict[str, Any]
+    ) -> tuple[IntegrationConfig, ...]:
+        cache = self._configs_cache
+        configs = self.integration_mgr._enabled_configs(self)
+        if filters:
+            configs = [c for c in configs if _matches(c, filters)]
+        result = tuple(configs)
+        if key is not None:
+            cache[key] = result
+        else:
+            cache[None] = result
+        return result
+
+    def create_config(self, save: bool = False, **kwargs: Any) -> IntegrationConfig:
+        """Create a configuration of this integration.
+
+        Args:
+            save (bool): Store it right away.
+            **kwargs: ``name``, ``enabled``, ``settings``.
+        """
+        config = IntegrationConfig(self.integration_id, integration=self, **kwargs)
+        if save:
+            config.save()
+        return config
+
+    def run_in_background(
+        self,
+        config: IntegrationConfig | None,
+        func: Callable[..., Any],
+        *args: Any,
+        signal: str = "",
+        **kwargs: Any,
+    ) -> Future:
+        """Run slow work (network, files) on the background worker.
+
+        The outcome is recorded as activity for ``config``; an exception is
+        caught, logged and recorded, never raised at the caller.
+
+        Returns:
+            concurrent.futures.Future: Resolves when the work is done.
+        """
+        return self.integration_mgr.worker.submit(
+            self, config, func, *args, signal=signal, **kwargs
+        )
+
+    def __repr__(self) -> str:
+        state = "enabled" if self.enabled else "disabled"
+        return f"<{type(self).__name__} {self.integration_id!r} {state}>"
+
+
+_ATTRIBUTE_FILTERS = frozenset({"id", "name", "enabled", "integration_id"})
+
+
+def _filter_key(filters: dict[str, Any]) -> Any:
+    try:
+        return frozenset(filters.items())
+    except TypeError:
+        return repr(sorted(filters.items()))
+
+
+def _matches(config: IntegrationConfig, filters: dict[str, Any]) -> bool:
+    for key, value in filters.items():
+        if key in _ATTRIBUTE_FILTERS:
+            if getattr(config, key) != value:
+                return False
+        elif config.get(key) != value:
+            return False
+    return True

@@ -1,0 +1,470 @@
+"""The integration manager: registered integrations and their configurations.
+
+The manager owns the registry of integration classes (one instance each),
+the configuration store, and the in-memory snapshots of *enabled*
+configurations that integrations read on every event. It keeps each
+integration enabled exactly while it has an enabled configuration.
+
+Snapshots are patched in place when this process saves or deletes a
+configuration, so the first event after a save costs no SQL. Changes
+committed by another process are noticed by a watcher thread (``PRAGMA
+data_version``, twice a second) that drops the snapshots and re-evaluates.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import traceback
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from desktop_app import signals
+from desktop_app.config import IntegrationConfig
+from desktop_app.errors import (
+    IntegrationAlreadyRegisteredError,
+    IntegrationNotRegisteredError,
+    IntegrationRegistrationError,
+)
+from desktop_app.integration import Integration
+from desktop_app.worker import BackgroundWorker
+
+if TYPE_CHECKING:
+    from desktop_app.store import ConfigStore
+
+__all__ = [
+    "IntegrationManager",
+    "get_integration_manager",
+    "set_integration_manager",
+]
+
+logger = logging.getLogger(__name__)
+
+Dispatcher = Callable[[Callable[[], None]], None]
+
+
+class IntegrationManager:
+    """Registers integrations and serves their configurations.
+
+    Args:
+        store (ConfigStore | str | os.PathLike): The configuration store, or
+            the path of its SQLite file.
+        watch_interval (float | None): Seconds between checks for changes
+            made by other processes; ``None`` turns the watcher off.
+    """
+
+    def __init__(
+        self, store: ConfigStore | str | os.PathLike, *, watch_interval: float | None = 0.5
+    ) -> None:
+        if isinstance(store, (str, os.PathLike)):
+            from desktop_app.store import ConfigStore
+
+            store = ConfigStore(store)
+        self.store = store
+        self.worker = BackgroundWorker()
+        #: Integration id → why enabling it failed (error text, traceback).
+        self.integration_errors: dict[str, tuple[str, str]] = {}
+        self._integrations: dict[str, Integration] = {}
+        self._snapshots: dict[str, dict[int, IntegrationConfig]] = {}
+        self._counts: dict[str, tuple[int, int]] | None = None
+        self._lock = threading.RLock()
+        self._dispatch: Dispatcher = _call_now
+        self._watcher: _ChangeWatcher | None = None
+        self._shut_down = False
+        if watch_interval:
+            self._watcher = _ChangeWatcher(self, watch_interval)
+            self._watcher.start()
+
+    # Registration ---------------------------------------------------------
+
+    def register_integration_class(self, integration_cls: type) -> Integration:
+        """Register an integration class and enable it if it has enabled
+        configurations.
+
+        Returns:
+            Integration: The integration's one instance.
+
+        Raises:
+            IntegrationRegistrationError: Not an integration class, no
+                ``initialize()``, or a bad ``integration_id``.
+            IntegrationAlreadyRegisteredError: The id is taken.
+        """
+        _check_integration_class(integration_cls)
+        integration_id = integration_cls.integration_id
+        with self._lock:
+            if integration_id in self._integrations:
+                raise IntegrationAlreadyRegisteredError(integration_cls, integration_id)
+            try:
+                integration = integration_cls(self)
+            except Exception as e:
+                raise IntegrationRegistrationError(
+                    integration_cls, f"creating it failed: {e}"
+                ) from e
+            self._integrations[integration_id] = integration
+        self._attach(integration)
+        self._update_enabled_state(integration)
+        return integration
+
+    def unregister_integration_class(self, integration_cls_or_id: Any) -> None:
+        """Disable and unregister an integration. Its configurations stay
+        stored, keyed by its id, for when it comes back.
+
+        Raises:
+            IntegrationNotRegisteredError: It is not registered.
+        """
+        integration = self.get_integration(integration_cls_or_id)
+        self._safely(integration, integration.disable_integration, "shutdown")
+        with self._lock:
+            self._integrations.pop(integration.integration_id, None)
+            self.integration_errors.pop(integration.integration_id, None)
+            for config in self._snapshots.get(integration.integration_id, {}).values():
+                config.integration = None
+
+    def get_integration(self, integration_cls_or_id: Any) -> Integration:
+        """Return the registered instance for a class, instance or id.
+
+        Raises:
+            IntegrationNotRegisteredError: It is not registered.
+        """
+        integration_id = _integration_id_of(integration_cls_or_id)
+        try:
+            return self._integrations[integration_id]
+        except KeyError:
+            raise IntegrationNotRegisteredError(integration_id) from None
+
+    def get_integrations(self) -> list[Integration]:
+        """Return every registered integration, in registration order."""
+        return list(self._integrations.values())
+
+    def get_integration_classes(self) -> list[type]:
+        """Return every registered integration class."""
+        return [type(i) for i in self._integrations.values()]
+
+    def is_registered(self, integration_cls_or_id: Any) -> bool:
+        """Whether an integration class or id is registered."""
+        return _integration_id_of(integration_cls_or_id) in self._integrations
+
+    # Configurations -------------------------------------------------------
+
+    def get_integration_configs(
+        self, integration_cls: Any = None, **filters: Any
+    ) -> list[IntegrationConfig]:
+        """Return stored configurations (enabled or not), fresh from the
+        store, so callers may edit and save them.
+
+        Args:
+            integration_cls: Only configs of this integration (class,
+                instance or id).
+            **filters: ``enabled=``, ``name=``, or setting values.
+        """
+        integration_id = (
+            None if integration_cls is None else _integration_id_of(integration_cls)
+        )
+        enabled = filters.pop("enabled", None)
+        configs = self.store.list_configs(integration_id, enabled=enabled)
+        for config in configs:
+            self._attach_config(config)
+        if filters:
+            from desktop_app.integration import _matches
+
+            configs = [c for c in configs if _matches(c, filters)]
+        return configs
+
+    def get_config(self, config_id: int) -> IntegrationConfig:
+        """Return one stored configuration, fresh from the store."""
+        config = self.store.get_config(config_id)
+        self._attach_config(config)
+        return config
+
+    def count_configs(self) -> dict[str, tuple[int, int]]:
+        """Return integration id → (configurations, enabled ones)."""
+        return self.store.count_configs()
+
+    def create_config(self, integration_cls_or_id: Any, **kwargs: Any) -> IntegrationConfig:
+        """Create and save a configuration for a registered integration."""
+        return self.get_integration(integration_cls_or_id).create_config(
+            save=True, **kwargs
+        )
+
+    def save_config(
+        self, config: IntegrationConfig, *, force: bool = False
+    ) -> IntegrationConfig:
+        """Store a configuration and apply the change at once: snapshots,
+        caches, and the integration's enabled state.
+
+        Raises:
+            desktop_app.errors.ConfigConflictError: The stored copy is newer
+                (unless ``force``).
+            desktop_app.errors.StoreError: It cannot be stored.
+        """
+        created = config.id is None
+        self.store.save_config(config, force=force)
+        self._attach_config(config)
+        self._apply_change(config.integration_id, config, deleted=False)
+        (signals.config_created if created else signals.config_updated).send(
+            self, config=config
+        )
+        return config
+
+    def delete_config(self, config_or_id: IntegrationConfig | int) -> None:
+        """Delete a configuration and apply the change at once."""
+        if isinstance(config_or_id, IntegrationConfig):
+            config = config_or_id
+        else:
+            config = self.store.get_config(config_or_id)
+        self.store.delete_config(config.id)
+        self._apply_change(config.integration_id, config, deleted=True)
+        signals.config_deleted.send(self, config=config)
+
+    def clear_configs_cache(self, integration_cls_or_id: Any = None) -> None:
+        """Drop cached configurations so they are read from the store again.
+
+        Args:
+            integration_cls_or_id: One integration, or ``None`` for all.
+        """
+        if integration_cls_or_id is None:
+            self.clear_all_configs_cache()
+            return
+        integration_id = _integration_id_of(integration_cls_or_id)
+        with self._lock:
+            self._snapshots.pop(integration_id, None)
+            self._counts = None
+            integration = self._integrations.get(integration_id)
+            if integration is not None:
+                integration._configs_cache = {}
+
+    def clear_all_configs_cache(self) -> None:
+        """Drop every cached configuration."""
+        with self._lock:
+            self._snapshots = {}
+            self._counts = None
+            for integration in self._integrations.values():
+                integration._configs_cache = {}
+
+    # Change tracking ------------------------------------------------------
+
+    def set_dispatcher(self, dispatch: Dispatcher) -> None:
+        """Choose where work triggered by other threads runs.
+
+        The window passes a function that queues the call onto the UI
+        thread, so integrations are initialized and shut down there.
+        """
+        self._dispatch = dispatch
+
+    def check_for_changes(self) -> bool:
+        """Apply changes other processes committed, if any.
+
+        Returns:
+            bool: Whether there were any.
+        """
+        if self._shut_down or not self.store.has_external_changes():
+            return False
+        self.reload_configs()
+        return True
+
+    def reload_configs(self) -> None:
+        """Re-read configurations and re-evaluate every integration."""
+        self.clear_all_configs_cache()
+        for integration in self.get_integrations():
+            self._update_enabled_state(integration)
+        signals.configs_reloaded.send(self)
+
+    def _apply_change(
+        self, integration_id: str, config: IntegrationConfig, *, deleted: bool
+    ) -> None:
+        with self._lock:
+            snapshot = self._snapshot_for(integration_id)
+            if deleted or not config.enabled or config.load_error:
+                snapshot.pop(config.id, None)
+            else:
+                snapshot[config.id] = config.copy()
+            self._counts = None
+            integration = self._integrations.get(integration_id)
+            if integration is not None:
+                integration._configs_cache = {}
+        if integration is not None:
+            self._update_enabled_state(integration)
+
+    def _snapshot_for(self, integration_id: str) -> dict[int, IntegrationConfig]:
+        snapshot = self._snapshots.get(integration_id)
+        if snapshot is None:
+            configs = self.store.list_configs(integration_id, enabled=True)
+            integration = self._integrations.get(integration_id)
+            snapshot = {}
+            for config in configs:
+                if config.load_error:
+                    logger.error(
+                        "Configuration %s of %s is not delivered: %s",
+                        config.id,
+                        integration_id,
+                        config.load_error,
+                    )
+                    continue
+                config.integration = integration
+                snapshot[config.id] = config
+            self._snapshots[integration_id] = snapshot
+        return snapshot
+
+    def _enabled_configs(self, integration: Integration) -> list[IntegrationConfig]:
+        with self._lock:
+            return list(self._snapshot_for(integration.integration_id).values())
+
+    def _has_enabled_configs(self, integration_id: str) -> bool:
+        with self._lock:
+            snapshot = self._snapshots.get(integration_id)
+            if snapshot is not None:
+                return bool(snapshot)
+            if self._counts is None:
+                self._counts = self.store.count_configs()
+            return self._counts.get(integration_id, (0, 0))[1] > 0
+
+    def _update_enabled_state(self, integration: Integration) -> None:
+        if self._shut_down:
+            return
+        if self._has_enabled_configs(integration.integration_id):
+            if not integration.enabled:
+                self._safely(integration, integration.enable_integration, "initialize")
+        elif integration.enabled:
+            self._safely(integration, integration.disable_integration, "shutdown")
+
+    def _safely(self, integration: Integration, func: Callable[[], None], what: str) -> bool:
+        # Plugin code: one failing integration must never take the app down.
+        try:
+            func()
+        except Exception as e:
+            logger.exception("%s() of %s failed", what, integration.integration_id)
+            self.integration_errors[integration.integration_id] = (
+                f"{what}() failed: {type(e).__name__}: {e}",
+                "".join(traceback.format_exception(e)),
+            )
+            return False
+        self.integration_errors.pop(integration.integration_id, None)
+        return True
+
+    def _on_integration_enabled(self, integration: Integration) -> None:
+        signals.integration_enabled.send(self, integration=integration)
+
+    def _on_integration_disabled(self, integration: Integration) -> None:
+        signals.integration_disabled.send(self, integration=integration)
+
+    def _attach(self, integration: Integration) -> None:
+        with self._lock:
+            for config in self._snapshots.get(integration.integration_id, {}).values():
+                config.integration = integration
+
+    def _attach_config(self, config: IntegrationConfig) -> None:
+        config.integration = self._integrations.get(config.integration_id)
+
+    # Life cycle -----------------------------------------------------------
+
+    def wait_for_background_work(self, timeout: float | None = None) -> bool:
+        """Wait for work that deliveries started on the background worker.
+
+        Returns:
+            bool: True when all of it finished in time.
+        """
+        return self.worker.wait(timeout)
+
+    def shutdown(self) -> None:
+        """Disable every integration, stop the worker and close the store."""
+        if self._shut_down:
+            return
+        if self._watcher is not None:
+            self._watcher.stop()
+        for integration in reversed(self.get_integrations()):
+            self._safely(integration, integration.disable_integration, "shutdown")
+        self._shut_down = True
+        self.worker.shutdown(wait=True)
+        self.store.close()
+        global _manager
+        if _manager is self:
+            _manager = None
+
+
+class _ChangeWatcher(threading.Thread):
+    """Polls the store for commits by other processes."""
+
+    def __init__(self, manager: IntegrationManager, interval: float) -> None:
+        super().__init__(name="desktop-app-change-watcher", daemon=True)
+        self._manager = manager
+        self._interval = interval
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        manager = self._manager
+        while not self._stop_event.wait(self._interval):
+            try:
+                if manager.store.has_external_changes():
+                    # Drop snapshots now so the next event sees the change,
+                    # then re-evaluate enabled states where the host wants.
+                    manager.clear_all_configs_cache()
+                    manager._dispatch(manager.reload_configs)
+            except Exception:
+                if self._stop_event.is_set():
+                    return
+                logger.exception("Checking the store for changes failed")
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(timeout=5)
+
+
+def _call_now(func: Callable[[], None]) -> None:
+    func()
+
+
+def _integration_id_of(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    integration_id = getattr(value, "integration_id", None)
+    if isinstance(integration_id, str):
+        return integration_id
+    raise TypeError(f"Not an integration, integration class or id: {value!r}")
+
+
+def _check_integration_class(integration_cls: Any) -> None:
+    if not isinstance(integration_cls, type) or not issubclass(
+        integration_cls, Integration
+    ):
+        raise IntegrationRegistrationError(
+            integration_cls if isinstance(integration_cls, type) else type(integration_cls),
+            "it is not a subclass of desktop_app.integration.Integration",
+        )
+    if integration_cls.initialize is Integration.initialize:
+        raise IntegrationRegistrationError(
+            integration_cls, "it does not define initialize()"
+        )
+    integration_id = integration_cls.integration_id
+    if (
+        not isinstance(integration_id, str)
+        or not integration_id.strip()
+        or integration_id != integration_id.strip()
+        or len(integration_id) > 255
+    ):
+        raise IntegrationRegistrationError(
+            integration_cls, f"its integration_id {integration_id!r} is not valid"
+        )
+
+
+_manager: IntegrationManager | None = None
+
+
+def set_integration_manager(manager: IntegrationManager | None) -> None:
+    """Install the process-wide manager (what plugins register with)."""
+    global _manager
+    _manager = manager
+
+
+def get_integration_manager() -> IntegrationManager:
+    """Return the process-wide manager.
+
+    Raises:
+        RuntimeError: None has been installed.
+    """
+    if _manager is None:
+        raise RuntimeError(
+            "No integration manager is installed; call set_integration_manager() first"
+        )
+    return _manager

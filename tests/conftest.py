@@ -1,0 +1,33 @@
+"""Shared test set-up: headless Qt and a fresh manager per test."""
+
+from __future__ import annotations
+
+import os
+
+# Qt tests run without a display; set before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from desktop_app.activity import get_activity_log  # noqa: E402
+from desktop_app.manager import (  # noqa: E402
+    IntegrationManager,
+    set_integration_manager,
+)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    """Path of a fresh SQLite database file in a temp folder."""
+    return tmp_path / "configs.sqlite3"
+
+
+@pytest.fixture
+def manager(db_path):
+    """A process-wide IntegrationManager on a real SQLite file."""
+    mgr = IntegrationManager(db_path, watch_interval=None)
+    set_integration_manager(mgr)
+    get_activity_log().clear()
+    yield mgr
+    mgr.shutdown()
+    set_integration_manager(None)
