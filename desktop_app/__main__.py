@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop_app.paths import DataPaths, resolve_data_dir
+from desktop_app.paths import resolve_data_dir
 
 __all__ = ["main"]
 
@@ -26,26 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    paths = DataPaths(resolve_data_dir(args.data_dir)).ensure()
-    from desktop_app.manager import IntegrationManager, set_integration_manager
+    from desktop_app.ui.app import run_app
 
-    manager = IntegrationManager(paths.database, watch_interval=None)
-    set_integration_manager(manager)
-    try:
-        counts = manager.count_configs()
-        print(f"Data folder: {paths.data_dir}")
-        integrations = manager.get_integrations()
-        if not integrations:
-            print("No integrations are registered.")
-        for integration in integrations:
-            total, enabled = counts.get(integration.integration_id, (0, 0))
-            print(
-                f"{integration.integration_id}\t{integration.display_name}\t"
-                f"{total} configurations, {enabled} enabled"
-            )
-    finally:
-        manager.shutdown()
-    return 0
+    return run_app(resolve_data_dir(args.data_dir))
 
 
 if __name__ == "__main__":

@@ -91,9 +91,7 @@ def test_error_text_is_red_and_readable_by_screen_readers(qtbot, sample):
     assert name_edit.accessibleDescription() == "This field is required."
 
 
-def test_every_editor_type_has_its_widget_object_name_label_and_bounds(
-    qtbot, sample
-):
+def test_every_editor_type_has_its_widget_object_name_label_and_bounds(qtbot, sample):
     dialog = open_dialog(qtbot, sample)
     expected = {
         "name": (QLineEdit, "Name"),

@@ -104,7 +104,6 @@ def write_png(path, size, color):
     return str(path)
 
 
-
 def valid_settings(**overrides):
     """Settings that pass SampleConfigForm, with ``overrides``."""
     values = {
