@@ -48,25 +48,6 @@ def test_firing_a_signal_from_the_dialog_shows_the_delivery(qtbot, window):
 
     click(qtbot, dialog.send_button)
 
-    assert (
-        SampleIntegration.received
-        == [{"config": "Listening", "title": "Release 1.0", "count": 4, "signal": None}]
-        or SampleIntegration.received[0]["title"] == "Release 1.0"
-    )
-    assert "Sent" in dialog.status.text()
-    qtbot.waitUntil(lambda: len(activity_rows(window)) == 1)
-    [row] = activity_rows(window)
-    assert row[1] == SAMPLE_SIGNAL_NAME
-    assert row[2] == "Sample Service"
-    assert row[5] == "ok"
-
-
-def test_an_invalid_payload_is_not_sent(qtbot, window):
-    dialog = FireSignalDialog(window)
-    qtbot.addWidget(dialog)
-    dialog.select_signal(SAMPLE_SIGNAL_NAME)
-    assert dialog.send() is False
-    assert dialog.field_errors() == {"title": ["This field is required."]}
     [received] = SampleIntegration.received
     assert (received["config"], received["title"], received["count"]) == (
         "Listening",
