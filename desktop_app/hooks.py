@@ -7,6 +7,7 @@ disabling an integration connects and disconnects everything it set up.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import time
@@ -16,7 +17,7 @@ from typing import Any
 
 import blinker
 
-from desktop_app.activity import OUTCOME_FAILED, OUTCOME_OK, get_activity_log
+from desktop_app.activity import OUTCOME_FAILED, get_activity_log
 from desktop_app.signals import signal_name
 
 __all__ = ["ANY", "Hook", "IntegrationHook", "SignalHook", "owner_id"]
@@ -118,11 +119,9 @@ class SignalHook(Hook):
         if self._is_blinker:
             self.signal.disconnect(self._receiver, sender=self.sender)
         else:
-            try:
+            # The Qt object may already be gone; then nothing is left to undo.
+            with contextlib.suppress(RuntimeError, TypeError):
                 self.signal.disconnect(self._receiver)
-            except (RuntimeError, TypeError):
-                # The Qt object may already be gone; nothing left to undo.
-                pass
 
     def _receive(self, sender: Any, **payload: Any) -> Any:
         started = time.time()
@@ -222,4 +221,3 @@ def _accepted_keywords(callback: Callable[..., Any]) -> frozenset[str] | None:
         ):
             names.add(param.name)
     return frozenset(names)
-

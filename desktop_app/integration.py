@@ -89,9 +89,7 @@ class Integration:
 
         Subclasses must override this.
         """
-        raise NotImplementedError(
-            f"{type(self).__name__} must implement initialize()"
-        )
+        raise NotImplementedError(f"{type(self).__name__} must implement initialize()")
 
     def shutdown(self) -> None:
         """Tear down anything :py:meth:`initialize` set up besides hooks.
@@ -133,7 +131,9 @@ class Integration:
             try:
                 hook.disable_hook()
             except Exception:
-                logger.exception("Shutting down a hook of %s failed", self.integration_id)
+                logger.exception(
+                    "Shutting down a hook of %s failed", self.integration_id
+                )
         self.hooks.clear()
 
     def get_configs(self, **filters: Any) -> tuple[IntegrationConfig, ...]:

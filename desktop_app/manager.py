@@ -55,7 +55,10 @@ class IntegrationManager:
     """
 
     def __init__(
-        self, store: ConfigStore | str | os.PathLike, *, watch_interval: float | None = 0.5
+        self,
+        store: ConfigStore | str | os.PathLike,
+        *,
+        watch_interval: float | None = 0.5,
     ) -> None:
         if isinstance(store, (str, os.PathLike)):
             from desktop_app.store import ConfigStore
@@ -181,7 +184,9 @@ class IntegrationManager:
         """Return integration id → (configurations, enabled ones)."""
         return self.store.count_configs()
 
-    def create_config(self, integration_cls_or_id: Any, **kwargs: Any) -> IntegrationConfig:
+    def create_config(
+        self, integration_cls_or_id: Any, **kwargs: Any
+    ) -> IntegrationConfig:
         """Create and save a configuration for a registered integration."""
         return self.get_integration(integration_cls_or_id).create_config(
             save=True, **kwargs
@@ -328,7 +333,9 @@ class IntegrationManager:
         elif integration.enabled:
             self._safely(integration, integration.disable_integration, "shutdown")
 
-    def _safely(self, integration: Integration, func: Callable[[], None], what: str) -> bool:
+    def _safely(
+        self, integration: Integration, func: Callable[[], None], what: str
+    ) -> bool:
         # Plugin code: one failing integration must never take the app down.
         try:
             func()
@@ -429,7 +436,9 @@ def _check_integration_class(integration_cls: Any) -> None:
         integration_cls, Integration
     ):
         raise IntegrationRegistrationError(
-            integration_cls if isinstance(integration_cls, type) else type(integration_cls),
+            integration_cls
+            if isinstance(integration_cls, type)
+            else type(integration_cls),
             "it is not a subclass of desktop_app.integration.Integration",
         )
     if integration_cls.initialize is Integration.initialize:

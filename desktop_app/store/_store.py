@@ -73,6 +73,12 @@ class ConfigStore:
         """The database file."""
         return self._path
 
+    @property
+    def engines(self) -> tuple[Engine, Engine]:
+        """The read and write SQLAlchemy engines, for instrumentation
+        (counting statements in tests and benchmarks); not for queries."""
+        return self._check_open(), self._write_engine
+
     def close(self) -> None:
         """Close all connections. Calling it again does nothing."""
         if self._engine is None:

@@ -63,8 +63,9 @@ def test_sender_filter_limits_delivery(manager):
 
     class Filtered(Integration):
         def initialize(self):
-            SignalHook(self, published, lambda **kw: got.append(kw["sender"]),
-                       sender=wanted)
+            SignalHook(
+                self, published, lambda **kw: got.append(kw["sender"]), sender=wanted
+            )
 
     manager.register_integration_class(Filtered).enable_integration()
     published.send(object())
