@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from desktop_app.activity import ActivityLog, ActivityRecord
 from desktop_app.ui.bridge import ActivityFeed
 
-__all__ = ["ActivityModel", "ActivityPanel"]
+__all__ = ["ActivityModel", "ActivityPanel", "compact_rows"]
 
 _HEADERS = ("Time", "Signal", "Integration", "Configuration", "Duration", "Outcome")
 _Index = QModelIndex | QPersistentModelIndex
@@ -189,16 +189,22 @@ class ActivityPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((70, 200, 140, 140, 80)):
+        for column, width in enumerate((70, 190, 130, 130, 75)):
             header.resizeSection(column, width)
+        compact_rows(self.view)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.detail = QPlainTextEdit(splitter)
         self.detail.setObjectName("activityDetail")
         self.detail.setAccessibleName("Activity details")
         self.detail.setReadOnly(True)
+        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.detail.setFont(
+            QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        )
         self.detail.setPlaceholderText("Select a failed delivery to see its error.")
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([720, 280])
         layout.addWidget(splitter, 1)
 
         self.feed = ActivityFeed(log, parent=self)
@@ -231,3 +237,8 @@ class ActivityPanel(QWidget):
     def _on_clear(self) -> None:
         self.model.clear()
         self.detail.clear()
+
+
+def compact_rows(view: QTableView) -> None:
+    """Give a table rows one text line high (styles default to roomier)."""
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
