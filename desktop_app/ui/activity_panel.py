@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.activity import ActivityLog, ActivityRecord
+from desktop_app.ui._views import compact_rows
 from desktop_app.ui.bridge import ActivityFeed
 
-__all__ = ["ActivityModel", "ActivityPanel", "compact_rows"]
+__all__ = ["ActivityModel", "ActivityPanel"]
 
 _HEADERS = ("Time", "Signal", "Integration", "Configuration", "Duration", "Outcome")
 _Index = QModelIndex | QPersistentModelIndex
@@ -237,8 +238,3 @@ class ActivityPanel(QWidget):
     def _on_clear(self) -> None:
         self.model.clear()
         self.detail.clear()
-
-
-def compact_rows(view: QTableView) -> None:
-    """Give a table rows one text line high (styles default to roomier)."""
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)

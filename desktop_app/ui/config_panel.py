@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
-from desktop_app.ui.activity_panel import compact_rows
+from desktop_app.ui._views import compact_rows
 from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.config_list import (
     CONFIG_ROLE,
