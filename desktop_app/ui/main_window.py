@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDockWidget,
     QLabel,
     QLineEdit,
@@ -74,7 +75,9 @@ class MainWindow(QMainWindow):
         self._settings = settings if settings is not None else QSettings()
         self._paths = DataPaths(Path(manager.store.path).parent)
         self._undo_config: IntegrationConfig | None = None
-        self._dispatcher = UiDispatcher(self)
+        # Parented to the application, not the window: the manager keeps
+        # dispatching after this window closes (an embedding host may go on).
+        self._dispatcher = UiDispatcher(QApplication.instance())
         manager.set_dispatcher(self._dispatcher)
         self.events = ManagerEvents(manager, self)
 
