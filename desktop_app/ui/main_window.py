@@ -160,7 +160,7 @@ class MainWindow(QMainWindow):
             Qt.TextInteractionFlag.TextBrowserInteraction
         )
         self.no_integrations_label.setText(
-            "No integrations registered — drop a plugin into "
+            "No integrations registered — drop a plugin into<br>"
             f'<a href="plugins">{self._paths.plugins_dir}</a>'
         )
         self.no_integrations_label.linkActivated.connect(self.open_plugins_folder)
