@@ -1,0 +1,170 @@
+"""The base class of form fields: metadata plus the cleaning pipeline.
+
+A field is metadata the UI reads to build an editor (label, help text,
+required, initial value, widget hint) and the knowledge of how to turn a raw
+value into a clean Python value. Raw values come from two places: typed
+values from Qt editors (``int``, ``bool``, ``list``) and strings from a
+command line (``key=value``), so every field accepts both.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+from typing import Any, ClassVar
+
+from desktop_app.forms._errors import ValidationError
+from desktop_app.forms._widgets import Widget, coerce_widget
+
+__all__ = ["EMPTY_VALUES", "Field", "pretty_name", "shorten"]
+
+#: Raw values that mean "nothing was entered".
+EMPTY_VALUES: tuple[Any, ...] = (None, "", [], (), {})
+
+Validator = Callable[[Any], None]
+
+
+class Field:
+    """A form field.
+
+    Subclasses override :py:meth:`to_python` (conversion and type errors)
+    and :py:meth:`validate` (checks on the converted value).
+
+    Args:
+        label (str, optional): Shown next to the editor. Defaults to the
+            field's name made readable (``endpoint_url`` → ``Endpoint url``)
+            once the form binds the field.
+        required (bool): Whether an empty value is an error.
+        help_text (str): A sentence shown under the editor.
+        initial (object): The value an editor starts with when neither the
+            form nor a stored configuration provides one. May be a callable.
+        validators (iterable): Callables taking the cleaned value and
+            raising :py:class:`ValidationError`; skipped for empty values.
+        widget (Widget | type, optional): A hint for the UI's editor choice.
+            ``None`` means the default for the field's class.
+
+    Attributes:
+        name (str | None): The field's name in its form; set by the form.
+        widget (Widget | None): The widget marker instance.
+        is_secret (bool): Whether the value must never be shown in clear.
+    """
+
+    #: The widget marker used when the author gives none (``None``: the UI's
+    #: default editor for this field class).
+    default_widget: ClassVar[type[Widget] | None] = None
+
+    #: Secrets are masked in editors, never echoed back and never put in
+    #: messages.
+    is_secret: ClassVar[bool] = False
+
+    #: What an empty optional field cleans to.
+    empty_value: ClassVar[Any] = None
+
+    def __init__(
+        self,
+        *,
+        label: str | None = None,
+        required: bool = True,
+        help_text: str = "",
+        initial: Any = None,
+        validators: Iterable[Validator] = (),
+        widget: Widget | type[Widget] | None = None,
+    ) -> None:
+        self.name: str | None = None
+        self.label = label
+        self.required = required
+        self.help_text = help_text
+        self.initial = initial
+        self.validators: tuple[Validator, ...] = tuple(validators)
+        if widget is None and self.default_widget is not None:
+            widget = self.default_widget
+        self.widget: Widget | None = coerce_widget(widget)
+
+    def bind(self, name: str) -> None:
+        """Give the field its name in a form (called by the form class)."""
+        self.name = name
+        if self.label is None:
+            self.label = pretty_name(name)
+
+    def clean(self, value: Any) -> Any:
+        """Return the clean value for a raw one.
+
+        Raises:
+            ValidationError: The value is not acceptable; the messages say
+            why in words meant for the user.
+        """
+        value = self.to_python(value)
+        self.validate(value)
+        if not self.is_empty(value):
+            self.run_validators(value)
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        """Convert a raw value, raising for values of the wrong kind."""
+        return self.empty_value if self.is_empty(value) else value
+
+    def validate(self, value: Any) -> None:
+        """Check the converted value; the base class checks ``required``."""
+        if self.required and self.is_empty(value):
+            raise ValidationError("This field is required.", code="required")
+
+    def run_validators(self, value: Any) -> None:
+        """Run the author's validators, collecting every message."""
+        errors: list[ValidationError] = []
+        for validator in self.validators:
+            try:
+                validator(value)
+            except ValidationError as e:
+                errors.append(e)
+        if errors:
+            raise ValidationError(errors, code="invalid")
+
+    def is_empty(self, value: Any) -> bool:
+        """Return whether a raw or clean value means "nothing entered"."""
+        return any(value is e or _same_empty(value, e) for e in EMPTY_VALUES)
+
+    def to_data(self, value: Any) -> Any:
+        """Return what an editor shows for a stored or initial value.
+
+        Stored values are clean values, so this is mostly the identity;
+        fields whose editor needs another shape override it.
+        """
+        return value
+
+    def get_initial(self) -> Any:
+        """Return :py:attr:`initial`, calling it when it is a callable."""
+        return self.initial() if callable(self.initial) else self.initial
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Field:
+        # Each form instance gets its own fields, but a ``choices`` or
+        # ``initial`` callable (often a bound method of a registry) must be
+        # shared, not copied along with the object it is bound to.
+        clone = copy.copy(self)
+        clone.widget = copy.deepcopy(self.widget, memo)
+        memo[id(self)] = clone
+        return clone
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r} required={self.required}>"
+
+
+def _same_empty(value: Any, empty: Any) -> bool:
+    # ``0 == False`` and ``0.0 == 0`` must not count as empty, so compare
+    # types as well as values.
+    return type(value) is type(empty) and value == empty
+
+
+def pretty_name(name: str) -> str:
+    """Turn a field name into a label, as Django does (``a_b`` → ``A b``)."""
+    if not name:
+        return ""
+    text = name.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """Shorten user input before quoting it in a message.
+
+    Messages are shown in dialogs and logs; a pasted megabyte must not be.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,192 @@
+"""Declarative forms: a class of fields that validates one set of values."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from desktop_app.forms._errors import ValidationError
+from desktop_app.forms._field import Field
+from desktop_app.forms._fieldsets import Fieldset, normalize_fieldsets
+
+__all__ = ["NON_FIELD_ERRORS", "Form"]
+
+#: The key of :py:attr:`Form.errors` for errors about the form as a whole.
+NON_FIELD_ERRORS = "__all__"
+
+
+class Form:
+    """A set of fields, validated together, in the style of Django forms.
+
+    Fields are declared as class attributes. The class collects them into
+    :py:attr:`base_fields` (inherited fields first, then the class's own in
+    declaration order) and removes them from the class namespace; a subclass
+    can drop an inherited field by setting its name to ``None``. An
+    optional inner ``Meta`` class may give ``fieldsets`` (Django admin
+    style), turned into :py:attr:`fieldsets` when the class is defined.
+
+    Validation runs lazily, on the first access of :py:attr:`errors`,
+    :py:meth:`is_valid` or :py:attr:`cleaned_data`, in this order: each
+    field's :py:meth:`~desktop_app.forms.Field.clean`, then the form's
+    ``clean_<field>()`` hook if any (it reads ``self.cleaned_data`` and
+    returns the value), then :py:meth:`clean` for checks across fields.
+
+    Args:
+        data (mapping, optional): The raw values, keyed by field name. A
+            missing key means an empty value. Without data the form is
+            unbound: it only describes its fields and initial values.
+        initial (mapping, optional): Values editors start with, overriding
+            each field's ``initial``.
+
+    Attributes:
+        fields (dict[str, Field]): This instance's own copies of the fields,
+            so a form may change one (say, its choices) without touching
+            the class.
+        data (dict): The raw values (empty when unbound).
+        initial (dict): The initial values given.
+    """
+
+    #: Every field of the form class, by name, in display order.
+    base_fields: ClassVar[dict[str, Field]] = {}
+
+    #: The normalised fieldsets; every field appears in exactly one.
+    fieldsets: ClassVar[tuple[Fieldset, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own: dict[str, Field] = {}
+        for name, value in list(vars(cls).items()):
+            if isinstance(value, Field):
+                # A copy, so one field object reused under two names (or in
+                # two forms) is bound once per place.
+                field = copy.deepcopy(value)
+                field.bind(name)
+                own[name] = field
+                delattr(cls, name)
+        cls._declared_fields = own
+
+        fields: dict[str, Field] = {}
+        for klass in reversed(cls.__mro__):
+            fields.update(vars(klass).get("_declared_fields", {}))
+            for name, value in vars(klass).items():
+                if value is None and name in fields:
+                    del fields[name]
+        cls.base_fields = fields
+        cls.fieldsets = cls._build_fieldsets()
+
+    @classmethod
+    def _build_fieldsets(cls) -> tuple[Fieldset, ...]:
+        """Return the class's fieldsets; called once, at class definition."""
+        declared = getattr(getattr(cls, "Meta", None), "fieldsets", ())
+        return normalize_fieldsets(cls.__name__, declared, cls.base_fields)
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        initial: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.is_bound = data is not None
+        self.data: dict[str, Any] = dict(data) if data is not None else {}
+        self.initial: dict[str, Any] = dict(initial) if initial else {}
+        self.fields: dict[str, Field] = copy.deepcopy(self.base_fields)
+        self._errors: dict[str, list[str]] | None = None
+        self._cleaned_data: dict[str, Any] = {}
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """Messages by field name (``'__all__'`` for the form as a whole).
+
+        Empty for an unbound form. Validation runs on first access.
+        """
+        if self._errors is None:
+            self.full_clean()
+        assert self._errors is not None
+        return self._errors
+
+    @property
+    def cleaned_data(self) -> dict[str, Any]:
+        """The clean values of the fields that passed validation."""
+        self.errors  # noqa: B018 - validates on first access
+        return self._cleaned_data
+
+    def is_valid(self) -> bool:
+        """Return whether the form is bound and has no errors."""
+        return self.is_bound and not self.errors
+
+    def non_field_errors(self) -> list[str]:
+        """Return the messages about the form as a whole."""
+        return list(self.errors.get(NON_FIELD_ERRORS, []))
+
+    def get_initial_for_field(self, name: str) -> Any:
+        """Return the value an editor for ``name`` starts with.
+
+        The form's ``initial`` wins over the field's own ``initial``.
+        """
+        if name in self.initial:
+            value = self.initial[name]
+            return value() if callable(value) else value
+        return self.fields[name].get_initial()
+
+    def add_error(self, field: str | None, error: str | ValidationError) -> None:
+        """Record an error and drop the field from :py:attr:`cleaned_data`.
+
+        Meant for :py:meth:`clean`, to attach a cross-field problem to the
+        field the user should change.
+
+        Args:
+            field (str | None): The field's name; ``None`` for the form.
+            error (str | ValidationError): The message(s).
+
+        Raises:
+            KeyError: The form has no such field.
+        """
+        if field is not None and field not in self.fields:
+            raise KeyError(f"{type(self).__name__} has no field named {field!r}")
+        if self._errors is None:
+            self._errors = {}
+        key = NON_FIELD_ERRORS if field is None else field
+        messages = error.messages if isinstance(error, ValidationError) else [error]
+        self._errors.setdefault(key, []).extend(messages)
+        self._cleaned_data.pop(key, None)
+
+    def full_clean(self) -> None:
+        """Validate all data now, replacing earlier results."""
+        self._errors = {}
+        self._cleaned_data = {}
+        if not self.is_bound:
+            return
+        for name, field in self.fields.items():
+            try:
+                self._cleaned_data[name] = self._clean_field(name, field)
+                hook = getattr(self, f"clean_{name}", None)
+                if hook is not None:
+                    self._cleaned_data[name] = hook()
+            except ValidationError as e:
+                self.add_error(name, e)
+        try:
+            cleaned = self.clean()
+        except ValidationError as e:
+            self.add_error(None, e)
+        else:
+            if cleaned is not None:
+                self._cleaned_data = cleaned
+
+    def _clean_field(self, name: str, field: Field) -> Any:
+        """Return the clean value of one field (subclasses may step in)."""
+        return field.clean(self.data.get(name))
+
+    def clean(self) -> dict[str, Any] | None:
+        """Check values against each other; override in subclasses.
+
+        Raise :py:class:`ValidationError` for a form-wide error, or call
+        :py:meth:`add_error` to point at a field. Return the cleaned data
+        (or ``None`` to keep it as is).
+        """
+        return self._cleaned_data
+
+    def __repr__(self) -> str:
+        # Never the data: it may hold secrets.
+        state = "unbound" if not self.is_bound else f"valid={self.is_valid()}"
+        return f"<{type(self).__name__} {state} fields={list(self.fields)}>"

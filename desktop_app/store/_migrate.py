@@ -1,0 +1,107 @@
+"""Bringing a database file to the current schema, paying for Alembic only
+when there is something to do.
+
+Importing Alembic costs more than opening the main window, and almost every
+start finds the schema already current. So the stored version is read with
+one cheap query and compared to :py:data:`SCHEMA_REVISION`; Alembic is
+imported only when they differ.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from sqlalchemy.engine import Connection, Engine
+
+from desktop_app.errors import StoreError
+from desktop_app.store._engine import WRITE_OPTION
+
+__all__ = ["MIGRATIONS_PATH", "SCHEMA_REVISION", "read_schema_revision", "upgrade"]
+
+logger = logging.getLogger(__name__)
+
+#: The head revision of the shipped migrations. A test checks it against
+#: Alembic's own idea of the head, so adding a migration means bumping this.
+SCHEMA_REVISION = "0002"
+
+#: The folder holding ``env.py`` and ``versions/``.
+MIGRATIONS_PATH = Path(__file__).with_name("migrations")
+
+
+def read_schema_revision(conn: Connection) -> str | None:
+    """Return the revision stored in ``alembic_version``, or ``None``.
+
+    Args:
+        conn (sqlalchemy.engine.Connection): An open connection.
+    """
+    has_table = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+    ).first()
+    if has_table is None:
+        return None
+    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def ensure_current(engine: Engine) -> None:
+    """Upgrade the database to :py:data:`SCHEMA_REVISION` when it is not there.
+
+    Args:
+        engine (sqlalchemy.engine.Engine): The store's engine.
+
+    Raises:
+        desktop_app.errors.StoreError: The migration failed, for example
+            because the file was written by a newer version of the app.
+    """
+    with engine.connect() as conn:
+        current = read_schema_revision(conn)
+    if current != SCHEMA_REVISION:
+        upgrade(engine, SCHEMA_REVISION)
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    """Run Alembic's upgrade to ``target`` in one write transaction.
+
+    The write lock is taken before Alembic reads the version, so two
+    processes opening an old file at once migrate it exactly once: the second
+    waits, then finds nothing to do.
+
+    Args:
+        engine (sqlalchemy.engine.Engine): The store's engine.
+        target (str): The revision to reach; tests and fixtures stop early.
+
+    Raises:
+        desktop_app.errors.StoreError: The migration failed.
+    """
+    from alembic import command
+    from alembic.util.exc import CommandError
+
+    config = make_alembic_config()
+    try:
+        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+            logger.info(
+                "Upgrading %s from schema %s to %s",
+                engine.url.database,
+                read_schema_revision(conn),
+                target,
+            )
+            config.attributes["connection"] = conn
+            command.upgrade(config, target)
+    except CommandError as e:
+        raise StoreError(
+            f"Cannot bring the database {engine.url.database} to schema "
+            f"{target}: {e}. Was it written by a newer version of the app?"
+        ) from e
+
+
+def make_alembic_config():
+    """Return an Alembic ``Config`` for the shipped migrations (no ini file).
+
+    Returns:
+        alembic.config.Config: The configuration; imports Alembic.
+    """
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_PATH))
+    return config

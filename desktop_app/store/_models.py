@@ -1,0 +1,86 @@
+"""The ORM model of a stored configuration: the schema's single source.
+
+Alembic migrations create the real tables; this model describes the same
+table so queries can be written against typed attributes. The store never
+hands these instances out: it reads columns into plain
+:py:class:`~desktop_app.config.IntegrationConfig` objects, because the event
+hot path must not pay for SQLAlchemy's attribute instrumentation.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+__all__ = ["Base", "ConfigRow", "UTCDateTime"]
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A datetime stored as naive UTC text and returned timezone-aware.
+
+    SQLite has no timezone-aware type: SQLAlchemy writes the wall-clock
+    digits and drops ``tzinfo``. Normalising to UTC on the way in and
+    attaching UTC on the way out keeps every timestamp comparable, whatever
+    zone the caller used.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        if value is None or value.tzinfo is None:
+            # Naive values are taken to be UTC already.
+            return value
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(
+        self, value: datetime | None, dialect: Dialect
+    ) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of the store's tables."""
+
+
+class ConfigRow(Base):
+    """One row of the ``configs`` table.
+
+    ``settings`` is plain TEXT holding JSON, not a JSON column type: the store
+    parses each row itself so that one damaged value is reported on that row
+    instead of failing the whole query.
+    """
+
+    __tablename__ = "configs"
+
+    #: Database id, assigned on insert.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+    #: The integration's id; configs outlive the plugin that defines them.
+    integration_id: Mapped[str] = mapped_column(String(255), index=True)
+
+    #: Human-readable name shown in lists.
+    name: Mapped[str] = mapped_column(String(255))
+
+    #: Whether events are delivered to this configuration.
+    enabled: Mapped[bool] = mapped_column(Boolean, index=True)
+
+    #: JSON text of the integration-specific settings.
+    settings: Mapped[str] = mapped_column(Text)
+
+    #: When the configuration was first saved (UTC).
+    time_added: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    #: When the configuration was last saved (UTC).
+    last_updated: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    #: Increases on every save; the basis of optimistic concurrency.
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")

@@ -1,0 +1,356 @@
+"""The configuration store: plain config objects in, plain config objects out.
+
+Everything SQL lives behind this class; the manager and the UI only see
+:py:class:`~desktop_app.config.IntegrationConfig` objects. Each method runs
+one short transaction, so the file is never locked for longer than a
+statement or two and other processes sharing it are not kept waiting.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, delete, func, insert, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from desktop_app.config import IntegrationConfig
+from desktop_app.errors import ConfigConflictError, ConfigNotFoundError, StoreError
+from desktop_app.store._convert import (
+    CONFIG_COLUMNS,
+    dump_settings,
+    row_to_config,
+    rows_to_configs,
+)
+from desktop_app.store._engine import WRITE_OPTION, create_store_engine
+from desktop_app.store._migrate import ensure_current
+from desktop_app.store._models import ConfigRow
+from desktop_app.store._watch import DataVersionWatcher
+
+__all__ = ["ConfigStore"]
+
+_table = ConfigRow.__table__
+
+
+class ConfigStore:
+    """Integration configurations stored in one SQLite file.
+
+    Opening the store creates the file (and its folders) when needed and
+    brings it to the current schema. Use it as a context manager, or call
+    :py:meth:`close`.
+
+    Args:
+        path (str | os.PathLike): The database file.
+
+    Raises:
+        desktop_app.errors.StoreError: The database cannot be migrated.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._path = Path(path)
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        self._engine: Engine | None = create_store_engine(self._path)
+        try:
+            ensure_current(self._engine)
+            self._write_engine = self._engine.execution_options(**{WRITE_OPTION: True})
+            self._watcher = DataVersionWatcher(self._path)
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    @property
+    def path(self) -> Path:
+        """The database file."""
+        return self._path
+
+    def close(self) -> None:
+        """Close all connections. Calling it again does nothing."""
+        if self._engine is None:
+            return
+        self._watcher.close()
+        self._engine.dispose()
+        self._engine = None
+
+    def __enter__(self) -> ConfigStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._engine is None else "open"
+        return f"<ConfigStore {str(self._path)!r} {state}>"
+
+    # Reading
+
+    def list_configs(
+        self,
+        integration_id: str | None = None,
+        *,
+        enabled: bool | None = None,
+        search: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[IntegrationConfig]:
+        """Return configurations ordered by name (case-insensitive), then id.
+
+        Args:
+            integration_id (str | None): Only this integration's configs.
+            enabled (bool | None): Only enabled (``True``) or disabled
+                (``False``) configs.
+            search (str | None): Only configs whose name contains this text,
+                ignoring case.
+            offset (int): Rows to skip, for paging.
+            limit (int | None): At most this many rows.
+
+        Returns:
+            list[desktop_app.config.IntegrationConfig]: New plain objects.
+            A config whose settings cannot be read is included, with empty
+            settings and ``load_error`` set.
+        """
+        stmt = self._filter(select(*CONFIG_COLUMNS), integration_id, enabled, search)
+        stmt = stmt.order_by(func.casefold(ConfigRow.name), ConfigRow.id)
+        if offset:
+            stmt = stmt.offset(offset)
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self._read() as conn:
+            return rows_to_configs(conn.execute(stmt))
+
+    def count(
+        self,
+        integration_id: str | None = None,
+        *,
+        enabled: bool | None = None,
+        search: str | None = None,
+    ) -> int:
+        """Return how many configs :py:meth:`list_configs` would return
+        without paging (for lazy list models)."""
+        stmt = self._filter(
+            select(func.count()).select_from(_table), integration_id, enabled, search
+        )
+        with self._read() as conn:
+            return conn.execute(stmt).scalar_one()
+
+    def count_configs(self) -> dict[str, tuple[int, int]]:
+        """Return ``{integration_id: (total, enabled)}`` in one query.
+
+        Integrations without configs are absent.
+        """
+        stmt = select(
+            ConfigRow.integration_id,
+            func.count(),
+            func.sum(case((ConfigRow.enabled, 1), else_=0)),
+        ).group_by(ConfigRow.integration_id)
+        with self._read() as conn:
+            return {
+                integration_id: (total, int(enabled or 0))
+                for integration_id, total, enabled in conn.execute(stmt)
+            }
+
+    def get_config(self, config_id: int) -> IntegrationConfig:
+        """Return one configuration.
+
+        Raises:
+            desktop_app.errors.ConfigNotFoundError: No such id.
+        """
+        stmt = select(*CONFIG_COLUMNS).where(ConfigRow.id == config_id)
+        with self._read() as conn:
+            row = conn.execute(stmt).first()
+        if row is None:
+            raise ConfigNotFoundError(config_id)
+        return row_to_config(row)
+
+    # Writing
+
+    def save_config(
+        self, config: IntegrationConfig, *, force: bool = False
+    ) -> IntegrationConfig:
+        """Insert or update a configuration, updating ``config`` in place.
+
+        A new config (``id`` is ``None``) gets its id, both timestamps and
+        revision 1. An existing one is only written when the stored revision
+        still equals ``config.revision`` (unless ``force``), so a stale copy
+        (say, a dialog left open while another process saved) cannot
+        silently overwrite newer settings.
+
+        Args:
+            config (desktop_app.config.IntegrationConfig): The config.
+            force (bool): Overwrite whatever revision is stored.
+
+        Returns:
+            desktop_app.config.IntegrationConfig: ``config`` itself.
+
+        Raises:
+            desktop_app.errors.StoreError: The settings are not JSON values;
+                nothing was written.
+            desktop_app.errors.ConfigNotFoundError: The row was deleted.
+            desktop_app.errors.ConfigConflictError: The row was saved since
+                ``config`` was loaded.
+        """
+        settings = dump_settings(config)
+        now = datetime.now(UTC)
+        values: dict[str, Any] = {
+            "integration_id": config.integration_id,
+            "name": config.name,
+            "enabled": bool(config.enabled),
+            "settings": settings,
+            "last_updated": now,
+        }
+        if config.id is None:
+            stmt = (
+                insert(_table)
+                .values(**values, time_added=now, revision=1)
+                .returning(_table.c.id)
+            )
+            with self._write() as conn:
+                config.id = conn.execute(stmt).scalar_one()
+            config.time_added = now
+            config.revision = 1
+        else:
+            revision = self._update(config.id, config.revision, values, force)
+            config.revision = revision
+        config.last_updated = now
+        # The stored settings are now the ones in memory, readable or not.
+        config.load_error = None
+        return config
+
+    def _update(
+        self, config_id: int, expected: int, values: dict[str, Any], force: bool
+    ) -> int:
+        stmt = (
+            update(_table)
+            .where(_table.c.id == config_id)
+            .values(**values, revision=_table.c.revision + 1)
+            .returning(_table.c.revision)
+        )
+        if not force:
+            stmt = stmt.where(_table.c.revision == expected)
+        with self._write() as conn:
+            revision = conn.execute(stmt).scalar()
+            if revision is not None:
+                return revision
+            actual = conn.execute(
+                select(_table.c.revision).where(_table.c.id == config_id)
+            ).scalar()
+        if actual is None:
+            raise ConfigNotFoundError(config_id)
+        raise ConfigConflictError(config_id, expected, actual)
+
+    def delete_config(self, config_id: int) -> None:
+        """Delete a configuration.
+
+        Raises:
+            desktop_app.errors.ConfigNotFoundError: No such id.
+        """
+        with self._write() as conn:
+            result = conn.execute(delete(_table).where(_table.c.id == config_id))
+        if result.rowcount == 0:
+            raise ConfigNotFoundError(config_id)
+
+    def bulk_insert(self, configs: Iterable[IntegrationConfig]) -> int:
+        """Insert many new configurations in one transaction.
+
+        Much faster than :py:meth:`save_config` in a loop (one transaction,
+        multi-row INSERTs). Each config gets its id, timestamps and revision
+        1, so it can be saved normally afterwards.
+
+        Args:
+            configs (iterable of desktop_app.config.IntegrationConfig): New
+                configs (``id`` is ``None``).
+
+        Returns:
+            int: How many were inserted.
+
+        Raises:
+            desktop_app.errors.StoreError: A config already has an id, or its
+                settings are not JSON values; nothing was written.
+        """
+        configs = list(configs)
+        if not configs:
+            return 0
+        now = datetime.now(UTC)
+        rows = []
+        for config in configs:
+            if config.id is not None:
+                raise StoreError(
+                    f"Configuration {config.id} is already stored; bulk_insert "
+                    f"only inserts new configurations"
+                )
+            rows.append(
+                {
+                    "integration_id": config.integration_id,
+                    "name": config.name,
+                    "enabled": bool(config.enabled),
+                    "settings": dump_settings(config),
+                    "time_added": now,
+                    "last_updated": now,
+                    "revision": 1,
+                }
+            )
+        stmt = insert(_table).returning(_table.c.id, sort_by_parameter_order=True)
+        with self._write() as conn:
+            ids = conn.execute(stmt, rows).scalars().all()
+        for config, id_ in zip(configs, ids, strict=True):
+            config.id = id_
+            config.time_added = config.last_updated = now
+            config.revision = 1
+            config.load_error = None
+        return len(ids)
+
+    # Other processes
+
+    def has_external_changes(self) -> bool:
+        """Return whether the database was committed to since the last call.
+
+        Cheap (no table access) and thread-safe; meant to be polled on a
+        timer. Commits by any connection count, including other processes
+        and this store's own writes.
+        """
+        self._check_open()
+        return self._watcher.changed()
+
+    # Helpers
+
+    def _check_open(self) -> Engine:
+        if self._engine is None:
+            raise StoreError(f"The configuration store {self._path} is closed")
+        return self._engine
+
+    def _read(self) -> Connection:
+        # A deferred transaction: reads see one consistent snapshot and
+        # release it when the block ends.
+        return self._check_open().connect()
+
+    def _write(self):
+        self._check_open()
+        return self._write_engine.begin()
+
+    @staticmethod
+    def _filter(
+        stmt: Select[Any],
+        integration_id: str | None,
+        enabled: bool | None,
+        search: str | None,
+    ) -> Select[Any]:
+        conditions: list[ColumnElement[bool]] = []
+        if integration_id is not None:
+            conditions.append(ConfigRow.integration_id == integration_id)
+        if enabled is not None:
+            conditions.append(ConfigRow.enabled == enabled)
+        if search:
+            conditions.append(
+                func.casefold(ConfigRow.name).contains(
+                    search.casefold(), autoescape=True
+                )
+            )
+        return stmt.where(*conditions) if conditions else stmt

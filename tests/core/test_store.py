@@ -1,0 +1,283 @@
+"""The configuration store's API: CRUD, listing, counting, concurrency."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from desktop_app.config import IntegrationConfig
+from desktop_app.errors import ConfigConflictError, ConfigNotFoundError, StoreError
+from desktop_app.store import ConfigStore
+
+SLACK = "integrations.slack.SlackIntegration"
+EMAIL = "integrations.email.EmailIntegration"
+
+
+@pytest.fixture
+def store(tmp_path):
+    with ConfigStore(tmp_path / "data" / "configs.sqlite3") as store:
+        yield store
+
+
+def make(store, name, integration_id=SLACK, enabled=True, **settings):
+    return store.save_config(
+        IntegrationConfig(integration_id, name=name, enabled=enabled, settings=settings)
+    )
+
+
+def test_open_creates_parent_folders_and_file(tmp_path):
+    path = tmp_path / "a" / "b" / "configs.sqlite3"
+    with ConfigStore(path) as store:
+        assert store.path == path
+        assert store.list_configs() == []
+    assert path.is_file()
+
+
+def test_reopen_keeps_data(tmp_path):
+    path = tmp_path / "configs.sqlite3"
+    with ConfigStore(path) as store:
+        saved = make(store, "Team chat", channel="#general")
+    with ConfigStore(path) as store:
+        [loaded] = store.list_configs()
+    assert loaded.id == saved.id
+    assert loaded.name == "Team chat"
+    assert loaded.settings == {"channel": "#general"}
+    assert loaded.revision == 1
+    assert loaded.time_added == saved.time_added
+
+
+def test_closed_store_raises_store_error(tmp_path):
+    store = ConfigStore(tmp_path / "configs.sqlite3")
+    store.close()
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.list_configs()
+
+
+def test_insert_sets_id_timestamps_and_revision_in_place(store):
+    before = datetime.now(UTC)
+    config = IntegrationConfig(SLACK, name="Chat", enabled=True, settings={"a": [1]})
+    returned = store.save_config(config)
+    assert returned is config
+    assert config.id is not None
+    assert config.revision == 1
+    assert config.time_added == config.last_updated
+    assert config.time_added.tzinfo is not None
+    assert before <= config.time_added <= datetime.now(UTC)
+
+
+def test_get_config_returns_a_plain_copy_with_aware_utc_times(store):
+    saved = make(store, "Chat", url="https://example.com")
+    loaded = store.get_config(saved.id)
+    assert type(loaded) is IntegrationConfig
+    assert loaded is not saved
+    assert (loaded.integration_id, loaded.name, loaded.enabled) == (SLACK, "Chat", True)
+    assert loaded.settings == {"url": "https://example.com"}
+    assert loaded.time_added == saved.time_added
+    assert loaded.time_added.utcoffset() == timedelta(0)
+    assert loaded.integration is None
+    assert loaded.load_error is None
+
+
+def test_get_missing_config_raises_not_found(store):
+    with pytest.raises(ConfigNotFoundError) as info:
+        store.get_config(42)
+    assert info.value.config_id == 42
+
+
+def test_update_bumps_revision_and_last_updated(store):
+    config = make(store, "Chat", enabled=False)
+    added = config.time_added
+    config.name = "Renamed"
+    config.enabled = True
+    config.set("channel", "#dev")
+    store.save_config(config)
+    assert config.revision == 2
+    assert config.time_added == added
+    assert config.last_updated >= added
+    loaded = store.get_config(config.id)
+    assert (loaded.name, loaded.enabled, loaded.revision) == ("Renamed", True, 2)
+    assert loaded.settings == {"channel": "#dev"}
+
+
+def test_stale_copy_conflicts_and_force_overwrites(store):
+    config = make(store, "Chat")
+    stale = store.get_config(config.id)
+    config.name = "First"
+    store.save_config(config)
+
+    stale.name = "Second"
+    with pytest.raises(ConfigConflictError) as info:
+        store.save_config(stale)
+    assert (info.value.config_id, info.value.expected_revision) == (config.id, 1)
+    assert info.value.actual_revision == 2
+    assert store.get_config(config.id).name == "First"
+
+    store.save_config(stale, force=True)
+    assert stale.revision == 3
+    assert store.get_config(config.id).name == "Second"
+
+
+def test_saving_a_deleted_config_raises_not_found(store):
+    config = make(store, "Chat")
+    store.delete_config(config.id)
+    with pytest.raises(ConfigNotFoundError):
+        store.save_config(config)
+    with pytest.raises(ConfigNotFoundError):
+        store.save_config(config, force=True)
+    assert store.list_configs() == []
+
+
+def test_delete_config(store):
+    keep = make(store, "Keep")
+    gone = make(store, "Gone")
+    store.delete_config(gone.id)
+    assert [c.id for c in store.list_configs()] == [keep.id]
+    with pytest.raises(ConfigNotFoundError):
+        store.delete_config(gone.id)
+
+
+@pytest.mark.parametrize(
+    "bad", [object(), {1, 2}, math.nan, b"bytes"], ids=["object", "set", "nan", "bytes"]
+)
+def test_non_json_settings_raise_store_error_and_write_nothing(store, bad):
+    new = IntegrationConfig(SLACK, name="New", settings={"value": bad})
+    with pytest.raises(StoreError, match="cannot be stored"):
+        store.save_config(new)
+    assert new.id is None
+    assert store.count() == 0
+
+    existing = make(store, "Existing", value=1)
+    existing.set("value", bad)
+    existing.name = "Changed"
+    with pytest.raises(StoreError):
+        store.save_config(existing)
+    loaded = store.get_config(existing.id)
+    assert (loaded.name, loaded.settings, loaded.revision) == (
+        "Existing",
+        {"value": 1},
+        1,
+    )
+
+
+def test_damaged_settings_row_is_listed_with_load_error(store, caplog):
+    good = make(store, "Good", a=1)
+    bad = make(store, "Bad", b=2)
+    not_object = make(store, "List", c=3)
+    raw = sqlite3.connect(store.path)
+    with raw:
+        raw.execute("UPDATE configs SET settings='{not json' WHERE id=?", (bad.id,))
+        raw.execute("UPDATE configs SET settings='[1, 2]' WHERE id=?", (not_object.id,))
+    raw.close()
+
+    configs = {c.name: c for c in store.list_configs()}
+    assert set(configs) == {"Good", "Bad", "List"}
+    assert configs["Good"].settings == {"a": 1}
+    assert configs["Good"].load_error is None
+    for name in ("Bad", "List"):
+        assert configs[name].settings == {}
+        assert configs[name].load_error.startswith(
+            "Stored settings are not valid JSON: "
+        )
+    assert store.get_config(bad.id).load_error is not None
+    assert f"Configuration {bad.id}:" in caplog.text
+    assert good.id is not None
+
+
+def test_list_orders_by_name_ignoring_case_then_id(store):
+    names = ["beta", "Alpha", "alpha", "Écrit", "gamma", "Beta"]
+    ids = {n: make(store, n).id for n in names}
+    listed = [c.name for c in store.list_configs()]
+    # Case is folded for any script; accents still sort by code point.
+    assert listed == ["Alpha", "alpha", "beta", "Beta", "gamma", "Écrit"]
+    # Equal names (ignoring case) come in id order.
+    assert ids["Alpha"] < ids["alpha"]
+
+
+def test_list_filters_by_integration_enabled_and_search(store):
+    make(store, "Team Chat", SLACK, True)
+    make(store, "chat archive", SLACK, False)
+    make(store, "Nightly report", EMAIL, True)
+    make(store, "ÜBER chat", EMAIL, False)
+
+    def names(**kw):
+        return [c.name for c in store.list_configs(**kw)]
+
+    assert names(integration_id=SLACK) == ["chat archive", "Team Chat"]
+    assert names(enabled=True) == ["Nightly report", "Team Chat"]
+    assert names(enabled=False, integration_id=EMAIL) == ["ÜBER chat"]
+    assert names(search="CHAT") == ["chat archive", "Team Chat", "ÜBER chat"]
+    assert names(search="über") == ["ÜBER chat"]
+    assert names(search="%") == []
+    assert names(search="_") == []
+    assert names(integration_id="missing") == []
+
+
+def test_list_offset_and_limit_page_through_the_order(store):
+    for i in range(10):
+        make(store, f"config {i:02}")
+    all_names = [c.name for c in store.list_configs()]
+    assert [c.name for c in store.list_configs(limit=3)] == all_names[:3]
+    assert [c.name for c in store.list_configs(offset=8)] == all_names[8:]
+    assert [c.name for c in store.list_configs(offset=4, limit=4)] == all_names[4:8]
+    assert [c.name for c in store.list_configs(search="0", limit=2)] == all_names[:2]
+
+
+def test_counts(store):
+    make(store, "a", SLACK, True)
+    make(store, "b", SLACK, False)
+    make(store, "c", SLACK, True)
+    make(store, "d", EMAIL, False)
+    assert store.count_configs() == {SLACK: (3, 2), EMAIL: (1, 0)}
+    assert store.count() == 4
+    assert store.count(SLACK) == 3
+    assert store.count(enabled=False) == 2
+    assert store.count(SLACK, enabled=True, search="C") == 1
+
+
+def test_count_configs_on_empty_store(store):
+    assert store.count_configs() == {}
+    assert store.count() == 0
+
+
+def test_bulk_insert_ten_thousand_rows(store):
+    configs = [
+        IntegrationConfig(
+            SLACK if i % 2 else EMAIL,
+            name=f"config {i:05}",
+            enabled=i % 3 == 0,
+            settings={"n": i},
+        )
+        for i in range(10_000)
+    ]
+    assert store.bulk_insert(configs) == 10_000
+    assert store.count() == 10_000
+    slack_enabled = sum(1 for i in range(1, 10_000, 2) if i % 3 == 0)
+    assert store.count_configs()[SLACK] == (5000, slack_enabled)
+    # Ids come back in order, so each object can be saved normally.
+    assert len({c.id for c in configs}) == 10_000
+    sample = configs[1234]
+    assert store.get_config(sample.id).settings == {"n": 1234}
+    sample.name = "changed"
+    store.save_config(sample)
+    assert store.get_config(sample.id).revision == 2
+    page = store.list_configs(offset=5000, limit=2)
+    assert [c.name for c in page] == ["config 05000", "config 05001"]
+
+
+def test_bulk_insert_rejects_bad_input_before_writing(store):
+    with pytest.raises(StoreError):
+        store.bulk_insert(
+            [
+                IntegrationConfig(SLACK, name="ok"),
+                IntegrationConfig(SLACK, settings={"x": object()}),
+            ]
+        )
+    existing = make(store, "stored")
+    with pytest.raises(StoreError, match="already stored"):
+        store.bulk_insert([IntegrationConfig(SLACK, name="new"), existing])
+    assert store.count() == 1
+    assert store.bulk_insert([]) == 0
