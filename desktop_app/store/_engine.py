@@ -39,6 +39,8 @@ def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
+        # First, so that even switching to WAL waits for other processes.
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         # WAL lets readers (the UI, other processes) proceed while one
         # writer commits, and keeps commits cheap.
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -49,7 +51,6 @@ def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
         # No foreign keys yet, but history and delivery tables will refer to
         # configs; SQLite ignores constraints unless this is on.
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     finally:
         cursor.close()
     # SQLite's lower()/NOCASE only fold ASCII; names are user text.

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection, Engine
 
 from desktop_app.errors import StoreError
 from desktop_app.store._engine import WRITE_OPTION
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 __all__ = ["MIGRATIONS_PATH", "SCHEMA_REVISION", "read_schema_revision", "upgrade"]
 
@@ -94,7 +98,7 @@ def upgrade(engine: Engine, target: str = "head") -> None:
         ) from e
 
 
-def make_alembic_config():
+def make_alembic_config() -> Config:
     """Return an Alembic ``Config`` for the shipped migrations (no ini file).
 
     Returns:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -331,7 +332,7 @@ class ConfigStore:
         # release it when the block ends.
         return self._check_open().connect()
 
-    def _write(self):
+    def _write(self) -> AbstractContextManager[Connection]:
         self._check_open()
         return self._write_engine.begin()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -87,3 +88,26 @@ def test_has_external_changes_is_thread_safe(store):
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_two_processes_upgrading_an_old_file_at_once(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(ROOT / "tests" / "fixtures" / "schema-0001.sqlite3", path)
+    script = textwrap.dedent(
+        f"""
+        from desktop_app.store import ConfigStore
+        with ConfigStore({str(path)!r}) as store:
+            print(store.count())
+        """
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
+    outputs = [proc.communicate(timeout=60)[0].strip() for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0, 0]
+    assert outputs == ["3", "3", "3"]
+    with ConfigStore(path) as store:
+        assert [c.revision for c in store.list_configs()] == [0, 0, 0]

@@ -10,13 +10,14 @@ connection is opened from the URL instead.
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 from desktop_app.store._models import Base
 
 target_metadata = Base.metadata
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
