@@ -11,6 +11,7 @@ from __future__ import annotations
 __all__ = [
     "ConfigConflictError",
     "ConfigNotFoundError",
+    "DeliveryError",
     "DesktopAppError",
     "FormDefinitionError",
     "IntegrationAlreadyRegisteredError",
@@ -190,6 +191,21 @@ class PluginNotFoundError(PluginError, KeyError):
 
     def __str__(self) -> str:
         return self.args[0] if self.args else ""
+
+
+class DeliveryError(DesktopAppError):
+    """An integration could not deliver an event to its service.
+
+    Attributes:
+        target (str): Where it tried to deliver (a URL without its query,
+            a file path); never a secret.
+        reason (str): One line saying what went wrong.
+    """
+
+    def __init__(self, target: str, reason: str) -> None:
+        self.target = target
+        self.reason = reason
+        super().__init__(f"Delivery to {target} failed: {reason}")
 
 
 def _qualname(cls: type) -> str:
