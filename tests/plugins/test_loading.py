@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from desktop_app import signals
 from desktop_app.activity import get_activity_log
 from tests.plugins.conftest import add_enabled_config, write_plugin
+
+ROOT = Path(__file__).resolve().parents[2]
 
 GOOD = '''
 from desktop_app import Integration, SignalHook, define_signal, forms
@@ -300,6 +303,10 @@ def test_plugin_core_imports_without_qt():
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     assert out.stdout.strip() == "[]"
