@@ -53,6 +53,9 @@ class Form:
     #: The normalised fieldsets; every field appears in exactly one.
     fieldsets: ClassVar[tuple[Fieldset, ...]] = ()
 
+    #: The fields declared by this very class (not inherited), bound.
+    _declared_fields: ClassVar[dict[str, Field]] = {}
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         own: dict[str, Field] = {}

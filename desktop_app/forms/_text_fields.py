@@ -68,6 +68,10 @@ class CharField(Field):
                 code="min_length",
             )
 
+    def to_data(self, value: Any) -> Any:
+        """Return ``""`` for a missing value, so a text editor gets text."""
+        return "" if value is None else value
+
     def _check_max_length(self, text: str) -> None:
         limit = DEFAULT_MAX_LENGTH if self.max_length is None else self.max_length
         if len(text) > limit:

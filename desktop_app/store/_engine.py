@@ -13,8 +13,14 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
 
-__all__ = ["BUSY_TIMEOUT_MS", "WRITE_OPTION", "create_store_engine"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "WRITE_OPTION",
+    "create_store_engine",
+    "create_write_engine",
+]
 
 #: How long a connection waits for another one's lock before failing.
 BUSY_TIMEOUT_MS = 5000
@@ -57,7 +63,7 @@ def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
     dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
 
-def create_store_engine(path: Path) -> Engine:
+def create_store_engine(path: Path, *, single_connection: bool = False) -> Engine:
     """Create the engine for the database file at ``path``.
 
     Args:
@@ -68,7 +74,14 @@ def create_store_engine(path: Path) -> Engine:
         ``BEGIN`` (or ``BEGIN IMMEDIATE`` when the :py:data:`WRITE_OPTION`
         execution option is set).
     """
-    engine = create_engine(f"sqlite:///{path}")
+    if single_connection:
+        engine = create_engine(
+            f"sqlite:///{path}",
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False},
+        )
+    else:
+        engine = create_engine(f"sqlite:///{path}")
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
@@ -85,3 +98,12 @@ def create_store_engine(path: Path) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def create_write_engine(path: Path) -> Engine:
+    """Create the engine for writes: one connection, transactions that begin
+    with ``BEGIN IMMEDIATE``. Callers serialise its use with a lock.
+    """
+    return create_store_engine(path, single_connection=True).execution_options(
+        **{WRITE_OPTION: True}
+    )

@@ -9,8 +9,9 @@ statement or two and other processes sharing it are not kept waiting.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -27,10 +28,9 @@ from desktop_app.store._convert import (
     row_to_config,
     rows_to_configs,
 )
-from desktop_app.store._engine import WRITE_OPTION, create_store_engine
+from desktop_app.store._engine import create_store_engine, create_write_engine
 from desktop_app.store._migrate import ensure_current
 from desktop_app.store._models import ConfigRow
-from desktop_app.store._watch import DataVersionWatcher
 
 __all__ = ["ConfigStore"]
 
@@ -57,8 +57,13 @@ class ConfigStore:
         self._engine: Engine | None = create_store_engine(self._path)
         try:
             ensure_current(self._engine)
-            self._write_engine = self._engine.execution_options(**{WRITE_OPTION: True})
-            self._watcher = DataVersionWatcher(self._path)
+            # All writes go through one connection, under a lock. SQLite's
+            # data_version on that connection then changes only when
+            # *another* connection (another process) commits, so our own
+            # saves never look like outside changes.
+            self._write_engine = create_write_engine(self._path)
+            self._write_lock = threading.Lock()
+            self._data_version = self._read_data_version()
         except BaseException:
             self._engine.dispose()
             raise
@@ -68,11 +73,18 @@ class ConfigStore:
         """The database file."""
         return self._path
 
+    @property
+    def engines(self) -> tuple[Engine, Engine]:
+        """The read and write SQLAlchemy engines, for instrumentation
+        (counting statements in tests and benchmarks); not for queries."""
+        return self._check_open(), self._write_engine
+
     def close(self) -> None:
         """Close all connections. Calling it again does nothing."""
         if self._engine is None:
             return
-        self._watcher.close()
+        with self._write_lock:
+            self._write_engine.dispose()
         self._engine.dispose()
         self._engine = None
 
@@ -311,14 +323,22 @@ class ConfigStore:
     # Other processes
 
     def has_external_changes(self) -> bool:
-        """Return whether the database was committed to since the last call.
+        """Return whether another connection (another process, another
+        store on the same file) committed since the last call.
 
-        Cheap (no table access) and thread-safe; meant to be polled on a
-        timer. Commits by any connection count, including other processes
-        and this store's own writes.
+        This store's own saves do not count. Cheap (no table access) and
+        thread-safe; meant to be polled on a timer.
         """
         self._check_open()
-        return self._watcher.changed()
+        with self._write_lock:
+            version = self._read_data_version()
+            changed = version != self._data_version
+            self._data_version = version
+        return changed
+
+    def _read_data_version(self) -> int:
+        with self._write_engine.connect() as conn:
+            return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
 
     # Helpers
 
@@ -332,9 +352,11 @@ class ConfigStore:
         # release it when the block ends.
         return self._check_open().connect()
 
-    def _write(self) -> AbstractContextManager[Connection]:
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
         self._check_open()
-        return self._write_engine.begin()
+        with self._write_lock, self._write_engine.begin() as conn:
+            yield conn
 
     @staticmethod
     def _filter(

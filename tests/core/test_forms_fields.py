@@ -523,3 +523,11 @@ def test_every_field_raises_only_validation_error_or_returns_json(value):
             json.dumps(cleaned, allow_nan=False)
             if isinstance(cleaned, float):
                 assert math.isfinite(cleaned)
+
+
+def test_to_data_gives_editors_a_value_they_can_show():
+    assert forms.CharField().to_data(None) == ""
+    assert forms.CharField().to_data("a") == "a"
+    assert forms.IntegerField().to_data(3) == 3
+    assert forms.BooleanField().to_data("yes") is True
+    assert forms.PasswordField().to_data("s3cret") == ""

@@ -7,6 +7,8 @@ import sys
 import textwrap
 import time
 
+from sqlalchemy import event
+
 from desktop_app.integration import Integration
 from desktop_app.manager import IntegrationManager
 
@@ -20,19 +22,15 @@ class Service(Integration):
 
 
 def _count_sql(store):
-    import sqlite3
-
-    # Count statements on every connection the store opens from now on by
-    # wrapping the engine's pool connections.
-    from sqlalchemy import event
-
+    """Count the SQL statements the store runs from now on."""
     counter = {"n": 0}
 
     def before(*args, **kwargs):
         counter["n"] += 1
 
-    event.listen(store.engine, "before_cursor_execute", before)
-    return counter, sqlite3
+    for engine in store.engines:
+        event.listen(engine, "before_cursor_execute", before)
+    return counter
 
 
 def test_get_configs_returns_only_enabled(manager):
@@ -60,7 +58,7 @@ def test_repeated_get_configs_runs_no_sql(manager):
     integration = manager.register_integration_class(Service)
     integration.create_config(name="a", enabled=True, save=True)
     integration.get_configs()
-    counter, _ = _count_sql(manager.store)
+    counter = _count_sql(manager.store)
 
     for _ in range(100):
         integration.get_configs()
@@ -74,7 +72,7 @@ def test_save_then_get_configs_runs_no_sql(manager):
     integration = manager.register_integration_class(Service)
     config = integration.create_config(name="a", enabled=True, save=True)
     integration.get_configs()
-    counter, _ = _count_sql(manager.store)
+    counter = _count_sql(manager.store)
 
     config.set("key1", "changed")
     config.save()
@@ -93,9 +91,7 @@ def test_filters_match_attributes_and_settings(manager):
     integration.create_config(name="general", enabled=True, save=True)
 
     assert [c.name for c in integration.get_configs(channel="#dev")] == ["dev"]
-    assert [c.name for c in integration.get_configs(channel="#general")] == [
-        "general"
-    ]
+    assert [c.name for c in integration.get_configs(channel="#general")] == ["general"]
     assert [c.name for c in integration.get_configs(name="dev")] == ["dev"]
 
 

@@ -29,9 +29,7 @@ class Counting(Integration):
         self.shut_down = getattr(self, "shut_down", 0) + 1
 
     def _on_ping(self, **kwargs):
-        self.received.append(
-            (kwargs, [c.get("key1") for c in self.get_configs()])
-        )
+        self.received.append((kwargs, [c.get("key1") for c in self.get_configs()]))
 
 
 def test_integration_without_configs_stays_disabled(manager):

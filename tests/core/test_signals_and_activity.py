@@ -58,8 +58,11 @@ def test_config_signals_follow_saves(manager):
     seen = []
     receivers = {
         sig: (lambda sender, config, _n=sig.name: seen.append((_n, config.name)))
-        for sig in (signals.config_created, signals.config_updated,
-                    signals.config_deleted)
+        for sig in (
+            signals.config_created,
+            signals.config_updated,
+            signals.config_deleted,
+        )
     }
     for sig, receiver in receivers.items():
         sig.connect(receiver)

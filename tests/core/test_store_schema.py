@@ -152,12 +152,12 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path):
     assert result.stdout.strip() == "[]"
 
 
-def test_store_imports_without_qt_or_forms():
+def test_store_imports_without_qt():
     result = run_python(
         """
         import sys
         import desktop_app.store
-        banned = ("PySide6", "desktop_app.forms")
+        banned = ("PySide6", "shiboken6")
         print([m for m in sys.modules if m.startswith(banned)])
         """
     )

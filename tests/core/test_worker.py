@@ -18,8 +18,9 @@ class Slow(Integration):
 
     def _on_fired(self, **kwargs):
         for config in self.get_configs():
-            self.run_in_background(config, self._work, config, kwargs,
-                                   signal="tests.worker.fired")
+            self.run_in_background(
+                config, self._work, config, kwargs, signal="tests.worker.fired"
+            )
 
     def _work(self, config, payload):
         self.threads.append(threading.current_thread().name)
@@ -39,9 +40,7 @@ def test_work_runs_in_background_and_is_recorded_per_config(manager):
     assert manager.wait_for_background_work(timeout=10)
 
     assert all(t.startswith("desktop-app-worker") for t in integration.threads)
-    per_config = {
-        r.config_id: r for r in get_activity_log().records() if r.config_id
-    }
+    per_config = {r.config_id: r for r in get_activity_log().records() if r.config_id}
     assert per_config[good.id].outcome == "ok"
     assert per_config[good.id].config_name == "good"
     assert per_config[bad.id].outcome == "failed"
