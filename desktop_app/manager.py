@@ -221,6 +221,22 @@ class IntegrationManager:
         self._apply_change(config.integration_id, config, deleted=True)
         signals.config_deleted.send(self, config=config)
 
+    def restore_config(self, config: IntegrationConfig) -> IntegrationConfig:
+        """Store a deleted configuration again under its old id (Undo).
+
+        Listeners see ``config_created``, as for any configuration that
+        appears.
+
+        Raises:
+            desktop_app.errors.StoreError: It cannot be restored (no id, or
+                the id is in use).
+        """
+        self.store.restore_config(config)
+        self._attach_config(config)
+        self._apply_change(config.integration_id, config, deleted=False)
+        signals.config_created.send(self, config=config)
+        return config
+
     def clear_configs_cache(self, integration_cls_or_id: Any = None) -> None:
         """Drop cached configurations so they are read from the store again.
 
