@@ -15,7 +15,7 @@ from desktop_app.store import ConfigStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
-PLUGIN = '''
+PLUGIN = """
 from desktop_app import Integration, SignalHook, define_signal, forms
 
 ping = define_signal(
@@ -47,7 +47,7 @@ class CliIntegration(Integration):
             self.run_in_background(
                 config, _work, count, who, config.get("out"), signal="cli.ping"
             )
-'''
+"""
 
 
 def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:

@@ -24,9 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_template_fills_placeholders_and_leaves_unknown_ones():
     payload = {"who": "ann", "count": 3}
     text = "{signal}: {payload[who]} x{payload[count]} {payload[nope]} {other}"
-    assert render_template(text, "s", payload) == (
-        "s: ann x3 {payload[nope]} {other}"
-    )
+    assert render_template(text, "s", payload) == ("s: ann x3 {payload[nope]} {other}")
     assert render_template("{payload.__class__}", "s", payload) == (
         "{payload.__class__}"
     )
@@ -103,9 +101,7 @@ def test_event_file_missing_folder_is_a_recorded_failure(
     assert record.outcome == "failed" and "FileNotFoundError" in record.error
 
 
-def test_notification_without_a_tray_is_a_clear_failure(
-    builtins, manager, ping, qapp
-):
+def test_notification_without_a_tray_is_a_clear_failure(builtins, manager, ping, qapp):
     save_config(manager, NOTIFY, signals=[ping.name])
     ping.send(None, count=1)
     assert manager.wait_for_background_work(5)

@@ -14,7 +14,7 @@ from tests.plugins.conftest import add_enabled_config, write_plugin
 
 ROOT = Path(__file__).resolve().parents[2]
 
-GOOD = '''
+GOOD = """
 from desktop_app import Integration, SignalHook, define_signal, forms
 
 __version__ = "1.2"
@@ -37,7 +37,7 @@ class GoodIntegration(Integration):
     def _on_ping(self, count, **kwargs):
         for config in self.get_configs():
             received.append((config.name, count))
-'''
+"""
 
 
 def test_good_plugin_loads_and_delivers(manager, plugins_dir, make_plugins):
@@ -99,7 +99,7 @@ def test_integration_failing_in_initialize_is_recorded(
     write_plugin(
         plugins_dir,
         "bad_init.py",
-        '''
+        """
         from desktop_app import Integration
 
         class BadInit(Integration):
@@ -107,7 +107,7 @@ def test_integration_failing_in_initialize_is_recorded(
 
             def initialize(self):
                 raise ValueError("no token configured")
-        ''',
+        """,
     )
     add_enabled_config(manager, "test.bad_init")
     [info] = make_plugins().load_all()
@@ -124,7 +124,7 @@ def test_extension_failing_in_initialize_is_recorded_and_rolled_back(
     write_plugin(
         plugins_dir,
         "bad_ext.py",
-        '''
+        """
         from desktop_app import Extension, Integration, IntegrationHook
 
         class Thing(Integration):
@@ -137,7 +137,7 @@ def test_extension_failing_in_initialize_is_recorded_and_rolled_back(
             def initialize(self):
                 IntegrationHook(self, Thing)
                 raise OSError("cannot reach the service")
-        ''',
+        """,
     )
     [info] = make_plugins().load_all()
     assert info.status == "failed"
@@ -151,7 +151,7 @@ def test_extension_provides_integrations_through_its_hook(
     write_plugin(
         plugins_dir,
         "with_ext.py",
-        '''
+        """
         from desktop_app import Extension, Integration, IntegrationHook
 
         class Provided(Integration):
@@ -163,7 +163,7 @@ def test_extension_provides_integrations_through_its_hook(
         class MyExtension(Extension):
             def initialize(self):
                 IntegrationHook(self, Provided)
-        ''',
+        """,
     )
     pm = make_plugins()
     [info] = pm.load_all()
@@ -181,7 +181,7 @@ def test_handler_that_raises_is_recorded_and_does_not_reach_the_sender(
     write_plugin(
         plugins_dir,
         "z_bad_handler.py",
-        '''
+        """
         from desktop_app import Integration, SignalHook, signals
 
         class BadHandler(Integration):
@@ -193,7 +193,7 @@ def test_handler_that_raises_is_recorded_and_does_not_reach_the_sender(
 
             def _on_ping(self, **kwargs):
                 raise ZeroDivisionError("handler bug")
-        ''',
+        """,
     )
     add_enabled_config(manager, "test.good")
     add_enabled_config(manager, "test.bad_handler")
@@ -211,7 +211,7 @@ def test_handler_that_raises_is_recorded_and_does_not_reach_the_sender(
 def test_duplicate_integration_id_fails_the_second_plugin(
     manager, plugins_dir, make_plugins
 ):
-    code = '''
+    code = """
         from desktop_app import Integration
 
         class Same(Integration):
@@ -219,7 +219,7 @@ def test_duplicate_integration_id_fails_the_second_plugin(
 
             def initialize(self):
                 pass
-        '''
+        """
     write_plugin(plugins_dir, "a_first.py", code)
     write_plugin(plugins_dir, "b_second.py", code)
     write_plugin(plugins_dir, "good.py", GOOD)
@@ -249,7 +249,7 @@ def test_package_plugin_with_relative_imports(manager, plugins_dir, make_plugins
     write_plugin(
         plugins_dir,
         "pkg/__init__.py",
-        '''
+        """
         from desktop_app import Integration
         from .helpers import NAME
 
@@ -259,7 +259,7 @@ def test_package_plugin_with_relative_imports(manager, plugins_dir, make_plugins
 
             def initialize(self):
                 pass
-        ''',
+        """,
     )
     write_plugin(plugins_dir, "pkg/helpers.py", "NAME = 'From a package'\n")
     pm = make_plugins()
@@ -277,7 +277,7 @@ def test_same_file_name_in_two_folders_does_not_clash(tmp_path, manager, make_pl
         write_plugin(
             tmp_path / f"src{n}",
             "dup.py",
-            f'''
+            f"""
             from desktop_app import Integration
             VALUE = {n}
 
@@ -286,7 +286,7 @@ def test_same_file_name_in_two_folders_does_not_clash(tmp_path, manager, make_pl
 
                 def initialize(self):
                     pass
-            ''',
+            """,
         )
     one = make_plugins(tmp_path / "src1").load_all()[0]
     two = make_plugins(tmp_path / "src2").load_all()[0]

@@ -8,7 +8,7 @@ import sys
 from desktop_app import signals
 from tests.plugins.conftest import add_enabled_config, make_distribution, write_plugin
 
-VERSIONED = '''
+VERSIONED = """
 from desktop_app import Integration, SignalHook, define_signal
 
 tick = define_signal("test.reload.tick")
@@ -24,7 +24,7 @@ class Versioned(Integration):
 
     def _on_tick(self, **kwargs):
         seen.extend((config.name, {version}) for config in self.get_configs())
-'''
+"""
 
 
 def test_reload_changed_picks_up_new_behaviour_and_keeps_configs(
@@ -115,7 +115,7 @@ def test_entry_point_plugins_load_as_distributions(
         "3.4.5",
         {"acme": "acme_plugin"},
         {
-            "acme_plugin/__init__.py": '''
+            "acme_plugin/__init__.py": """
                 from desktop_app import Integration
 
                 class Acme(Integration):
@@ -123,7 +123,7 @@ def test_entry_point_plugins_load_as_distributions(
 
                     def initialize(self):
                         pass
-                ''',
+                """,
         },
     )
     monkeypatch.syspath_prepend(str(site))
@@ -131,7 +131,7 @@ def test_entry_point_plugins_load_as_distributions(
     write_plugin(
         plugins_dir,
         "acme.py",
-        '''
+        """
         from desktop_app import Integration
 
         class FolderAcme(Integration):
@@ -139,7 +139,7 @@ def test_entry_point_plugins_load_as_distributions(
 
             def initialize(self):
                 pass
-        ''',
+        """,
     )
     pm = make_plugins(entry_points=True)
     pm.load_all()
