@@ -140,7 +140,7 @@ def clean_payload(info: Any, raw: dict[str, str]) -> dict[str, Any]:
     Raises:
         CommandError: An unknown key or a value a field rejects.
     """
-    from desktop_app.forms import Form
+    from desktop_app.signals import payload_form_class
 
     unknown = sorted(set(raw) - set(info.payload))
     if unknown:
@@ -149,8 +149,8 @@ def clean_payload(info: Any, raw: dict[str, str]) -> dict[str, Any]:
             f'signal "{info.name}" has no payload field "{unknown[0]}" '
             f"(fields: {known})"
         )
-    form_cls = type("PayloadForm", (Form,), dict(info.payload))
-    form = form_cls(raw)
+    # The same form the window's Fire signal dialog uses.
+    form = payload_form_class(info)(raw)
     if not form.is_valid():
         name, messages = next(iter(form.errors.items()))
         raise CommandError(f'bad value for "{name}": {" ".join(messages)}')
