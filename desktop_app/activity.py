@@ -64,20 +64,30 @@ class ActivityRecord(NamedTuple):
 
 Subscriber = Callable[[ActivityRecord], None]
 
-_new_record = tuple.__new__
+_as_record = tuple.__new__
+
+#: Add this to ``time.perf_counter()`` to get wall-clock time. Hooks time
+#: deliveries with the cheaper, monotonic counter and convert once.
+PERF_TO_WALL = time.time() - time.perf_counter()
 
 
 class ActivityLog:
     """A thread-safe ring buffer of :py:class:`ActivityRecord`.
+
+    Records are kept as plain tuples in :py:class:`ActivityRecord` field
+    order and turned into records when read, which keeps recording cheap.
 
     Args:
         maxlen (int): How many records to keep; older ones fall off.
     """
 
     def __init__(self, maxlen: int = 5000) -> None:
-        self._records: deque[ActivityRecord] = deque(maxlen=maxlen)
-        self._subscribers: tuple[Subscriber, ...] = ()
-        self._counter = itertools.count(1)
+        self._raw: deque[tuple] = deque(maxlen=maxlen)
+        #: Appends one raw record; the hot path calls it directly.
+        self.append = self._raw.append
+        #: Returns the next sequence number (atomic under the GIL).
+        self.next_seq = itertools.count(1).__next__
+        self.subscribers: tuple[Subscriber, ...] = ()
         self._lock = threading.Lock()
         #: Set to False to stop recording (the records stay).
         self.enabled = True
@@ -101,59 +111,62 @@ class ActivityLog:
         """
         if not self.enabled:
             return None
-        rec = _new_record(
-            ActivityRecord,
-            (
-                next(self._counter),
-                started,
-                signal,
-                integration_id,
-                config_id,
-                config_name,
-                duration,
-                outcome,
-                error,
-                traceback,
-            ),
+        raw = (
+            self.next_seq(),
+            started,
+            signal,
+            integration_id,
+            config_id,
+            config_name,
+            duration,
+            outcome,
+            error,
+            traceback,
         )
-        self._records.append(rec)
-        if self._subscribers:
-            for subscriber in self._subscribers:
-                subscriber(rec)
-        return rec
+        self._raw.append(raw)
+        record = _as_record(ActivityRecord, raw)
+        if self.subscribers:
+            self.notify(record)
+        return record
+
+    def notify(self, record: ActivityRecord | tuple) -> None:
+        """Call every subscriber with a record (raw tuples are converted)."""
+        if type(record) is not ActivityRecord:
+            record = _as_record(ActivityRecord, record)
+        for subscriber in self.subscribers:
+            subscriber(record)
 
     def records(self, since: int = 0) -> list[ActivityRecord]:
         """Return the kept records with ``seq`` greater than ``since``."""
         with self._lock:
-            snapshot = list(self._records)
-        if since:
-            return [r for r in snapshot if r.seq > since]
-        return snapshot
+            snapshot = list(self._raw)
+        return [_as_record(ActivityRecord, raw) for raw in snapshot if raw[0] > since]
 
     def clear(self) -> None:
         """Forget every kept record."""
-        self._records.clear()
+        self._raw.clear()
 
     def subscribe(self, callback: Subscriber) -> Callable[[], None]:
         """Call ``callback(record)`` for each new record, from the thread that
-        made it.
+        made it. Prefer polling :py:meth:`records` with ``since`` where a
+        burst of deliveries must stay cheap.
 
         Returns:
             callable: Call it to unsubscribe.
         """
         with self._lock:
-            self._subscribers = (*self._subscribers, callback)
+            self.subscribers = (*self.subscribers, callback)
 
         def unsubscribe() -> None:
             with self._lock:
-                self._subscribers = tuple(
-                    s for s in self._subscribers if s is not callback
+                self.subscribers = tuple(
+                    s for s in self.subscribers if s is not callback
                 )
 
         return unsubscribe
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self._raw)
 
 
 _activity_log = ActivityLog()
@@ -162,8 +175,3 @@ _activity_log = ActivityLog()
 def get_activity_log() -> ActivityLog:
     """Return the process-wide activity log."""
     return _activity_log
-
-
-def now() -> float:
-    """Wall-clock time for a record's start (kept here so callers agree)."""
-    return time.time()

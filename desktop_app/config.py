@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from desktop_app.integration import Integration
 
-__all__ = ["IntegrationConfig"]
+__all__ = ["ConfigSnapshot", "IntegrationConfig"]
 
 
 class IntegrationConfig:
@@ -127,4 +127,85 @@ class IntegrationConfig:
         return (
             f"<IntegrationConfig id={self.id} integration={self.integration_id!r} "
             f"name={self.name!r} enabled={self.enabled}>"
+        )
+
+
+class ConfigSnapshot(dict):
+    """A read-mostly view of an enabled configuration, for the event path.
+
+    :py:meth:`Integration.get_configs` hands these out. The dict holds the
+    integration's ``default_settings`` overlaid with the config's own
+    settings, so ``config.get(key)`` is the C-level ``dict.get`` — about as
+    cheap as reading a plain dict, which matters when every event loops
+    over every enabled configuration. Attributes mirror
+    :py:class:`IntegrationConfig`; :py:meth:`save` and :py:meth:`delete`
+    work on a fresh copy through the manager.
+    """
+
+    __slots__ = (
+        "id",
+        "integration_id",
+        "name",
+        "enabled",
+        "settings",
+        "time_added",
+        "last_updated",
+        "revision",
+        "load_error",
+        "integration",
+    )
+
+    # Identity semantics, like IntegrationConfig: two snapshots with equal
+    # settings are still two configurations.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
+    def __init__(self, config: IntegrationConfig) -> None:
+        integration = config.integration
+        defaults = integration.default_settings if integration is not None else None
+        if defaults:
+            super().__init__(defaults)
+            self.update(config.settings)
+        else:
+            super().__init__(config.settings)
+        for slot in ConfigSnapshot.__slots__:
+            setattr(self, slot, getattr(config, slot))
+        self.settings = dict(config.settings)
+
+    def __bool__(self) -> bool:
+        return True
+
+    def set(self, key: str, value: Any) -> None:
+        """Set a setting in memory; call :py:meth:`save` to store it."""
+        self.settings[key] = value
+        self[key] = value
+
+    def to_config(self) -> IntegrationConfig:
+        """Return an editable :py:class:`IntegrationConfig` with these values."""
+        return IntegrationConfig(
+            self.integration_id,
+            name=self.name,
+            enabled=self.enabled,
+            settings=self.settings,
+            id=self.id,
+            time_added=self.time_added,
+            last_updated=self.last_updated,
+            revision=self.revision,
+            load_error=self.load_error,
+            integration=self.integration,
+        )
+
+    def save(self) -> IntegrationConfig:
+        """Store these values (see :py:meth:`IntegrationConfig.save`)."""
+        return self.to_config().save()
+
+    def delete(self) -> None:
+        """Delete this configuration from the store."""
+        self.to_config().delete()
+
+    def __repr__(self) -> str:
+        return (
+            f"<ConfigSnapshot id={self.id} integration={self.integration_id!r} "
+            f"name={self.name!r}>"
         )

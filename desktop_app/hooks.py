@@ -17,7 +17,8 @@ from typing import Any
 
 import blinker
 
-from desktop_app.activity import OUTCOME_FAILED, get_activity_log
+from desktop_app._dispatch import connect_hook, disconnect_hook
+from desktop_app.activity import OUTCOME_FAILED, PERF_TO_WALL, get_activity_log
 from desktop_app.signals import signal_name
 
 __all__ = ["ANY", "Hook", "IntegrationHook", "SignalHook", "owner_id"]
@@ -100,16 +101,14 @@ class SignalHook(Hook):
         self.callback = callback
         self.sender = sender
         self.signal_name = signal_name(signal)
-        self._owner_id = owner_id(self.owner)
+        self.owner_id = owner_id(self.owner)
+        #: Keyword names the callback takes, or None when it takes any.
+        self.accepts = _accepted_keywords(callback)
         self._is_blinker = isinstance(signal, blinker.Signal)
         if self._is_blinker:
-            self._accepts = _accepted_keywords(callback)
-            receiver = self._receive if self._accepts is None else self._receive_some
-            self._receiver = receiver
-            signal.connect(receiver, sender=sender, weak=False)
+            connect_hook(self)
         elif callable(getattr(signal, "connect", None)):
-            self._receiver = self._receive_qt
-            signal.connect(self._receiver)
+            signal.connect(self._receive_qt)
         else:
             raise TypeError(
                 f"SignalHook needs a blinker signal or a Qt signal, not {signal!r}"
@@ -117,66 +116,34 @@ class SignalHook(Hook):
 
     def shutdown(self) -> None:
         if self._is_blinker:
-            self.signal.disconnect(self._receiver, sender=self.sender)
+            disconnect_hook(self)
         else:
             # The Qt object may already be gone; then nothing is left to undo.
             with contextlib.suppress(RuntimeError, TypeError):
-                self.signal.disconnect(self._receiver)
-
-    def _receive(self, sender: Any, **payload: Any) -> Any:
-        started = time.time()
-        t0 = time.perf_counter()
-        try:
-            result = self.callback(sender=sender, signal=self.signal, **payload)
-        except Exception as e:
-            self._failed(e, started, t0)
-            return None
-        get_activity_log().record(
-            self.signal_name, self._owner_id, started, time.perf_counter() - t0
-        )
-        return result
-
-    def _receive_some(self, sender: Any, **payload: Any) -> Any:
-        payload["sender"] = sender
-        payload["signal"] = self.signal
-        accepts = self._accepts
-        return self._receive_with(
-            {key: value for key, value in payload.items() if key in accepts}
-        )
-
-    def _receive_with(self, kwargs: dict[str, Any]) -> Any:
-        started = time.time()
-        t0 = time.perf_counter()
-        try:
-            result = self.callback(**kwargs)
-        except Exception as e:
-            self._failed(e, started, t0)
-            return None
-        get_activity_log().record(
-            self.signal_name, self._owner_id, started, time.perf_counter() - t0
-        )
-        return result
+                self.signal.disconnect(self._receive_qt)
 
     def _receive_qt(self, *args: Any) -> None:
-        started = time.time()
         t0 = time.perf_counter()
         try:
             self.callback(*args)
         except Exception as e:
-            self._failed(e, started, t0)
+            self.failed(e, t0 + PERF_TO_WALL, time.perf_counter() - t0)
             return
         get_activity_log().record(
-            self.signal_name, self._owner_id, started, time.perf_counter() - t0
+            self.signal_name,
+            self.owner_id,
+            t0 + PERF_TO_WALL,
+            time.perf_counter() - t0,
         )
 
-    def _failed(self, error: Exception, started: float, t0: float) -> None:
-        duration = time.perf_counter() - t0
+    def failed(self, error: Exception, started: float, duration: float) -> None:
+        """Log and record a callback's exception (it goes no further)."""
         logger.exception(
-            "Signal handler of %s for %s failed", self._owner_id, self.signal_name
+            "Signal handler of %s for %s failed", self.owner_id, self.signal_name
         )
         get_activity_log().record(
             self.signal_name,
-            self._owner_id,
+            self.owner_id,
             started,
             duration,
             OUTCOME_FAILED,

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from desktop_app.config import IntegrationConfig
+from desktop_app.config import ConfigSnapshot, IntegrationConfig
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -72,7 +72,7 @@ class Integration:
         self.hooks: list[Hook] = []
         #: Whether :py:meth:`initialize` has run and its hooks are live.
         self.enabled = False
-        self._configs_cache: dict[Any, tuple[IntegrationConfig, ...]] = {}
+        self._configs_cache: dict[Any, tuple[ConfigSnapshot, ...]] = {}
 
     @property
     def id(self) -> str:
@@ -136,7 +136,7 @@ class Integration:
                 )
         self.hooks.clear()
 
-    def get_configs(self, **filters: Any) -> tuple[IntegrationConfig, ...]:
+    def get_configs(self, **filters: Any) -> tuple[ConfigSnapshot, ...]:
         """Return the enabled configurations, optionally filtered.
 
         Results are cached per filter and invalidated whenever a
@@ -157,7 +157,7 @@ class Integration:
 
     def _build_configs_cache(
         self, key: Any, filters: dict[str, Any]
-    ) -> tuple[IntegrationConfig, ...]:
+    ) -> tuple[ConfigSnapshot, ...]:
         cache = self._configs_cache
         configs = self.integration_mgr._enabled_configs(self)
         if filters:

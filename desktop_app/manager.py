@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import signals
-from desktop_app.config import IntegrationConfig
+from desktop_app.config import ConfigSnapshot, IntegrationConfig
 from desktop_app.errors import (
     IntegrationAlreadyRegisteredError,
     IntegrationNotRegisteredError,
@@ -121,8 +121,7 @@ class IntegrationManager:
         with self._lock:
             self._integrations.pop(integration.integration_id, None)
             self.integration_errors.pop(integration.integration_id, None)
-            for config in self._snapshots.get(integration.integration_id, {}).values():
-                config.integration = None
+            self._snapshots.pop(integration.integration_id, None)
 
     def get_integration(self, integration_cls_or_id: Any) -> Integration:
         """Return the registered instance for a class, instance or id.
@@ -283,7 +282,8 @@ class IntegrationManager:
             if deleted or not config.enabled or config.load_error:
                 snapshot.pop(config.id, None)
             else:
-                snapshot[config.id] = config.copy()
+                config.integration = self._integrations.get(integration_id)
+                snapshot[config.id] = ConfigSnapshot(config)
             self._counts = None
             integration = self._integrations.get(integration_id)
             if integration is not None:
@@ -291,7 +291,7 @@ class IntegrationManager:
         if integration is not None:
             self._update_enabled_state(integration)
 
-    def _snapshot_for(self, integration_id: str) -> dict[int, IntegrationConfig]:
+    def _snapshot_for(self, integration_id: str) -> dict[int, ConfigSnapshot]:
         snapshot = self._snapshots.get(integration_id)
         if snapshot is None:
             configs = self.store.list_configs(integration_id, enabled=True)
@@ -307,11 +307,11 @@ class IntegrationManager:
                     )
                     continue
                 config.integration = integration
-                snapshot[config.id] = config
+                snapshot[config.id] = ConfigSnapshot(config)
             self._snapshots[integration_id] = snapshot
         return snapshot
 
-    def _enabled_configs(self, integration: Integration) -> list[IntegrationConfig]:
+    def _enabled_configs(self, integration: Integration) -> list[ConfigSnapshot]:
         with self._lock:
             return list(self._snapshot_for(integration.integration_id).values())
 
@@ -356,9 +356,9 @@ class IntegrationManager:
         signals.integration_disabled.send(self, integration=integration)
 
     def _attach(self, integration: Integration) -> None:
+        # Snapshots hold the integration's defaults: rebuild them with it.
         with self._lock:
-            for config in self._snapshots.get(integration.integration_id, {}).values():
-                config.integration = integration
+            self._snapshots.pop(integration.integration_id, None)
 
     def _attach_config(self, config: IntegrationConfig) -> None:
         config.integration = self._integrations.get(config.integration_id)

@@ -19,7 +19,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, delete, func, insert, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DatabaseError
 
@@ -46,6 +56,18 @@ __all__ = ["ConfigStore"]
 logger = logging.getLogger(__name__)
 
 _table = ConfigRow.__table__
+
+# Saving is the path users wait on: build its statements once, so each save
+# only binds parameters (SQLAlchemy caches their compiled SQL).
+_UPDATE_FORCED = (
+    update(_table)
+    .where(_table.c.id == bindparam("b_id"))
+    .values(revision=_table.c.revision + 1)
+    .returning(_table.c.revision)
+)
+_UPDATE_CHECKED = _UPDATE_FORCED.where(_table.c.revision == bindparam("b_revision"))
+_SELECT_REVISION = select(_table.c.revision).where(_table.c.id == bindparam("b_id"))
+_INSERT = insert(_table).returning(_table.c.id)
 
 
 class ConfigStore:
@@ -282,13 +304,10 @@ class ConfigStore:
             "last_updated": now,
         }
         if config.id is None:
-            stmt = (
-                insert(_table)
-                .values(**values, time_added=now, revision=1)
-                .returning(_table.c.id)
-            )
             with self._write() as conn:
-                config.id = conn.execute(stmt).scalar_one()
+                config.id = conn.execute(
+                    _INSERT, {**values, "time_added": now, "revision": 1}
+                ).scalar_one()
             config.time_added = now
             config.revision = 1
         else:
@@ -302,21 +321,14 @@ class ConfigStore:
     def _update(
         self, config_id: int, expected: int, values: dict[str, Any], force: bool
     ) -> int:
-        stmt = (
-            update(_table)
-            .where(_table.c.id == config_id)
-            .values(**values, revision=_table.c.revision + 1)
-            .returning(_table.c.revision)
-        )
-        if not force:
-            stmt = stmt.where(_table.c.revision == expected)
+        params = {**values, "b_id": config_id, "b_revision": expected}
         with self._write() as conn:
-            revision = conn.execute(stmt).scalar()
+            revision = conn.execute(
+                _UPDATE_FORCED if force else _UPDATE_CHECKED, params
+            ).scalar()
             if revision is not None:
                 return revision
-            actual = conn.execute(
-                select(_table.c.revision).where(_table.c.id == config_id)
-            ).scalar()
+            actual = conn.execute(_SELECT_REVISION, params).scalar()
         if actual is None:
             raise ConfigNotFoundError(config_id)
         raise ConfigConflictError(config_id, expected, actual)

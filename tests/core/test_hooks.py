@@ -82,7 +82,9 @@ def test_failing_handler_never_reaches_sender_or_other_receivers(manager):
     results = published.send("s")  # must not raise
 
     assert len(recorder.calls) == 1
-    assert len(results) == 2
+    # One receiver stands for all hooks on the signal; it reports a result
+    # per hook, None for the one that failed.
+    assert [value for _, values in results for value in values] == [None, None]
     failures = [r for r in get_activity_log().records() if r.failed]
     assert len(failures) == 1
     failure = failures[0]
