@@ -14,6 +14,7 @@ __all__ = [
     "ConfigConflictError",
     "ConfigNotFoundError",
     "DatabaseDamagedError",
+    "DeliveryError",
     "DesktopAppError",
     "FormDefinitionError",
     "IntegrationAlreadyRegisteredError",
@@ -21,6 +22,10 @@ __all__ = [
     "IntegrationNotRegisteredError",
     "IntegrationRegistrationError",
     "SchemaTooNewError",
+    "PluginConflictError",
+    "PluginError",
+    "PluginLoadError",
+    "PluginNotFoundError",
     "StoreError",
 ]
 
@@ -162,6 +167,85 @@ class FormDefinitionError(DesktopAppError, TypeError):
         self.form_name = form_name
         self.field_name = field_name
         super().__init__(f"{form_name}: {message}")
+
+
+class PluginError(DesktopAppError):
+    """Something is wrong with a plugin (a drop-in module or a distribution).
+
+    Attributes:
+        plugin_name (str): The plugin's name.
+    """
+
+    def __init__(self, plugin_name: str, message: str) -> None:
+        self.plugin_name = plugin_name
+        super().__init__(message)
+
+
+class PluginLoadError(PluginError):
+    """A plugin could not be imported or set up.
+
+    Attributes:
+        plugin_name (str): The plugin's name.
+        path (str | None): Its file or folder, when it has one.
+        reason (str): One line saying what went wrong.
+    """
+
+    def __init__(self, plugin_name: str, reason: str, path: str | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        where = f" ({path})" if path else ""
+        super().__init__(plugin_name, f'Plugin "{plugin_name}"{where} failed: {reason}')
+
+
+class PluginConflictError(PluginLoadError):
+    """A plugin registers an integration id that another plugin holds.
+
+    Attributes:
+        integration_id (str): The contested id.
+        holder (str | None): The plugin that registered it first (``None``
+            when the app itself registered it).
+    """
+
+    def __init__(
+        self,
+        plugin_name: str,
+        integration_id: str,
+        holder: str | None,
+        path: str | None = None,
+    ) -> None:
+        self.integration_id = integration_id
+        self.holder = holder
+        by = f'plugin "{holder}"' if holder else "the application"
+        super().__init__(
+            plugin_name,
+            f'the integration id "{integration_id}" is already registered by {by}',
+            path,
+        )
+
+
+class PluginNotFoundError(PluginError, KeyError):
+    """A plugin was looked up by a name no known plugin has."""
+
+    def __init__(self, plugin_name: str) -> None:
+        super().__init__(plugin_name, f'No plugin named "{plugin_name}"')
+
+    def __str__(self) -> str:
+        return self.args[0] if self.args else ""
+
+
+class DeliveryError(DesktopAppError):
+    """An integration could not deliver an event to its service.
+
+    Attributes:
+        target (str): Where it tried to deliver (a URL without its query,
+            a file path); never a secret.
+        reason (str): One line saying what went wrong.
+    """
+
+    def __init__(self, target: str, reason: str) -> None:
+        self.target = target
+        self.reason = reason
+        super().__init__(f"Delivery to {target} failed: {reason}")
 
 
 def _qualname(cls: type) -> str:

@@ -250,6 +250,34 @@ class IntegrationManager:
         except ConfigNotFoundError:
             return []
 
+    def restore_config(self, config: IntegrationConfig) -> IntegrationConfig:
+        """Store a deleted configuration again under its old id (Undo).
+
+        Listeners see ``config_created``, as for any configuration that
+        appears.
+
+        Raises:
+            desktop_app.errors.StoreError: It cannot be restored (no id, or
+                the id is in use).
+        """
+        # Its keyring entries went with the delete: store the secrets anew.
+        clear = config.settings
+        stored, new_refs = secrets.store_secrets(
+            self._integrations.get(config.integration_id), clear
+        )
+        config.settings = stored
+        try:
+            self.store.restore_config(config)
+        except BaseException:
+            secrets.delete_secrets(new_refs)
+            raise
+        finally:
+            config.settings = clear
+        self._attach_config(config)
+        self._apply_change(config.integration_id, config, deleted=False)
+        signals.config_created.send(self, config=config)
+        return config
+
     def clear_configs_cache(self, integration_cls_or_id: Any = None) -> None:
         """Drop cached configurations so they are read from the store again.
 

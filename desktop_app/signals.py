@@ -28,6 +28,7 @@ __all__ = [
     "get_signal",
     "get_signal_info",
     "get_signal_infos",
+    "payload_form_class",
     "integration_disabled",
     "integration_enabled",
     "signal_name",
@@ -124,6 +125,26 @@ def get_signal_infos() -> list[SignalInfo]:
     """Return every registered signal, sorted by name."""
     with _lock:
         return sorted(_registry.values(), key=lambda info: info.name)
+
+
+def payload_form_class(info: SignalInfo) -> type:
+    """Return a :py:class:`~desktop_app.forms.Form` class for a payload.
+
+    The window's "Fire signal" dialog and the command line both need to
+    clean typed values for a signal's payload; building the form class here
+    keeps that Qt-free and the same for both.
+
+    Args:
+        info (SignalInfo): The signal's registry entry.
+
+    Returns:
+        type: A ``Form`` subclass with one field per payload keyword.
+    """
+    from desktop_app.forms import Form
+
+    words = info.name.replace(".", "_").split("_")
+    class_name = "".join(word.title() for word in words)
+    return type(f"{class_name}PayloadForm", (Form,), dict(info.payload))
 
 
 def unregister_signal(name: str) -> None:

@@ -31,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import (
@@ -343,6 +343,53 @@ class ConfigStore:
             result = conn.execute(delete(_table).where(_table.c.id == config_id))
         if result.rowcount == 0:
             raise ConfigNotFoundError(config_id)
+
+    def restore_config(self, config: IntegrationConfig) -> IntegrationConfig:
+        """Insert a deleted configuration again under its old id.
+
+        Undo of a delete must bring back *the same* configuration: its id is
+        how other records (activity, future history) refer to it, so a new
+        id would orphan them. ``time_added`` is kept; ``last_updated`` and
+        ``revision`` move forward, as for any save.
+
+        Args:
+            config (desktop_app.config.IntegrationConfig): The deleted
+                config, with its old ``id``.
+
+        Returns:
+            desktop_app.config.IntegrationConfig: ``config`` itself.
+
+        Raises:
+            desktop_app.errors.StoreError: It has no id, its id is in use
+                again, or its settings are not JSON values.
+        """
+        if config.id is None:
+            raise StoreError("Only a configuration that was stored can be restored")
+        settings = dump_settings(config)
+        now = datetime.now(UTC)
+        revision = config.revision + 1
+        stmt = insert(_table).values(
+            id=config.id,
+            integration_id=config.integration_id,
+            name=config.name,
+            enabled=bool(config.enabled),
+            settings=settings,
+            time_added=config.time_added or now,
+            last_updated=now,
+            revision=revision,
+        )
+        try:
+            with self._write() as conn:
+                conn.execute(stmt)
+        except IntegrityError as e:
+            raise StoreError(
+                f"Configuration {config.id} cannot be restored: its id is in use"
+            ) from e
+        config.time_added = config.time_added or now
+        config.last_updated = now
+        config.revision = revision
+        config.load_error = None
+        return config
 
     def bulk_insert(self, configs: Iterable[IntegrationConfig]) -> int:
         """Insert many new configurations in one transaction.

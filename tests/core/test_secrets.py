@@ -203,3 +203,12 @@ def test_strip_secrets_drops_fields_and_references(memory_keyring):
         Tokened, {"url": "u", "token": "x", "other": {"$secret": "abc"}}
     )
     assert stripped == {"url": "u"}
+
+
+def test_undo_of_a_delete_puts_the_secret_back_in_the_keyring(manager, memory_keyring):
+    manager.register_integration_class(Tokened)
+    config = manager.get_config(save_form(manager, token=TOKEN).id)
+    manager.delete_config(config)
+    manager.restore_config(config)
+    assert set(raw_settings(manager, config.id)["token"]) == {"$secret"}
+    assert manager.get_config(config.id).settings["token"] == TOKEN

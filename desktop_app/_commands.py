@@ -1,0 +1,203 @@
+"""The command line's subcommands: ``run``, ``list``, ``signals``, ``fire``.
+
+Heavy imports (the store, SQLAlchemy, plugins, Qt) happen inside the
+command functions, so ``--help`` and argument errors stay instant.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TextIO
+
+from desktop_app.paths import DataPaths, resolve_data_dir
+
+if TYPE_CHECKING:
+    from desktop_app.manager import IntegrationManager
+    from desktop_app.plugins import PluginManager
+
+__all__ = ["CommandError", "cmd_fire", "cmd_list", "cmd_run", "cmd_signals"]
+
+#: Exit status for a usage problem (bad signal name or value), as argparse.
+EXIT_USAGE = 2
+
+
+class CommandError(Exception):
+    """A problem to report as one line on stderr, with an exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@contextmanager
+def open_app(
+    data_dir: str | None,
+) -> Iterator[tuple[IntegrationManager, PluginManager]]:
+    """Open the data folder's store, install the manager, load plugins;
+    shut everything down afterwards."""
+    from desktop_app.manager import IntegrationManager, set_integration_manager
+    from desktop_app.plugins import PluginManager
+
+    paths = DataPaths(resolve_data_dir(data_dir)).ensure()
+    manager = IntegrationManager(paths.database, watch_interval=None)
+    set_integration_manager(manager)
+    plugins = PluginManager(manager, paths.plugins_dir)
+    try:
+        plugins.load_all()
+        yield manager, plugins
+    finally:
+        try:
+            plugins.unload_all()
+        finally:
+            manager.shutdown()
+
+
+def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
+    """Open the window; plugins load once it is on screen."""
+    try:
+        from desktop_app.ui.app import run_app
+    except ImportError as e:
+        raise CommandError(f"the window is not available: {e}", 1) from e
+    from desktop_app.ui.plugins_setup import install_plugins
+
+    paths = DataPaths(resolve_data_dir(data_dir)).ensure()
+    return int(
+        run_app(
+            paths.data_dir,
+            argv=list(argv) if argv is not None else None,
+            after_show=lambda window: install_plugins(window, paths),
+        )
+        or 0
+    )
+
+
+def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
+    """Print every plugin and every integration. Failed plugins are listed
+    with their error; that is information, not a failure of the command."""
+    with open_app(data_dir) as (manager, plugins):
+        print("Plugins:", file=out)
+        if not plugins.plugins:
+            print("  (none)", file=out)
+        for info in plugins.plugins:
+            version = info.version or "-"
+            line = f"  {info.name}  [{info.source}]  {version}  {info.status}"
+            if info.failed:
+                where = f" ({info.path})" if info.path else ""
+                line += f": {info.error}{where}"
+            elif info.loaded and info.registered_summary():
+                line += f"  ({info.registered_summary()})"
+            print(line, file=out)
+        print("Integrations:", file=out)
+        counts = manager.count_configs()
+        integrations = manager.get_integrations()
+        if not integrations:
+            print("  (none)", file=out)
+        for integration in integrations:
+            total, enabled = counts.get(integration.integration_id, (0, 0))
+            print(
+                f"  {integration.integration_id}  {integration.display_name}  "
+                f"{total} configurations, {enabled} enabled",
+                file=out,
+            )
+    return 0
+
+
+def cmd_signals(data_dir: str | None, out: TextIO = sys.stdout) -> int:
+    """Print the registered signals (after loading plugins) and their
+    payload fields."""
+    from desktop_app import signals
+
+    with open_app(data_dir):
+        for info in signals.get_signal_infos():
+            print(
+                info.name + (f"  {info.description}" if info.description else ""),
+                file=out,
+            )
+            for key, field in info.payload.items():
+                required = (
+                    "required" if getattr(field, "required", False) else "optional"
+                )
+                print(f"    {key}: {type(field).__name__}, {required}", file=out)
+    return 0
+
+
+def parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
+    """Turn ``key=value`` words into a dict (the value may contain ``=``)."""
+    data: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise CommandError(f'expected key=value, got "{pair}"')
+        data[key.strip()] = value
+    return data
+
+
+def clean_payload(info: Any, raw: dict[str, str]) -> dict[str, Any]:
+    """Clean command-line strings through the signal's payload fields.
+
+    Raises:
+        CommandError: An unknown key or a value a field rejects.
+    """
+    from desktop_app.signals import payload_form_class
+
+    unknown = sorted(set(raw) - set(info.payload))
+    if unknown:
+        known = ", ".join(info.payload) or "none"
+        raise CommandError(
+            f'signal "{info.name}" has no payload field "{unknown[0]}" '
+            f"(fields: {known})"
+        )
+    # The same form the window's Fire signal dialog uses.
+    form = payload_form_class(info)(raw)
+    if not form.is_valid():
+        name, messages = next(iter(form.errors.items()))
+        raise CommandError(f'bad value for "{name}": {" ".join(messages)}')
+    return {key: value for key, value in form.cleaned_data.items() if key in raw}
+
+
+def cmd_fire(
+    data_dir: str | None,
+    signal_name: str,
+    pairs: Sequence[str],
+    timeout: float,
+    out: TextIO = sys.stdout,
+) -> int:
+    """Send a signal, wait for the work it started, print what ran.
+
+    Returns:
+        int: 0 if every delivery succeeded, 1 if any failed or timed out.
+    """
+    from desktop_app import signals
+    from desktop_app.activity import get_activity_log
+
+    raw = parse_assignments(pairs)
+    with open_app(data_dir) as (manager, _plugins):
+        try:
+            info = signals.get_signal_info(signal_name)
+        except KeyError:
+            raise CommandError(f'unknown signal "{signal_name}"') from None
+        payload = clean_payload(info, raw)
+        log = get_activity_log()
+        before = max((r.seq for r in log.records()), default=0)
+        info.signal.send(None, **payload)
+        finished = manager.wait_for_background_work(timeout)
+        records = log.records(since=before)
+    failed = not finished
+    if not records:
+        print(f"No integration handled {signal_name}.", file=out)
+    for record in records:
+        config = (
+            f"{record.config_name or ''} (#{record.config_id})"
+            if record.config_id is not None
+            else "-"
+        )
+        line = f"{record.integration_id}  {config}  {record.outcome}"
+        if record.error:
+            line += f": {record.error}"
+        print(line, file=out)
+        failed = failed or record.failed
+    if not finished:
+        print(f"Background work did not finish within {timeout:g} s.", file=out)
+    return 1 if failed else 0

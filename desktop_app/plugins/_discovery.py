@@ -1,0 +1,118 @@
+"""Finding plugins: the drop-in folder and installed distributions."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from desktop_app.plugins._info import SOURCE_DISTRIBUTION, SOURCE_FOLDER
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "PluginSource",
+    "discover_entry_points",
+    "discover_folder",
+    "fingerprint",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The entry point group distributions declare plugins in; the value of
+#: each entry point is a module.
+ENTRY_POINT_GROUP = "desktop_app.plugins"
+
+
+@dataclass(frozen=True)
+class PluginSource:
+    """Where one plugin comes from, before it is imported.
+
+    Attributes:
+        name (str): The plugin's name.
+        source (str): ``'folder'`` or ``'distribution'``.
+        path (Path | None): The ``.py`` file or package folder.
+        module (str | None): For a distribution, the module to import.
+        version (str | None): For a distribution, its version.
+        distribution (str | None): For a distribution, its name.
+    """
+
+    name: str
+    source: str
+    path: Path | None = None
+    module: str | None = None
+    version: str | None = None
+    distribution: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}:{self.name}"
+
+
+def discover_folder(plugins_dir: Path) -> list[PluginSource]:
+    """Return the plugins in a folder, sorted by name.
+
+    Each ``*.py`` file and each sub-folder with an ``__init__.py`` is one
+    plugin. Names starting with ``_`` or ``.`` are skipped, so helpers,
+    editor back-ups and ``__pycache__`` never load as plugins.
+    """
+    if not plugins_dir.is_dir():
+        return []
+    found = []
+    for entry in sorted(plugins_dir.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith(("_", ".")):
+            continue
+        if entry.is_file() and entry.suffix == ".py":
+            found.append(PluginSource(entry.stem, SOURCE_FOLDER, entry))
+        elif entry.is_dir() and (entry / "__init__.py").is_file():
+            found.append(PluginSource(entry.name, SOURCE_FOLDER, entry))
+    return found
+
+
+def discover_entry_points() -> list[PluginSource]:
+    """Return the plugins installed distributions declare, sorted by name.
+
+    A distribution installed twice on ``sys.path`` yields its entry points
+    once.
+    """
+    found: dict[str, PluginSource] = {}
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name in found:
+            continue
+        dist = getattr(ep, "dist", None)
+        found[ep.name] = PluginSource(
+            ep.name,
+            SOURCE_DISTRIBUTION,
+            module=ep.module,
+            version=getattr(dist, "version", None),
+            distribution=getattr(dist, "name", None),
+        )
+    return [found[name] for name in sorted(found)]
+
+
+def fingerprint(path: Path) -> str:
+    """Return a hash of a plugin file's or package's contents.
+
+    Content hashes, not modification times: an edit within the same second
+    that keeps the size must still count as a change.
+    """
+    digest = hashlib.sha256()
+    try:
+        if path.is_file():
+            digest.update(path.read_bytes())
+        else:
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(
+                    d for d in dirs if not d.startswith((".", "__pycache__"))
+                )
+                for name in sorted(files):
+                    if name.endswith(".py"):
+                        file = Path(root, name)
+                        digest.update(str(file.relative_to(path)).encode())
+                        digest.update(file.read_bytes())
+    except OSError:
+        # Vanishing while we look: treat as changed; the next scan settles it.
+        return ""
+    return digest.hexdigest()

@@ -1,0 +1,150 @@
+"""Importing plugin modules, each under a name of its own.
+
+Folder plugins are imported as ``desktop_app_plugins.s<hash>.<name>``, the
+hash taken from their folder, so two ``foo.py`` in two folders (or a folder
+plugin and an installed ``foo``) never share a ``sys.modules`` entry.
+
+They are always compiled from source, never from ``__pycache__``: Python
+validates cached bytecode by modification time in whole seconds and by
+size, so an edit that keeps the size within the same second would reload
+the old code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import re
+import sys
+import threading
+import types
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "PLUGIN_PACKAGE",
+    "folder_module_name",
+    "import_distribution_module",
+    "import_folder_plugin",
+    "remove_modules",
+]
+
+#: The made-up top-level package that folder plugins are imported into.
+PLUGIN_PACKAGE = "desktop_app_plugins"
+
+_lock = threading.Lock()
+
+
+def folder_module_name(plugins_dir: Path, name: str) -> str:
+    """Return the unique module name of a folder plugin."""
+    source_hash = hashlib.sha1(str(plugins_dir.resolve()).encode()).hexdigest()[:10]
+    ident = re.sub(r"\W", "_", name)
+    if not ident.isidentifier():
+        ident = f"_{ident}"
+    return f"{PLUGIN_PACKAGE}.s{source_hash}.{ident}"
+
+
+class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
+    """Compiles from source every time and writes no bytecode."""
+
+    def path_stats(self, path: str) -> dict[str, Any]:
+        # Without stats, SourceLoader.get_code neither reads nor writes
+        # cached bytecode.
+        raise OSError("plugins are always compiled from source")
+
+
+class _PluginFinder(importlib.abc.MetaPathFinder):
+    """Finds the submodules of folder plugin packages (for their imports
+    such as ``from . import helpers``) with the source-only loader."""
+
+    def find_spec(
+        self, fullname: str, path: Any = None, target: Any = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if not fullname.startswith(PLUGIN_PACKAGE + "."):
+            return None
+        parent_name, _, last = fullname.rpartition(".")
+        parent = sys.modules.get(parent_name)
+        for folder in getattr(parent, "__path__", None) or ():
+            package_init = Path(folder, last, "__init__.py")
+            if package_init.is_file():
+                return _spec(fullname, package_init, package=True)
+            module_file = Path(folder, last + ".py")
+            if module_file.is_file():
+                return _spec(fullname, module_file, package=False)
+        return None
+
+
+_finder = _PluginFinder()
+
+
+def _spec(name: str, file: Path, *, package: bool) -> importlib.machinery.ModuleSpec:
+    loader = _SourceOnlyLoader(name, str(file))
+    return importlib.util.spec_from_file_location(
+        name,
+        file,
+        loader=loader,
+        submodule_search_locations=[str(file.parent)] if package else None,
+    )
+
+
+def _ensure_parents(module_name: str) -> None:
+    """Put empty namespace packages in ``sys.modules`` for the made-up
+    parents of a folder plugin, so the import system accepts the name."""
+    parts = module_name.split(".")[:-1]
+    for i in range(1, len(parts) + 1):
+        name = ".".join(parts[:i])
+        if name not in sys.modules:
+            module = types.ModuleType(name, "Folder plugins (generated).")
+            module.__path__ = []
+            sys.modules[name] = module
+    if _finder not in sys.meta_path:
+        sys.meta_path.insert(0, _finder)
+
+
+def import_folder_plugin(path: Path, module_name: str) -> types.ModuleType:
+    """Import a plugin file or package folder under ``module_name``.
+
+    Raises:
+        BaseException: Whatever the plugin's code raises, as is; the module
+            is removed from ``sys.modules`` first.
+    """
+    package = path.is_dir()
+    file = path / "__init__.py" if package else path
+    with _lock:
+        _ensure_parents(module_name)
+        spec = _spec(module_name, file, package=package)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        assert spec.loader is not None
+        spec.loader.exec_module(module)
+    except BaseException:
+        remove_modules(module_name)
+        raise
+    return module
+
+
+def import_distribution_module(module_name: str) -> types.ModuleType:
+    """Import the module an entry point names (fresh, if it was dropped)."""
+    importlib.invalidate_caches()
+    try:
+        return importlib.import_module(module_name)
+    except BaseException:
+        remove_modules(module_name)
+        raise
+
+
+def remove_modules(module_name: str) -> list[str]:
+    """Drop a module and all its submodules from ``sys.modules``.
+
+    Returns:
+        list[str]: The names removed.
+    """
+    prefix = module_name + "."
+    names = [n for n in list(sys.modules) if n == module_name or n.startswith(prefix)]
+    for name in names:
+        sys.modules.pop(name, None)
+    return names

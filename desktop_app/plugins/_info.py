@@ -1,0 +1,100 @@
+"""What the app knows about one plugin: where it came from and how it went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+__all__ = [
+    "SOURCE_DISTRIBUTION",
+    "SOURCE_FOLDER",
+    "STATUS_DISABLED",
+    "STATUS_FAILED",
+    "STATUS_LOADED",
+    "PluginInfo",
+]
+
+SOURCE_FOLDER = "folder"
+SOURCE_DISTRIBUTION = "distribution"
+
+STATUS_LOADED = "loaded"
+STATUS_FAILED = "failed"
+STATUS_DISABLED = "disabled"
+
+Source = Literal["folder", "distribution"]
+Status = Literal["loaded", "failed", "disabled"]
+
+
+@dataclass
+class PluginInfo:
+    """The state of one plugin, as the plugins page and ``list`` show it.
+
+    A failed plugin keeps its record (path, error, traceback) so the user
+    can see what to fix; nothing it registered stays behind, except an
+    integration whose ``initialize()`` failed, which the manager keeps (it
+    is retried when its configurations change).
+
+    Attributes:
+        name (str): File stem, package folder name, or entry point name.
+        source (str): ``'folder'`` or ``'distribution'``.
+        path (Path | None): The plugin's file or package folder (for a
+            distribution, the imported module's file when known).
+        module_name (str): The name it is imported under.
+        version (str | None): The distribution's version, or the module's
+            ``__version__``, when known.
+        distribution (str | None): The distribution's name.
+        status (str): ``'loaded'``, ``'failed'`` or ``'disabled'``.
+        error (str): One line saying why it failed (``''`` if it did not).
+        traceback (str): The formatted traceback of that failure.
+        integration_ids (list[str]): Integrations it registered.
+        extension_ids (list[str]): Extensions it enabled.
+        signal_names (list[str]): Signals it defined.
+    """
+
+    name: str
+    source: Source
+    path: Path | None = None
+    module_name: str = ""
+    version: str | None = None
+    distribution: str | None = None
+    status: Status = STATUS_DISABLED
+    error: str = ""
+    traceback: str = ""
+    integration_ids: list[str] = field(default_factory=list)
+    extension_ids: list[str] = field(default_factory=list)
+    signal_names: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        """``'<source>:<name>'``: unique even when a folder plugin and a
+        distribution share a name. Enabled/disabled choices are stored by it.
+        """
+        return f"{self.source}:{self.name}"
+
+    @property
+    def loaded(self) -> bool:
+        return self.status == STATUS_LOADED
+
+    @property
+    def failed(self) -> bool:
+        return self.status == STATUS_FAILED
+
+    def registered_summary(self) -> str:
+        """One line listing what the plugin registered (for tables)."""
+        parts = []
+        if self.integration_ids:
+            parts.append("integrations: " + ", ".join(self.integration_ids))
+        if self.extension_ids:
+            parts.append("extensions: " + ", ".join(self.extension_ids))
+        if self.signal_names:
+            parts.append("signals: " + ", ".join(self.signal_names))
+        return "; ".join(parts)
+
+    def _reset(self) -> None:
+        self.status = STATUS_DISABLED
+        self.error = ""
+        self.traceback = ""
+        self.integration_ids = []
+        self.extension_ids = []
+        self.signal_names = []

@@ -1,0 +1,233 @@
+"""The activity panel: each signal delivery as it happens.
+
+Records arrive from any thread through
+:py:class:`~desktop_app.ui.bridge.ActivityFeed` in batches, so a burst of
+deliveries costs one model update. Failures stand out (red, warning icon)
+and show their error text and traceback when selected.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.activity import ActivityLog, ActivityRecord
+from desktop_app.ui.bridge import ActivityFeed
+
+__all__ = ["ActivityModel", "ActivityPanel"]
+
+_HEADERS = ("Time", "Signal", "Integration", "Configuration", "Duration", "Outcome")
+_Index = QModelIndex | QPersistentModelIndex
+
+#: The record of a row.
+RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ActivityModel(QAbstractTableModel):
+    """Activity records, oldest first, at most ``max_rows`` of them.
+
+    Args:
+        name_of (callable): Integration id → name to show.
+        max_rows (int): Older rows are dropped beyond this.
+    """
+
+    def __init__(
+        self, name_of: Any, max_rows: int = 5000, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._name_of = name_of
+        self._max_rows = max_rows
+        self._records: list[ActivityRecord] = []
+        self._last_seq = 0
+
+    def add_records(self, records: list[ActivityRecord]) -> None:
+        """Append new records (ones already shown are skipped)."""
+        records = [r for r in records if r.seq > self._last_seq]
+        if not records:
+            return
+        self._last_seq = records[-1].seq
+        records = records[-self._max_rows :]
+        overflow = len(self._records) + len(records) - self._max_rows
+        if overflow > 0:
+            self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
+            del self._records[:overflow]
+            self.endRemoveRows()
+        first = len(self._records)
+        self.beginInsertRows(QModelIndex(), first, first + len(records) - 1)
+        self._records.extend(records)
+        self.endInsertRows()
+
+    def clear(self) -> None:
+        """Forget the rows shown (the activity log keeps its records)."""
+        self.beginResetModel()
+        self._records = []
+        self.endResetModel()
+
+    def record_at(self, row: int) -> ActivityRecord:
+        return self._records[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._records)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return _HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        record = self._records[index.row()]
+        column = index.column()
+        if role == RECORD_ROLE:
+            return record
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(record, column)
+        if record.failed:
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return QColor("#d03b3b")
+            if role == Qt.ItemDataRole.DecorationRole and column == 5:
+                return QApplication.style().standardIcon(
+                    QStyle.StandardPixmap.SP_MessageBoxWarning
+                )
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return record.error
+        return None
+
+    def _text(self, record: ActivityRecord, column: int) -> str:
+        if column == 0:
+            return time.strftime("%H:%M:%S", time.localtime(record.time))
+        if column == 1:
+            return record.signal
+        if column == 2:
+            return self._name_of(record.integration_id)
+        if column == 3:
+            return record.config_name or ""
+        if column == 4:
+            return f"{record.duration * 1000:.1f} ms"
+        return record.outcome
+
+
+class ActivityPanel(QWidget):
+    """The activity list with a filter, Clear, and failure details.
+
+    Args:
+        log (ActivityLog): The log to show and follow.
+        name_of (callable): Integration id → name to show.
+    """
+
+    def __init__(
+        self, log: ActivityLog, name_of: Any, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.model = ActivityModel(name_of, parent=self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        bar = QHBoxLayout()
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("activityFilter")
+        self.filter_edit.setPlaceholderText("Filter activity")
+        self.filter_edit.setAccessibleName("Filter activity")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.setFilterFixedString)
+        bar.addWidget(self.filter_edit, 1)
+        self.clear_button = QPushButton("Clear", self)
+        self.clear_button.setObjectName("activityClearButton")
+        self.clear_button.clicked.connect(self._on_clear)
+        bar.addWidget(self.clear_button)
+        layout.addLayout(bar)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.view = QTableView(splitter)
+        self.view.setObjectName("activityView")
+        self.view.setAccessibleName("Activity")
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(False)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((70, 200, 140, 140, 80)):
+            header.resizeSection(column, width)
+        self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.detail = QPlainTextEdit(splitter)
+        self.detail.setObjectName("activityDetail")
+        self.detail.setAccessibleName("Activity details")
+        self.detail.setReadOnly(True)
+        self.detail.setPlaceholderText("Select a failed delivery to see its error.")
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        self.feed = ActivityFeed(log, parent=self)
+        self.feed.recordsArrived.connect(self._on_records_arrived)
+        self.model.add_records(log.records())
+
+    def close_feed(self) -> None:
+        """Stop following the log (the window is closing)."""
+        self.feed.close()
+
+    def _on_records_arrived(self, records: list[ActivityRecord]) -> None:
+        bar = self.view.verticalScrollBar()
+        at_bottom = bar.value() >= bar.maximum() - 2
+        self.model.add_records(records)
+        if at_bottom:
+            self.view.scrollToBottom()
+
+    def _on_current_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
+        record = current.data(RECORD_ROLE) if current.isValid() else None
+        if record is None:
+            self.detail.clear()
+        elif record.failed:
+            self.detail.setPlainText(f"{record.error}\n\n{record.traceback}".strip())
+        else:
+            self.detail.setPlainText(
+                f"{record.signal} → {record.integration_id}: {record.outcome} "
+                f"in {record.duration * 1000:.1f} ms"
+            )
+
+    def _on_clear(self) -> None:
+        self.model.clear()
+        self.detail.clear()

@@ -1,0 +1,74 @@
+"""Starting the window: ``run_app(data_dir)``.
+
+The window is shown as early as possible; slower start-up work (plugin
+loading) belongs in ``after_show``, which runs once the first frame is
+painted.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop_app import signals
+from desktop_app.manager import IntegrationManager, set_integration_manager
+from desktop_app.paths import APP_NAME, DataPaths
+from desktop_app.ui.main_window import MainWindow
+
+__all__ = ["create_application", "run_app"]
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """Return the QApplication, creating it with the app's names.
+
+    The organisation and application names decide where ``QSettings``
+    keeps the window layout. The style is left to the platform so the
+    window follows the system palette, light or dark.
+    """
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(APP_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    return app
+
+
+def run_app(
+    data_dir: Path,
+    argv: list[str] | None = None,
+    after_show: Callable[[MainWindow], None] | None = None,
+) -> int:
+    """Open the window on a data folder and run until it is closed.
+
+    Args:
+        data_dir (Path): The data folder (database, plugins).
+        argv (list[str], optional): Arguments for Qt.
+        after_show (callable, optional): Called with the window once it is
+            shown and painted (for example to load plugins, then
+            ``window.reload_integrations()``).
+
+    Returns:
+        int: The exit code.
+    """
+    app = create_application(argv)
+    paths = DataPaths(data_dir).ensure()
+    manager = IntegrationManager(paths.database)
+    set_integration_manager(manager)
+    window = MainWindow(manager)
+    try:
+        window.show()
+        if after_show is not None:
+            QTimer.singleShot(0, lambda: after_show(window))
+        QTimer.singleShot(0, lambda: signals.app_started.send(manager))
+        code = app.exec()
+    finally:
+        signals.app_stopping.send(manager)
+        manager.shutdown()
+        set_integration_manager(None)
+    return code

@@ -1,0 +1,190 @@
+"""The configuration dialog, generated entirely from an integration's form.
+
+The dialog knows nothing about particular fields: it lays out one
+:py:class:`~desktop_app.ui.fieldset_section.FieldsetSection` per fieldset,
+fills the editors from the form's initial values, and on OK hands the
+editors' values to a bound form, which validates and saves through the
+manager. A new field type therefore needs one editor mapping, not a new
+dialog.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.config import IntegrationConfig
+from desktop_app.errors import StoreError
+from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm
+from desktop_app.ui.editors import Editor, PasswordEditor
+from desktop_app.ui.fieldset_section import FieldsetSection, error_color
+
+__all__ = ["ConfigDialog"]
+
+
+class ConfigDialog(QDialog):
+    """Adds or edits one configuration of an integration.
+
+    Args:
+        integration (Integration): The integration configured.
+        config (IntegrationConfig, optional): The configuration to edit (a
+            fresh copy from the manager); ``None`` to add one.
+        parent (QWidget, optional): The parent window.
+
+    Attributes:
+        saved_config (IntegrationConfig | None): What OK saved, once it did.
+    """
+
+    def __init__(
+        self,
+        integration: Any,
+        config: IntegrationConfig | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("configDialog")
+        self._integration = integration
+        self._config = config
+        self._form_cls = integration.config_form_cls or IntegrationConfigForm
+        self.saved_config: IntegrationConfig | None = None
+        form = self._form_cls(integration, config=config)
+        if config is None:
+            self.setWindowTitle(f"Add {integration.display_name}")
+        else:
+            self.setWindowTitle(f"Edit {config.name}")
+
+        layout = QVBoxLayout(self)
+        self._form_errors = QLabel("", self)
+        self._form_errors.setObjectName("formErrors")
+        self._form_errors.setWordWrap(True)
+        self._form_errors.setStyleSheet(f"color: {error_color(self)};")
+        self._form_errors.hide()
+        layout.addWidget(self._form_errors)
+
+        content = QWidget()
+        content_layout = QVBoxLayout(content)
+        content_layout.setSpacing(14)
+        self._sections: list[FieldsetSection] = []
+        self._editors: dict[str, Editor] = {}
+        self._section_of: dict[str, FieldsetSection] = {}
+        for fieldset in form.fieldsets:
+            section = FieldsetSection(fieldset, form.fields, content)
+            content_layout.addWidget(section)
+            self._sections.append(section)
+            for name, editor in section.editors.items():
+                self._editors[name] = editor
+                self._section_of[name] = section
+        content_layout.addStretch(1)
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setWidget(content)
+        layout.addWidget(self._scroll, 1)
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+            self,
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.button_box = buttons
+        layout.addWidget(buttons)
+
+        for name, editor in self._editors.items():
+            field = form.fields[name]
+            editor.set_value(field.to_data(form.initial.get(name)))
+            if isinstance(editor, PasswordEditor):
+                editor.set_stored_secret(form.has_stored_secret(name))
+        self._initial_values = self._values()
+        height = content.sizeHint().height() + buttons.sizeHint().height() + 48
+        self.resize(max(520, content.sizeHint().width() + 40), min(height, 720))
+
+    # Test and test-kit API ------------------------------------------------
+
+    def editor(self, name: str) -> Editor:
+        """Return the editor of a field.
+
+        Raises:
+            KeyError: The form has no such field.
+        """
+        return self._editors[name]
+
+    def field_errors(self) -> dict[str, list[str]]:
+        """Return field name → the messages shown under it."""
+        shown: dict[str, list[str]] = {}
+        for section in self._sections:
+            shown.update(section.shown_errors())
+        return shown
+
+    def form_errors(self) -> list[str]:
+        """Return the form-wide messages shown at the top."""
+        text = self._form_errors.text()
+        return text.split("\n") if text else []
+
+    def is_modified(self) -> bool:
+        """Whether the user changed any value since the dialog opened."""
+        return self._values() != self._initial_values
+
+    # Accept / reject ------------------------------------------------------
+
+    def accept(self) -> None:
+        """Validate and save; stay open showing the problems if any."""
+        form = self._form_cls(self._integration, self._values(), config=self._config)
+        if not form.is_valid():
+            self._show_errors(form.errors)
+            return
+        try:
+            saved = form.save()
+        except StoreError as e:  # includes ConfigConflictError
+            self._show_errors({NON_FIELD_ERRORS: [str(e)]})
+            return
+        self.saved_config = saved
+        super().accept()
+
+    def reject(self) -> None:
+        """Close without saving, asking first when values were changed."""
+        if self.is_modified() and not self._confirm_discard():
+            return
+        super().reject()
+
+    def _confirm_discard(self) -> bool:
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Discard changes?",
+            "You changed this configuration. Discard the changes?",
+            QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("discardChangesBox")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Discard
+
+    def _values(self) -> dict[str, Any]:
+        return {name: editor.value() for name, editor in self._editors.items()}
+
+    def _show_errors(self, errors: dict[str, list[str]]) -> None:
+        form_wide = errors.get(NON_FIELD_ERRORS, [])
+        self._form_errors.setText("\n".join(form_wide))
+        self._form_errors.setAccessibleName(
+            f"Error: {' '.join(form_wide)}" if form_wide else ""
+        )
+        self._form_errors.setVisible(bool(form_wide))
+        first_bad: Editor | None = None
+        for name, editor in self._editors.items():
+            messages = errors.get(name, [])
+            self._section_of[name].set_errors(name, messages)
+            if messages and first_bad is None:
+                first_bad = editor
+        if first_bad is not None:
+            first_bad.input.setFocus()
+            self._scroll.ensureWidgetVisible(first_bad.widget)

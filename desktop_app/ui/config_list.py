@@ -1,0 +1,210 @@
+"""The configurations of one integration, as a lazily paged table model.
+
+Only the first page (``PAGE_SIZE`` rows) is read when an integration is
+selected; the view asks for more through ``canFetchMore``/``fetchMore`` as
+the user scrolls, so 10,000 configurations open as fast as 10. The rows are
+the store's (by name, then id); the model keeps no other copy.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from desktop_app.config import IntegrationConfig
+from desktop_app.errors import StoreError
+
+__all__ = ["CONFIG_ROLE", "PAGE_SIZE", "ConfigListModel"]
+
+#: Rows read per page.
+PAGE_SIZE = 200
+
+#: The :py:class:`IntegrationConfig` of a row.
+CONFIG_ROLE = Qt.ItemDataRole.UserRole + 1
+
+NAME_COLUMN, ENABLED_COLUMN, UPDATED_COLUMN = range(3)
+_HEADERS = ("Name", "Enabled", "Last updated")
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ConfigListModel(QAbstractTableModel):
+    """Name, enabled (a check box saved at once) and last update of configs.
+
+    Args:
+        manager (IntegrationManager): Whose store is read and written.
+    """
+
+    #: Saving a toggled check box failed; the message says why.
+    saveFailed = Signal(str)
+
+    def __init__(self, manager: Any, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._manager = manager
+        self._integration_id: str | None = None
+        self._rows: list[IntegrationConfig] = []
+        self._total = 0
+
+    @property
+    def integration_id(self) -> str | None:
+        """The integration whose configs are shown (``None``: none)."""
+        return self._integration_id
+
+    def total(self) -> int:
+        """How many configs the integration has (loaded or not)."""
+        return self._total
+
+    def set_integration(self, integration_id: str | None) -> None:
+        """Show another integration's configs, reading the first page."""
+        self._integration_id = integration_id
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-read the count and as many rows as were loaded (at least a page)."""
+        keep = max(len(self._rows), PAGE_SIZE)
+        self.beginResetModel()
+        if self._integration_id is None:
+            self._rows, self._total = [], 0
+        else:
+            store = self._manager.store
+            self._total = store.count(self._integration_id)
+            self._rows = store.list_configs(self._integration_id, offset=0, limit=keep)
+        self.endResetModel()
+
+    def on_config_changed(self, kind: str, config: IntegrationConfig) -> None:
+        """Follow a change: patch the row in place when the order holds."""
+        if config is None or config.integration_id != self._integration_id:
+            return
+        if kind == "updated":
+            row = self.row_of(config.id)
+            if row >= 0 and self._rows[row].name == config.name:
+                self._rows[row] = config.copy()
+                self.dataChanged.emit(
+                    self.index(row, 0), self.index(row, len(_HEADERS) - 1)
+                )
+                return
+        self.reload()
+
+    def row_of(self, config_id: int | None) -> int:
+        """Return the loaded row of a config id, or -1."""
+        for row, config in enumerate(self._rows):
+            if config.id == config_id:
+                return row
+        return -1
+
+    def config_at(self, row: int) -> IntegrationConfig:
+        """Return the config shown in a row."""
+        return self._rows[row]
+
+    # Lazy loading ---------------------------------------------------------
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        return not parent.isValid() and len(self._rows) < self._total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if parent.isValid() or self._integration_id is None:
+            return
+        page = self._manager.store.list_configs(
+            self._integration_id, offset=len(self._rows), limit=PAGE_SIZE
+        )
+        if not page:
+            self._total = len(self._rows)
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    # Model API ------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+        ):
+            return _HEADERS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == ENABLED_COLUMN:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        config = self._rows[index.row()]
+        column = index.column()
+        if role == CONFIG_ROLE:
+            return config
+        if column == NAME_COLUMN:
+            if role in (
+                Qt.ItemDataRole.DisplayRole,
+                Qt.ItemDataRole.AccessibleTextRole,
+            ):
+                return config.name
+            if role == Qt.ItemDataRole.ToolTipRole and config.load_error:
+                return config.load_error
+        elif column == ENABLED_COLUMN:
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return (
+                    Qt.CheckState.Checked if config.enabled else Qt.CheckState.Unchecked
+                )
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return "Enabled" if config.enabled else "Disabled"
+        elif column == UPDATED_COLUMN and role == Qt.ItemDataRole.DisplayRole:
+            return _format_time(config.last_updated)
+        return None
+
+    def setData(  # noqa: N802
+        self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        if (
+            not index.isValid()
+            or index.column() != ENABLED_COLUMN
+            or role != Qt.ItemDataRole.CheckStateRole
+        ):
+            return False
+        enabled = Qt.CheckState(value) == Qt.CheckState.Checked
+        row = self._rows[index.row()]
+        try:
+            config = self._manager.get_config(row.id)
+            config.enabled = enabled
+            self._manager.save_config(config)
+        except StoreError as e:
+            self.saveFailed.emit(str(e))
+            self.reload()
+            return False
+        # config_updated usually patched the row already; make sure it did.
+        self._rows[index.row()] = config.copy()
+        self.dataChanged.emit(index, index)
+        return True
+
+
+def _format_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,283 @@
+"""The detail pane: the selected integration and its configurations.
+
+Shows the integration's description, its configurations (``configList``)
+and the buttons that add, edit, duplicate and delete them. Deleting asks
+first and then tells the window (``configDeleted``) so it can offer Undo.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.config import IntegrationConfig
+from desktop_app.errors import StoreError
+from desktop_app.ui.config_dialog import ConfigDialog
+from desktop_app.ui.config_list import (
+    CONFIG_ROLE,
+    ENABLED_COLUMN,
+    NAME_COLUMN,
+    UPDATED_COLUMN,
+    ConfigListModel,
+)
+
+__all__ = ["ConfigPanel"]
+
+
+class ConfigPanel(QWidget):
+    """The configurations of one integration, with their actions.
+
+    Args:
+        manager (IntegrationManager): Reads and saves configurations.
+        parent (QWidget, optional): The parent widget.
+    """
+
+    #: A configuration was deleted (the full copy, for Undo).
+    configDeleted = Signal(object)
+    #: The selection changed; the window updates its Edit menu.
+    selectionChanged = Signal()
+
+    def __init__(self, manager: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._manager = manager
+        self._integration: Any = None
+        self.model = ConfigListModel(manager, self)
+        self.model.saveFailed.connect(self._on_save_failed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 8, 8)
+        self.title_label = QLabel("", self)
+        self.title_label.setObjectName("integrationTitle")
+        font = self.title_label.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        font.setBold(True)
+        self.title_label.setFont(font)
+        layout.addWidget(self.title_label)
+        self.description_label = QLabel("", self)
+        self.description_label.setObjectName("integrationDescription")
+        self.description_label.setWordWrap(True)
+        layout.addWidget(self.description_label)
+
+        self.stack = QStackedWidget(self)
+        self.view = QTableView(self.stack)
+        self.view.setObjectName("configList")
+        self.view.setAccessibleName("Configurations")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.setShowGrid(False)
+        self.view.setAlternatingRowColors(True)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(
+            ENABLED_COLUMN, QHeaderView.ResizeMode.ResizeToContents
+        )
+        header.setSectionResizeMode(
+            UPDATED_COLUMN, QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.selectionModel().selectionChanged.connect(self.selectionChanged)
+        self.model.modelReset.connect(self._on_model_reset)
+        self.model.rowsInserted.connect(self._update_empty_state)
+        self.view.installEventFilter(self)
+        self.stack.addWidget(self.view)
+
+        self.empty_label = QLabel(self.stack)
+        self.empty_label.setObjectName("configEmptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setText('No configurations yet — <a href="add">Add one</a>')
+        self.empty_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.empty_label.linkActivated.connect(self._on_empty_link)
+        self.stack.addWidget(self.empty_label)
+        layout.addWidget(self.stack, 1)
+
+        buttons = QHBoxLayout()
+        self.add_button = self._button("&Add…", "addConfigButton", self.add_config)
+        self.edit_button = self._button("&Edit…", "editConfigButton", self.edit_config)
+        self.duplicate_button = self._button(
+            "D&uplicate", "duplicateConfigButton", self.duplicate_config
+        )
+        self.delete_button = self._button(
+            "&Delete", "deleteConfigButton", self.delete_config
+        )
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.duplicate_button,
+            self.delete_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.selectionChanged.connect(self._update_buttons)
+        self.set_integration(None)
+
+    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    # Showing --------------------------------------------------------------
+
+    @property
+    def integration(self) -> Any:
+        """The integration shown, or ``None``."""
+        return self._integration
+
+    def set_integration(self, integration: Any) -> None:
+        """Show an integration's configurations (``None``: nothing)."""
+        self._integration = integration
+        if integration is None:
+            self.title_label.setText("")
+            self.description_label.setText("Select an integration.")
+        else:
+            self.title_label.setText(integration.display_name)
+            self.description_label.setText(integration.description or "")
+        self.model.set_integration(
+            integration.integration_id if integration is not None else None
+        )
+        self._update_buttons()
+
+    def selected_config(self) -> IntegrationConfig | None:
+        """Return the selected configuration (as listed), or ``None``."""
+        rows = self.view.selectionModel().selectedRows()
+        return rows[0].data(CONFIG_ROLE) if rows else None
+
+    def select_config(self, config_id: int | None) -> None:
+        """Select a configuration's row, when it is loaded."""
+        row = self.model.row_of(config_id)
+        if row < 0:
+            return
+        self.view.selectionModel().setCurrentIndex(
+            self.model.index(row, NAME_COLUMN),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.view.scrollTo(self.model.index(row, NAME_COLUMN))
+
+    def _on_model_reset(self) -> None:
+        self._update_empty_state()
+        self.selectionChanged.emit()
+
+    def _update_empty_state(self) -> None:
+        empty = self._integration is not None and self.model.total() == 0
+        self.stack.setCurrentWidget(self.empty_label if empty else self.view)
+
+    def _update_buttons(self) -> None:
+        has_integration = self._integration is not None
+        has_selection = self.selected_config() is not None
+        self.add_button.setEnabled(has_integration)
+        for button in (self.edit_button, self.duplicate_button, self.delete_button):
+            button.setEnabled(has_selection)
+
+    # Actions --------------------------------------------------------------
+
+    def add_config(self) -> None:
+        """Open the dialog for a new configuration."""
+        if self._integration is None:
+            return
+        dialog = ConfigDialog(self._integration, None, self)
+        if dialog.exec() and dialog.saved_config is not None:
+            self.select_config(dialog.saved_config.id)
+
+    def edit_config(self) -> None:
+        """Open the dialog for the selected configuration."""
+        selected = self.selected_config()
+        if selected is None or self._integration is None:
+            return
+        try:
+            config = self._manager.get_config(selected.id)
+        except StoreError as e:
+            self._show_error("Cannot edit the configuration", str(e))
+            return
+        dialog = ConfigDialog(self._integration, config, self)
+        if dialog.exec() and dialog.saved_config is not None:
+            self.select_config(dialog.saved_config.id)
+
+    def duplicate_config(self) -> None:
+        """Store a copy of the selected configuration, named "… (copy)"."""
+        selected = self.selected_config()
+        if selected is None:
+            return
+        try:
+            copy = self._manager.get_config(selected.id).copy()
+            copy.id = None
+            copy.name = f"{copy.name} (copy)"[:255]
+            copy.revision = 0
+            self._manager.save_config(copy)
+        except StoreError as e:
+            self._show_error("Cannot duplicate the configuration", str(e))
+            return
+        self.select_config(copy.id)
+
+    def delete_config(self) -> None:
+        """Delete the selected configuration after asking; offer Undo."""
+        selected = self.selected_config()
+        if selected is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete configuration",
+            f'Delete the configuration "{selected.name}"?',
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("deleteConfirmBox")
+        box.button(QMessageBox.StandardButton.Yes).setText("Delete")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            config = self._manager.get_config(selected.id)
+            self._manager.delete_config(config)
+        except StoreError as e:
+            self._show_error("Cannot delete the configuration", str(e))
+            return
+        self.configDeleted.emit(config)
+
+    def _on_double_clicked(self, index: Any) -> None:
+        if index.column() != ENABLED_COLUMN:
+            self.edit_config()
+
+    def _on_empty_link(self, link: str) -> None:
+        self.add_config()
+
+    def _on_save_failed(self, message: str) -> None:
+        self._show_error("Cannot save the configuration", message)
+
+    def _show_error(self, title: str, message: str) -> None:
+        QMessageBox.warning(self, title, message)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """Enter edits and Delete deletes in the configuration list."""
+        if watched is self.view and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            key = event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.edit_config()
+                return True
+            if key == Qt.Key.Key_Delete:
+                self.delete_config()
+                return True
+        return super().eventFilter(watched, event)

@@ -1,0 +1,173 @@
+"""One fieldset of a generated form: heading, description, field rows.
+
+Sections are built from the form's normalised
+:py:class:`~desktop_app.forms.Fieldset` tuples. ``classes`` hints are
+honoured: ``'collapse'`` makes the section collapsible and closed by
+default, ``'wide'`` puts labels above editors so editors get the full width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QLabel,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app import forms
+from desktop_app.ui.editors import CheckEditor, Editor, create_editor
+
+__all__ = ["FieldsetSection", "error_color"]
+
+
+def error_color(widget: QWidget) -> str:
+    """Return a red that reads well on the widget's (light or dark) palette."""
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return "#ff7b72" if dark else "#c62828"
+
+
+class FieldsetSection(QWidget):
+    """The editors of one fieldset, with their labels, help and errors.
+
+    Args:
+        fieldset (desktop_app.forms.Fieldset): What to show.
+        fields (mapping): Field name → bound field, for the fieldset's names.
+        parent (QWidget, optional): The parent widget.
+
+    Attributes:
+        editors (dict[str, Editor]): Field name → editor, in display order.
+    """
+
+    def __init__(
+        self,
+        fieldset: forms.Fieldset,
+        fields: Mapping[str, forms.Field],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.fieldset = fieldset
+        self.editors: dict[str, Editor] = {}
+        self._error_labels: dict[str, QLabel] = {}
+        self.collapsible = "collapse" in fieldset.classes
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(6)
+
+        self.toggle_button: QToolButton | None = None
+        if self.collapsible:
+            button = QToolButton(self)
+            button.setObjectName("sectionToggle")
+            button.setText(fieldset.title or "More options")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.setCheckable(True)
+            button.setAutoRaise(True)
+            button.setArrowType(Qt.ArrowType.RightArrow)
+            _bold(button)
+            button.toggled.connect(self._on_toggled)
+            outer.addWidget(button)
+            self.toggle_button = button
+        elif fieldset.title:
+            title = QLabel(fieldset.title, self)
+            title.setObjectName("sectionTitle")
+            _bold(title)
+            outer.addWidget(title)
+
+        self.body = QWidget(self)
+        body_layout = QVBoxLayout(self.body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.setSpacing(6)
+        if fieldset.description:
+            description = QLabel(fieldset.description, self.body)
+            description.setWordWrap(True)
+            description.setObjectName("sectionDescription")
+            body_layout.addWidget(description)
+        rows = QWidget(self.body)
+        self.form_layout = QFormLayout(rows)
+        self.form_layout.setContentsMargins(0, 0, 0, 0)
+        self.form_layout.setFieldGrowthPolicy(
+            QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
+        )
+        if "wide" in fieldset.classes:
+            self.form_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        for name in fieldset.fields:
+            self._add_row(name, fields[name], rows)
+        body_layout.addWidget(rows)
+        outer.addWidget(self.body)
+        if self.collapsible:
+            self.body.setVisible(False)
+
+    def _add_row(self, name: str, field: forms.Field, rows: QWidget) -> None:
+        editor = create_editor(field, rows)
+        self.editors[name] = editor
+        layout = self.form_layout
+        if isinstance(editor, CheckEditor):
+            label = QLabel("", rows)  # the check box carries the label
+        else:
+            text = field.label or name
+            if field.required:
+                text = f"{text} <span style='color:{error_color(self)}'>*</span>"
+            label = QLabel(text, rows)
+            label.setBuddy(editor.input)
+        label.setObjectName(f"{name}_label")
+        layout.addRow(label, editor.widget)
+        if field.help_text:
+            help_label = QLabel(field.help_text, rows)
+            help_label.setObjectName(f"{name}_help")
+            help_label.setWordWrap(True)
+            help_label.setEnabled(False)  # the palette's secondary text colour
+            layout.addRow("", help_label)
+        error_label = QLabel("", rows)
+        error_label.setObjectName(f"{name}_error")
+        error_label.setWordWrap(True)
+        error_label.setStyleSheet(f"color: {error_color(self)};")
+        layout.addRow("", error_label)
+        layout.setRowVisible(error_label, False)
+        self._error_labels[name] = error_label
+
+    def is_expanded(self) -> bool:
+        """Whether the fields are shown (always, unless collapsible)."""
+        return not self.body.isHidden()
+
+    def set_expanded(self, expanded: bool) -> None:
+        """Open or close a collapsible section."""
+        if self.toggle_button is not None:
+            self.toggle_button.setChecked(expanded)
+
+    def _on_toggled(self, expanded: bool) -> None:
+        assert self.toggle_button is not None
+        self.toggle_button.setArrowType(
+            Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
+        )
+        self.body.setVisible(expanded)
+
+    def set_errors(self, name: str, messages: list[str]) -> None:
+        """Show a field's messages under it (an empty list clears them)."""
+        label = self._error_labels[name]
+        text = "\n".join(messages)
+        label.setText(text)
+        label.setAccessibleName(f"Error: {text}" if text else "")
+        self.form_layout.setRowVisible(label, bool(messages))
+        self.editors[name].set_error(text or None)
+        if messages:
+            self.set_expanded(True)
+
+    def shown_errors(self) -> dict[str, list[str]]:
+        """Return field name → messages currently shown."""
+        return {
+            name: label.text().split("\n")
+            for name, label in self._error_labels.items()
+            if label.text()
+        }
+
+
+def _bold(widget: Any) -> None:
+    font = widget.font()
+    font.setBold(True)
+    widget.setFont(font)

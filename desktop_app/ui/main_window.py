@@ -1,0 +1,421 @@
+"""The main window: integrations, their configurations, live activity.
+
+The window is handed the manager and follows its change signals (through
+:py:class:`~desktop_app.ui.bridge.ManagerEvents`); it never runs SQL and
+keeps no second copy of the configurations.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QUrl
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_app.activity import get_activity_log
+from desktop_app.config import IntegrationConfig
+from desktop_app.errors import StoreError
+from desktop_app.paths import DataPaths
+from desktop_app.ui.about import show_about
+from desktop_app.ui.activity_panel import ActivityPanel
+from desktop_app.ui.bridge import ManagerEvents, UiDispatcher
+from desktop_app.ui.config_panel import ConfigPanel
+from desktop_app.ui.fire_signal_dialog import FireSignalDialog
+from desktop_app.ui.icons import clear_icon_cache
+from desktop_app.ui.integration_list import (
+    INTEGRATION_ROLE,
+    IntegrationDelegate,
+    IntegrationFilterModel,
+    IntegrationListModel,
+)
+
+__all__ = ["MainWindow"]
+
+_UNDO_TIMEOUT_MS = 15000
+
+
+class MainWindow(QMainWindow):
+    """The desktop-app window.
+
+    Args:
+        manager (IntegrationManager): The manager shown and edited.
+        settings (QSettings, optional): Where window geometry and layout
+            are kept; the application's default settings if omitted.
+        parent (QWidget, optional): The parent widget.
+    """
+
+    def __init__(
+        self,
+        manager: Any,
+        settings: QSettings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("desktop-app")
+        self._manager = manager
+        self._settings = settings if settings is not None else QSettings()
+        self._paths = DataPaths(Path(manager.store.path).parent)
+        self._undo_config: IntegrationConfig | None = None
+        self._dispatcher = UiDispatcher(self)
+        manager.set_dispatcher(self._dispatcher)
+        self.events = ManagerEvents(manager, self)
+
+        self.integration_model = IntegrationListModel(manager, self)
+        self.integration_filter = IntegrationFilterModel(self)
+        self.integration_filter.setSourceModel(self.integration_model)
+
+        self._build_left()
+        self.config_panel = ConfigPanel(manager, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self._left)
+        self.splitter.addWidget(self.config_panel)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([340, 520])
+        self.setCentralWidget(self.splitter)
+
+        self.activity_panel = ActivityPanel(get_activity_log(), self._name_of, self)
+        self.activity_dock = QDockWidget("Activity", self)
+        self.activity_dock.setObjectName("activityDock")
+        self.activity_dock.setWidget(self.activity_panel)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
+
+        self._undo_button = QPushButton("Undo", self)
+        self._undo_button.setObjectName("undoButton")
+        self._undo_button.setFlat(True)
+        self._undo_button.hide()
+        self._undo_button.clicked.connect(self.undo_delete)
+        self.statusBar().addPermanentWidget(self._undo_button)
+        self.statusBar().messageChanged.connect(self._on_status_message_changed)
+
+        self._build_menus()
+        self.events.configChanged.connect(self._on_config_changed)
+        self.events.integrationStateChanged.connect(self._on_integration_state_changed)
+        self.events.configsReloaded.connect(self._on_configs_reloaded)
+        self.config_panel.configDeleted.connect(self._on_config_deleted)
+        self.config_panel.selectionChanged.connect(self._update_actions)
+        self.integration_view.selectionModel().currentChanged.connect(
+            self._on_integration_selected
+        )
+        self.resize(980, 680)
+        self._restore_settings()
+        self._update_empty_state()
+        self._select_first_integration()
+        self._update_actions()
+
+    # Building -------------------------------------------------------------
+
+    def _build_left(self) -> None:
+        self._left = QWidget(self)
+        layout = QVBoxLayout(self._left)
+        layout.setContentsMargins(8, 8, 4, 8)
+        self.filter_edit = QLineEdit(self._left)
+        self.filter_edit.setObjectName("integrationFilter")
+        self.filter_edit.setPlaceholderText("Filter integrations (Ctrl+F)")
+        self.filter_edit.setAccessibleName("Filter integrations")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self._on_filter_changed)
+        layout.addWidget(self.filter_edit)
+
+        self._left_stack = QStackedWidget(self._left)
+        self.integration_view = QListView(self._left_stack)
+        self.integration_view.setObjectName("integrationList")
+        self.integration_view.setAccessibleName("Integrations")
+        self.integration_view.setModel(self.integration_filter)
+        self.integration_view.setItemDelegate(
+            IntegrationDelegate(self.integration_view)
+        )
+        self.integration_view.setUniformItemSizes(True)
+        self.integration_view.setSelectionMode(
+            QAbstractItemView.SelectionMode.SingleSelection
+        )
+        self._left_stack.addWidget(self.integration_view)
+        self.no_integrations_label = QLabel(self._left_stack)
+        self.no_integrations_label.setObjectName("integrationEmptyState")
+        self.no_integrations_label.setWordWrap(True)
+        self.no_integrations_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_integrations_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextBrowserInteraction
+        )
+        self.no_integrations_label.setText(
+            "No integrations registered — drop a plugin into "
+            f'<a href="plugins">{self._paths.plugins_dir}</a>'
+        )
+        self.no_integrations_label.linkActivated.connect(self.open_plugins_folder)
+        self._left_stack.addWidget(self.no_integrations_label)
+        layout.addWidget(self._left_stack, 1)
+
+    def _action(
+        self, menu: Any, text: str, name: str, slot: Any, shortcut: Any = None
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(
+            file_menu,
+            "Open &data folder",
+            "openDataFolderAction",
+            self.open_data_folder,
+        )
+        self._action(
+            file_menu,
+            "Open &plugins folder",
+            "openPluginsFolderAction",
+            self.open_plugins_folder,
+        )
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.Quit)
+        self.quit_action = file_menu.actions()[-1]
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+
+        edit_menu = bar.addMenu("&Edit")
+        panel = self.config_panel
+        self.undo_action = self._action(
+            edit_menu, "&Undo", "undoAction", self.undo_delete, QKeySequence.Undo
+        )
+        edit_menu.addSeparator()
+        self.add_action = self._action(
+            edit_menu, "&Add configuration…", "addAction", panel.add_config, "Ctrl+N"
+        )
+        self.edit_action = self._action(
+            edit_menu, "&Edit configuration…", "editAction", panel.edit_config
+        )
+        self.duplicate_action = self._action(
+            edit_menu,
+            "D&uplicate configuration",
+            "duplicateAction",
+            panel.duplicate_config,
+            "Ctrl+D",
+        )
+        self.delete_action = self._action(
+            edit_menu, "&Delete configuration", "deleteAction", panel.delete_config
+        )
+        edit_menu.addSeparator()
+        self.find_action = self._action(
+            edit_menu,
+            "&Find integration",
+            "findAction",
+            self._on_find,
+            QKeySequence.StandardKey.Find,
+        )
+
+        tools_menu = bar.addMenu("&Tools")
+        self.fire_signal_action = self._action(
+            tools_menu, "&Fire signal…", "fireSignalAction", self.fire_signal
+        )
+        self.reload_plugins_action = self._action(
+            tools_menu, "&Reload plugins", "reloadPluginsAction", lambda: None
+        )
+        self.reload_plugins_action.setEnabled(False)
+
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.activity_dock.toggleViewAction())
+
+        help_menu = bar.addMenu("&Help")
+        self._action(
+            help_menu,
+            "&About desktop-app",
+            "aboutAction",
+            lambda: show_about(self, self._manager),
+        )
+
+    # Integrations ---------------------------------------------------------
+
+    def reload_integrations(self) -> None:
+        """Re-read the registered integrations (after plugins loaded).
+
+        The selected integration stays selected when it is still there.
+        """
+        current = self.config_panel.integration
+        clear_icon_cache()
+        self.integration_model.reload()
+        self._update_empty_state()
+        row = (
+            self.integration_model.row_of(current.integration_id)
+            if current is not None
+            else -1
+        )
+        if row >= 0:
+            self._select_source_row(row)
+        else:
+            self._select_first_integration()
+
+    def selected_integration(self) -> Any:
+        """Return the integration shown in the detail pane, or ``None``."""
+        return self.config_panel.integration
+
+    def _select_first_integration(self) -> None:
+        if self.integration_filter.rowCount() > 0:
+            self.integration_view.setCurrentIndex(self.integration_filter.index(0, 0))
+        else:
+            self.config_panel.set_integration(None)
+
+    def _select_source_row(self, row: int) -> None:
+        index = self.integration_filter.mapFromSource(self.integration_model.index(row))
+        if index.isValid():
+            self.integration_view.setCurrentIndex(index)
+
+    def _update_empty_state(self) -> None:
+        empty = self.integration_model.rowCount() == 0
+        self._left_stack.setCurrentWidget(
+            self.no_integrations_label if empty else self.integration_view
+        )
+
+    def _on_integration_selected(self, current: QModelIndex, previous: Any) -> None:
+        integration = current.data(INTEGRATION_ROLE) if current.isValid() else None
+        if integration is not self.config_panel.integration:
+            self.config_panel.set_integration(integration)
+        self._update_actions()
+
+    def _on_filter_changed(self, text: str) -> None:
+        self.integration_filter.setFilterFixedString(text)
+        if not self.integration_view.currentIndex().isValid():
+            self._select_first_integration()
+
+    def _on_find(self) -> None:
+        self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filter_edit.selectAll()
+
+    def _name_of(self, integration_id: str) -> str:
+        try:
+            return self._manager.get_integration(integration_id).display_name
+        except Exception:  # unregistered (a plugin went away): show the id
+            return integration_id
+
+    # Change signals -------------------------------------------------------
+
+    def _on_config_changed(self, kind: str, config: IntegrationConfig) -> None:
+        self.integration_model.refresh_counts()
+        selected_id = self._selected_config_id()
+        self.config_panel.model.on_config_changed(kind, config)
+        self.config_panel.select_config(selected_id)
+
+    def _on_integration_state_changed(self, integration: Any) -> None:
+        self.integration_model.refresh_state()
+
+    def _on_configs_reloaded(self) -> None:
+        self.integration_model.refresh_counts()
+        selected_id = self._selected_config_id()
+        self.config_panel.model.reload()
+        self.config_panel.select_config(selected_id)
+
+    def _selected_config_id(self) -> int | None:
+        config = self.config_panel.selected_config()
+        return config.id if config is not None else None
+
+    # Delete and Undo ------------------------------------------------------
+
+    def _on_config_deleted(self, config: IntegrationConfig) -> None:
+        self._undo_config = config
+        self.statusBar().showMessage(f'Deleted "{config.name}".', _UNDO_TIMEOUT_MS)
+        self._undo_button.show()
+        self._update_actions()
+
+    def _on_status_message_changed(self, message: str) -> None:
+        if not message and self._undo_config is not None:
+            # The offer expired with its message; Edit → Undo still works.
+            self._undo_button.hide()
+
+    def undo_delete(self) -> None:
+        """Bring back the configuration deleted last, under its old id."""
+        config = self._undo_config
+        if config is None:
+            return
+        self._undo_config = None
+        self._undo_button.hide()
+        try:
+            self._manager.restore_config(config)
+        except StoreError as e:
+            QMessageBox.warning(self, "Cannot undo", str(e))
+        else:
+            self.statusBar().showMessage(f'Restored "{config.name}".', 5000)
+            if (
+                self.config_panel.integration is not None
+                and self.config_panel.integration.integration_id
+                == config.integration_id
+            ):
+                self.config_panel.select_config(config.id)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_integration = self.config_panel.integration is not None
+        has_selection = self.config_panel.selected_config() is not None
+        self.add_action.setEnabled(has_integration)
+        for action in (self.edit_action, self.duplicate_action, self.delete_action):
+            action.setEnabled(has_selection)
+        self.undo_action.setEnabled(self._undo_config is not None)
+        self.undo_action.setText(
+            f'&Undo delete "{self._undo_config.name}"'
+            if self._undo_config is not None
+            else "&Undo"
+        )
+
+    # Tools and folders ----------------------------------------------------
+
+    def fire_signal(self) -> None:
+        """Open Tools → Fire signal…."""
+        dialog = FireSignalDialog(self)
+        dialog.exec()
+
+    def open_data_folder(self) -> None:
+        """Show the data folder in the file manager."""
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._paths.data_dir)))
+
+    def open_plugins_folder(self, *args: Any) -> None:
+        """Show the plugins folder in the file manager (created if needed)."""
+        self._paths.plugins_dir.mkdir(parents=True, exist_ok=True)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._paths.plugins_dir)))
+
+    # Settings -------------------------------------------------------------
+
+    def _restore_settings(self) -> None:
+        settings = self._settings
+        geometry = settings.value("mainWindow/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("mainWindow/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        splitter = settings.value("mainWindow/splitter")
+        if isinstance(splitter, QByteArray):
+            self.splitter.restoreState(splitter)
+
+    def save_settings(self) -> None:
+        """Keep the window's size, splitter and dock layout for next time."""
+        settings = self._settings
+        settings.setValue("mainWindow/geometry", self.saveGeometry())
+        settings.setValue("mainWindow/state", self.saveState())
+        settings.setValue("mainWindow/splitter", self.splitter.saveState())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        """Save the layout and stop following the manager and the log."""
+        self.save_settings()
+        self.events.close()
+        self.activity_panel.close_feed()
+        super().closeEvent(event)

@@ -1,0 +1,97 @@
+"""Wiring plugins into the main window: load after the first frame,
+watch the folder, Tools → Reload plugins and Tools → Plugins…."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QMenu
+
+from desktop_app.manager import get_integration_manager
+from desktop_app.paths import DataPaths
+from desktop_app.plugins import PluginManager
+from desktop_app.ui.plugin_watcher import PluginWatcher
+from desktop_app.ui.plugins_dialog import PluginsDialog
+
+__all__ = ["install_plugins"]
+
+logger = logging.getLogger(__name__)
+
+
+def install_plugins(
+    window: QMainWindow, paths: DataPaths, *, entry_points: bool = True
+) -> PluginManager:
+    """Load plugins into the process-wide manager and hook up the window.
+
+    Meant as ``run_app(after_show=...)``: the window is on screen before any
+    plugin code runs.
+
+    Returns:
+        PluginManager: Also kept as ``window.plugin_manager``.
+    """
+    plugins = PluginManager(
+        get_integration_manager(), paths.plugins_dir, entry_points=entry_points
+    )
+    plugins.load_all()
+    window.plugin_manager = plugins  # type: ignore[attr-defined]
+    _refresh(window)
+
+    watcher = PluginWatcher(plugins, parent=window)
+    watcher.reloaded.connect(lambda _changed: _refresh(window))
+    window.plugin_watcher = watcher  # type: ignore[attr-defined]
+
+    reload_action = window.findChild(QAction, "reloadPluginsAction")
+    tools_menu = _tools_menu(window)
+    if reload_action is None:
+        reload_action = QAction("&Reload plugins", window)
+        reload_action.setObjectName("reloadPluginsAction")
+        tools_menu.addAction(reload_action)
+    else:
+        # Drop the window's placeholder slot; nothing connected is fine.
+        with contextlib.suppress(RuntimeError, TypeError):
+            reload_action.triggered.disconnect()
+    reload_action.triggered.connect(lambda: _reload_all(window, plugins))
+    reload_action.setEnabled(True)  # the window disables it until plugins exist
+
+    plugins_action = window.findChild(QAction, "pluginsAction")
+    if plugins_action is None:
+        plugins_action = QAction("&Plugins…", window)
+        plugins_action.setObjectName("pluginsAction")
+        tools_menu.addAction(plugins_action)
+    plugins_action.triggered.connect(lambda: show_plugins_dialog(window, plugins))
+
+    window.destroyed.connect(plugins.unload_all)
+    return plugins
+
+
+def show_plugins_dialog(window: Any, plugins: PluginManager) -> PluginsDialog:
+    """Open Tools → Plugins…."""
+    dialog = PluginsDialog(plugins, window)
+    dialog.open()
+    return dialog
+
+
+def _reload_all(window: Any, plugins: PluginManager) -> None:
+    for info in plugins.plugins:
+        if info.status != "disabled":
+            plugins.reload(info.key)
+    plugins.reload_changed()
+    _refresh(window)
+
+
+def _refresh(window: Any) -> None:
+    reload = getattr(window, "reload_integrations", None)
+    if callable(reload):
+        reload()
+
+
+def _tools_menu(window: QMainWindow) -> QMenu:
+    bar = window.menuBar()
+    for action in bar.actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and action.text().replace("&", "") == "Tools":
+            return menu
+    return bar.addMenu("&Tools")

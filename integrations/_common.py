@@ -1,0 +1,254 @@
+"""Shared pieces of the built-in integrations: signal picking, JSON-safe
+payloads, message templates and HTTP posting with retries.
+
+Not a plugin itself (its name starts with ``_`` and no entry point names
+it), and it defines no concrete integration, so loading a built-in never
+registers anything from here.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import hashlib
+import hmac
+import json
+import logging
+import os
+import string
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from desktop_app import signals
+from desktop_app.config import IntegrationConfig
+from desktop_app.errors import DeliveryError
+from desktop_app.hooks import SignalHook
+from desktop_app.integration import Integration
+
+__all__ = [
+    "SIGNATURE_HEADER",
+    "SignalPickingIntegration",
+    "event_body",
+    "json_safe",
+    "post_json",
+    "render_template",
+    "signal_choices",
+    "signature",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Header carrying ``sha256=<hex HMAC-SHA256 of the body>`` when a secret is set.
+SIGNATURE_HEADER = "X-Desktop-App-Signature"
+
+_CONFIG_SIGNALS = (
+    signals.config_created,
+    signals.config_updated,
+    signals.config_deleted,
+    signals.configs_reloaded,
+)
+
+
+def signal_choices() -> list[tuple[str, str]]:
+    """Choices for a ``MultipleChoiceField`` of signals, read on each use so
+    signals defined by plugins loaded later show up."""
+    return [
+        (info.name, _signal_label(info.name, info.description))
+        for info in signals.get_signal_infos()
+    ]
+
+
+def _signal_label(name: str, description: str) -> str:
+    return f"{name} — {description}" if description else name
+
+
+class SignalPickingIntegration(Integration):
+    """An integration delivering the signals each configuration picked
+    (its ``signals`` setting) to :py:meth:`deliver`.
+
+    It hooks exactly the signals some enabled configuration picked, and
+    re-syncs the hooks whenever a configuration changes. Signals are hooked
+    by name through the blinker namespace, so a signal picked before the
+    plugin defining it is loaded (or while it reloads) still arrives.
+    """
+
+    def initialize(self) -> None:
+        self._signal_hooks: dict[str, SignalHook] = {}
+        for signal in _CONFIG_SIGNALS:
+            signal.connect(self._on_configs_changed, weak=False)
+        self._sync_hooks()
+
+    def shutdown(self) -> None:
+        for signal in _CONFIG_SIGNALS:
+            signal.disconnect(self._on_configs_changed)
+        self._signal_hooks = {}
+
+    def _on_configs_changed(self, sender: Any, **kwargs: Any) -> None:
+        if self.enabled:
+            self._sync_hooks()
+
+    def _sync_hooks(self) -> None:
+        wanted: set[str] = set()
+        for config in self.get_configs():
+            wanted.update(_picked(config))
+        hooks = self._signal_hooks
+        for name in set(hooks) - wanted:
+            hooks.pop(name).disable_hook()
+        for name in sorted(wanted - set(hooks)):
+            hooks[name] = SignalHook(
+                self, signals.namespace.signal(name), self._on_signal
+            )
+
+    def _on_signal(
+        self, sender: Any = None, signal: Any = None, **payload: Any
+    ) -> None:
+        name = getattr(signal, "name", "")
+        safe: dict[str, Any] | None = None
+        for config in self.get_configs():
+            if name in _picked(config):
+                if safe is None:
+                    # Converted once, on the sender's thread, so the
+                    # background work never sees objects that change later.
+                    safe = json_safe(payload)
+                self.deliver(config, name, safe)
+
+    def deliver(self, config: IntegrationConfig, signal: str, payload: dict) -> None:
+        """Start delivering one event for one configuration.
+
+        Implementations hand slow work to :py:meth:`run_in_background`.
+        """
+        raise NotImplementedError
+
+
+def _picked(config: IntegrationConfig) -> list[str]:
+    picked = config.get("signals") or []
+    return [picked] if isinstance(picked, str) else list(picked)
+
+
+def json_safe(value: Any, _depth: int = 0) -> Any:
+    """Return a copy of ``value`` that ``json.dumps`` accepts.
+
+    Mappings and sequences are copied; dates become ISO text, paths and
+    enums their value, anything else its ``str()``. Deep nesting is cut
+    off so a cyclic payload cannot recurse forever.
+    """
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else str(value)
+    if _depth > 20:
+        return "…"
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v, _depth + 1) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [json_safe(v, _depth + 1) for v in value]
+    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return json_safe(value.value, _depth + 1)
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+def event_body(signal: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The JSON object describing one event (webhook body, event file line)."""
+    return {
+        "signal": signal,
+        "payload": payload,
+        "time": _dt.datetime.now(_dt.UTC).isoformat(),
+    }
+
+
+def signature(secret: str, body: bytes) -> str:
+    """Return the signature header value for a body."""
+    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+class _TemplateFormatter(string.Formatter):
+    """``str.format`` that leaves unknown or unsafe placeholders as written.
+
+    Attribute access (``{payload.__class__}``) is refused: templates are
+    typed by users and must not reach into Python objects.
+    """
+
+    def get_field(self, field_name: str, args: Any, kwargs: Any) -> Any:
+        if "." in field_name:
+            return "{" + field_name + "}", field_name
+        try:
+            return super().get_field(field_name, args, kwargs)
+        except (KeyError, IndexError, TypeError, ValueError):
+            return "{" + field_name + "}", field_name
+
+
+def render_template(template: str, signal: str, payload: dict[str, Any]) -> str:
+    """Fill ``{signal}``, ``{payload}`` and ``{payload[key]}`` in a template.
+
+    A malformed template (an unbalanced brace) is sent as written, never
+    an error: a message with a typo beats no message.
+    """
+    try:
+        return _TemplateFormatter().format(template, signal=signal, payload=payload)
+    except (ValueError, IndexError):
+        return template
+
+
+def post_json(
+    url: str,
+    body: dict[str, Any],
+    *,
+    secret: str = "",
+    timeout: float = 10.0,
+    retries: int = 0,
+    backoff: float = 1.0,
+) -> str:
+    """POST a JSON body, retrying with exponential backoff.
+
+    Retries on connection errors, timeouts, HTTP 429 and 5xx; other HTTP
+    errors are final (the request itself is wrong). Runs on the background
+    worker, never the sender's thread.
+
+    Returns:
+        str: ``'HTTP <status>'`` of the successful attempt.
+
+    Raises:
+        DeliveryError: Every attempt failed (the message gives the attempts
+            and the last error, never the secret).
+    """
+    data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json", "User-Agent": "desktop-app"}
+    if secret:
+        headers[SIGNATURE_HEADER] = signature(secret, data)
+    target = _shown_url(url)
+    attempts = max(0, int(retries)) + 1
+    last = ""
+    for attempt in range(attempts):
+        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return f"HTTP {response.status}"
+        except urllib.error.HTTPError as e:
+            last = f"HTTP {e.code} {e.reason}"
+            if e.code != 429 and e.code < 500:
+                raise DeliveryError(target, last) from e
+        except (urllib.error.URLError, TimeoutError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            last = "timed out" if isinstance(reason, TimeoutError) else str(reason)
+        if attempt + 1 < attempts:
+            time.sleep(backoff * (2**attempt))
+    raise DeliveryError(target, f"{last} (after {attempts} attempts)")
+
+
+def _shown_url(url: str) -> str:
+    # Queries and user info often carry tokens; keep them out of messages.
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"

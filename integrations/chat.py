@@ -1,0 +1,137 @@
+"""Chat: post a message per picked event to a Slack-compatible incoming
+webhook (Slack, Mattermost) or a Discord webhook."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from desktop_app import forms
+from desktop_app.config import IntegrationConfig
+from desktop_app.forms import IntegrationConfigForm
+from desktop_app.resources import static
+from integrations._common import (
+    SignalPickingIntegration,
+    post_json,
+    render_template,
+    signal_choices,
+)
+
+__all__ = ["ChatConfigForm", "ChatIntegration", "chat_body"]
+
+FORMAT_SLACK = "slack"
+FORMAT_MATTERMOST = "mattermost"
+FORMAT_DISCORD = "discord"
+
+
+def chat_body(chat_format: str, text: str, channel: str = "") -> dict[str, Any]:
+    """Return the JSON body the chosen service expects for one message.
+
+    Slack and Mattermost take ``{"text", "channel"}``; Discord takes
+    ``{"content"}`` and has no channel (the webhook URL picks it).
+    """
+    if chat_format == FORMAT_DISCORD:
+        return {"content": text}
+    body: dict[str, Any] = {"text": text}
+    if channel:
+        body["channel"] = channel
+    return body
+
+
+class ChatConfigForm(IntegrationConfigForm):
+    """The chat service, the message and the events."""
+
+    chat_format = forms.ChoiceField(
+        label="Service",
+        choices=(
+            (FORMAT_SLACK, "Slack"),
+            (FORMAT_MATTERMOST, "Mattermost"),
+            (FORMAT_DISCORD, "Discord"),
+        ),
+    )
+    url = forms.URLField(
+        label="Incoming webhook URL",
+        help_text="Create an incoming webhook in your chat service and paste its URL.",
+    )
+    channel = forms.CharField(
+        label="Channel",
+        required=False,
+        max_length=200,
+        help_text="Overrides the webhook's default channel (Slack and "
+        "Mattermost only), such as #builds.",
+    )
+    template = forms.CharField(
+        label="Message",
+        widget=forms.Textarea,
+        max_length=4000,
+        help_text="{signal} is the event's name; {payload[key]} is one value "
+        "of the event, {payload} all of them.",
+    )
+    signals = forms.MultipleChoiceField(
+        label="Events", choices=signal_choices, help_text="The events to post."
+    )
+    timeout = forms.FloatField(label="Timeout (seconds)", min_value=0.1, max_value=300)
+    retries = forms.IntegerField(label="Retries", min_value=0, max_value=10)
+
+    class Meta:
+        fieldsets = (
+            (
+                "Chat service",
+                {
+                    "description": "Where messages go.",
+                    "fields": ("chat_format", "url", "channel"),
+                },
+            ),
+            (
+                "Message",
+                {
+                    "description": "What is posted, and for which events.",
+                    "fields": ("template", "signals"),
+                },
+            ),
+            (
+                "Advanced",
+                {
+                    "description": "How long to wait for the service and how "
+                    "often to try again.",
+                    "fields": ("timeout", "retries"),
+                    "classes": ("collapse",),
+                },
+            ),
+        )
+
+
+class ChatIntegration(SignalPickingIntegration):
+    """Posts events to a chat channel."""
+
+    integration_id = "desktop_app.integrations.chat"
+    name = "Chat"
+    description = "Post a message to Slack, Mattermost or Discord for each event."
+    config_form_cls = ChatConfigForm
+    default_settings: dict[str, Any] = {
+        "chat_format": FORMAT_SLACK,
+        "url": "",
+        "channel": "",
+        "template": "{signal}: {payload}",
+        "signals": [],
+        "timeout": 10.0,
+        "retries": 2,
+    }
+
+    @cached_property
+    def icon_static_urls(self) -> dict[str, str]:
+        return {"1x": static("icons/chat.png"), "2x": static("icons/chat@2x.png")}
+
+    def deliver(self, config: IntegrationConfig, signal: str, payload: dict) -> None:
+        text = render_template(config.get("template") or "", signal, payload)
+        body = chat_body(config.get("chat_format"), text, config.get("channel") or "")
+        self.run_in_background(
+            config,
+            post_json,
+            config.get("url"),
+            body,
+            timeout=float(config.get("timeout")),
+            retries=int(config.get("retries")),
+            backoff=0.5,
+            signal=signal,
+        )

@@ -1,0 +1,50 @@
+"""Helpers for driving modal dialogs and item views from tests."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+
+
+def on_next_modal(callback, widget_type=None, timeout_ms=5000):
+    """Call ``callback(widget)`` with the next modal widget, once it shows.
+
+    Modal dialogs block in ``exec()``; this runs from the nested event loop.
+    Returns a dict that gets ``"called": True`` once it ran.
+    """
+    state = {"called": False, "waited": 0}
+
+    def poll():
+        widget = QApplication.activeModalWidget()
+        if widget is None or (
+            widget_type is not None and not isinstance(widget, widget_type)
+        ):
+            state["waited"] += 20
+            if state["waited"] < timeout_ms:
+                QTimer.singleShot(20, poll)
+            return
+        state["called"] = True
+        callback(widget)
+
+    QTimer.singleShot(0, poll)
+    return state
+
+
+def check_indicator_center(view, index) -> QPoint:
+    """Return where a user clicks to toggle the check box of a cell."""
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.rect = view.visualRect(index)
+    view.itemDelegateForIndex(index).initStyleOption(option, index)
+    rect = view.style().subElementRect(
+        QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, view
+    )
+    return rect.center()
+
+
+def click(qtbot, widget, pos=None):
+    """Click the left button on ``widget`` (at ``pos``, else its centre)."""
+    if pos is None:
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    else:
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)

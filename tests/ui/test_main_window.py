@@ -1,0 +1,368 @@
+"""The main window: integrations list, configurations, Undo, settings."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from helpers import check_indicator_center, click, on_next_modal
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListView,
+    QMessageBox,
+    QTableView,
+)
+from ui_samples import SampleIntegration, valid_settings
+
+from desktop_app.config import IntegrationConfig
+from desktop_app.ui.config_dialog import ConfigDialog
+from desktop_app.ui.config_list import ENABLED_COLUMN, PAGE_SIZE
+from desktop_app.ui.integration_list import DESCRIPTION_ROLE, SUMMARY_ROLE
+from desktop_app.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, manager, settings, sample, other):
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def config_view(win) -> QTableView:
+    return win.findChild(QTableView, "configList")
+
+
+def names_in(view) -> list[str]:
+    model = view.model()
+    return [model.index(r, 0).data() for r in range(model.rowCount())]
+
+
+def select_integration(win, name):
+    view = win.findChild(QListView, "integrationList")
+    model = view.model()
+    for row in range(model.rowCount()):
+        if model.index(row, 0).data() == name:
+            view.setCurrentIndex(model.index(row, 0))
+            return
+    raise AssertionError(f"{name} is not listed")
+
+
+def select_row(view, row):
+    view.selectRow(row)
+
+
+def test_the_list_shows_each_integration_with_its_counts(
+    qtbot, manager, window, sample
+):
+    manager.create_config(sample, name="A", enabled=True, settings=valid_settings())
+    manager.create_config(sample, name="B", enabled=False, settings=valid_settings())
+    view = window.findChild(QListView, "integrationList")
+    model = view.model()
+    rows = {
+        model.index(r, 0).data(): model.index(r, 0).data(SUMMARY_ROLE)
+        for r in range(model.rowCount())
+    }
+    assert rows == {
+        "Sample Service": "2 configurations, 1 enabled",
+        "Chat Notifier": "0 configurations, 0 enabled",
+    }
+    assert model.index(0, 0).data(DESCRIPTION_ROLE).startswith("Posts events")
+    assert view.sizeHintForRow(0) >= 48 + 16
+
+
+def test_the_filter_narrows_by_name_and_description_and_ctrl_f_focuses_it(
+    qtbot, window
+):
+    view = window.findChild(QListView, "integrationList")
+    box = window.findChild(QLineEdit, "integrationFilter")
+    qtbot.keyClicks(box, "chat")
+    assert names_in(view) == ["Chat Notifier"]
+    box.clear()
+    qtbot.keyClicks(box, "reviews are")  # in the description only
+    assert names_in(view) == ["Chat Notifier"]
+    box.clear()
+    qtbot.keyClicks(box, "nothing like it")
+    assert names_in(view) == []
+    box.clear()
+    assert len(names_in(view)) == 2
+
+    window.integration_view.setFocus()
+    window.find_action.trigger()
+    assert box.hasFocus()
+    assert window.find_action.shortcut().toString() == "Ctrl+F"
+
+
+def test_adding_a_configuration_through_the_button_lists_and_stores_it(
+    qtbot, manager, window, sample
+):
+    select_integration(window, "Sample Service")
+    empty = window.findChild(QLabel, "configEmptyState")
+    assert empty.isVisible()
+    assert "No configurations yet" in empty.text()
+
+    def fill(dialog):
+        assert dialog.windowTitle() == "Add Sample Service"
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "name"), "From the window")
+        qtbot.keyClicks(
+            dialog.findChild(QLineEdit, "endpoint_url"), "https://a.example.com/"
+        )
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "client_id"), "id-1")
+        dialog.accept()
+
+    state = on_next_modal(fill, ConfigDialog)
+    click(
+        qtbot, window.findChild(type(window.config_panel.add_button), "addConfigButton")
+    )
+    assert state["called"]
+    assert names_in(config_view(window)) == ["From the window"]
+    assert [c.name for c in manager.get_integration_configs(sample)] == [
+        "From the window"
+    ]
+    assert config_view(window).isVisible()
+    assert window.config_panel.selected_config().name == "From the window"
+
+
+def test_the_empty_state_link_opens_the_add_dialog(qtbot, window):
+    select_integration(window, "Chat Notifier")
+    state = on_next_modal(lambda dialog: dialog.reject(), ConfigDialog)
+    window.findChild(QLabel, "configEmptyState").linkActivated.emit("add")
+    assert state["called"]
+
+
+def test_toggling_enabled_in_place_saves_at_once(qtbot, manager, window, sample):
+    config = manager.create_config(
+        sample, name="Toggle me", enabled=False, settings=valid_settings()
+    )
+    select_integration(window, "Sample Service")
+    view = config_view(window)
+    index = view.model().index(0, ENABLED_COLUMN)
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+
+    click(qtbot, view.viewport(), check_indicator_center(view, index))
+
+    assert manager.get_config(config.id).enabled is True
+    assert manager.get_integration(sample).enabled
+    assert (
+        view.model().index(0, ENABLED_COLUMN).data(Qt.ItemDataRole.CheckStateRole)
+        == Qt.CheckState.Checked
+    )
+    summary = window.integration_model.index(0).data(SUMMARY_ROLE)
+    assert summary == "1 configuration, 1 enabled"
+
+
+def test_edit_by_double_click_changes_the_stored_config(qtbot, manager, window, sample):
+    config = manager.create_config(sample, name="Old name", settings=valid_settings())
+    select_integration(window, "Sample Service")
+    view = config_view(window)
+
+    def rename(dialog):
+        assert dialog.windowTitle() == "Edit Old name"
+        edit = dialog.findChild(QLineEdit, "name")
+        edit.clear()
+        qtbot.keyClicks(edit, "New name")
+        dialog.accept()
+
+    state = on_next_modal(rename, ConfigDialog)
+    rect = view.visualRect(view.model().index(0, 0))
+    # QTest's double click needs the press of a first click before it.
+    click(qtbot, view.viewport(), rect.center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert state["called"]
+    assert manager.get_config(config.id).name == "New name"
+    assert names_in(view) == ["New name"]
+
+
+def test_enter_edits_the_selected_config(qtbot, manager, window, sample):
+    manager.create_config(sample, name="Entered", settings=valid_settings())
+    select_integration(window, "Sample Service")
+    view = config_view(window)
+    select_row(view, 0)
+    state = on_next_modal(lambda dialog: dialog.reject(), ConfigDialog)
+    qtbot.keyClick(view, Qt.Key.Key_Return)
+    assert state["called"]
+
+
+def test_duplicate_stores_a_copy_with_the_same_settings(qtbot, manager, window, sample):
+    manager.create_config(sample, name="Original", settings=valid_settings(retries=5))
+    select_integration(window, "Sample Service")
+    select_row(config_view(window), 0)
+    click(qtbot, window.config_panel.duplicate_button)
+    configs = {c.name: c for c in manager.get_integration_configs(sample)}
+    assert set(configs) == {"Original", "Original (copy)"}
+    assert configs["Original (copy)"].settings["retries"] == 5
+    assert configs["Original (copy)"].id != configs["Original"].id
+    assert names_in(config_view(window)) == ["Original", "Original (copy)"]
+    assert window.config_panel.selected_config().name == "Original (copy)"
+
+
+def test_delete_key_asks_naming_the_config_then_undo_restores_it(
+    qtbot, manager, window, sample
+):
+    config = manager.create_config(
+        sample, name="Doomed", enabled=True, settings=valid_settings(token="t0k")
+    )
+    select_integration(window, "Sample Service")
+    view = config_view(window)
+    select_row(view, 0)
+    seen = {}
+
+    def confirm(box):
+        seen["text"] = box.text()
+        click(qtbot, box.button(QMessageBox.StandardButton.Yes))
+
+    state = on_next_modal(confirm, QMessageBox)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert state["called"]
+    assert seen["text"] == 'Delete the configuration "Doomed"?'
+    assert manager.get_integration_configs(sample) == []
+    assert not manager.get_integration(sample).enabled
+    assert window.undo_action.isEnabled()
+    assert window.findChild(
+        type(window.config_panel.add_button), "undoButton"
+    ).isVisible()
+    assert "Deleted" in window.statusBar().currentMessage()
+
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow)
+    view.setFocus()
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+    [restored] = manager.get_integration_configs(sample)
+    assert (restored.id, restored.name) == (config.id, "Doomed")
+    assert restored.settings["token"] == "t0k"
+    assert manager.get_integration(sample).enabled
+    assert names_in(view) == ["Doomed"]
+    assert not window.undo_action.isEnabled()
+
+
+def test_cancelling_the_delete_confirmation_keeps_the_config(
+    qtbot, manager, window, sample
+):
+    manager.create_config(sample, name="Kept", settings=valid_settings())
+    select_integration(window, "Sample Service")
+    select_row(config_view(window), 0)
+    state = on_next_modal(
+        lambda box: click(qtbot, box.button(QMessageBox.StandardButton.Cancel)),
+        QMessageBox,
+    )
+    click(qtbot, window.config_panel.delete_button)
+    assert state["called"]
+    assert [c.name for c in manager.get_integration_configs(sample)] == ["Kept"]
+    assert not window.undo_action.isEnabled()
+
+
+def test_without_integrations_the_window_says_where_to_drop_plugins(
+    qtbot, manager, settings
+):
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    label = win.findChild(QLabel, "integrationEmptyState")
+    assert label.isVisible()
+    assert "No integrations registered" in label.text()
+    assert str(manager.store.path.parent / "plugins") in label.text()
+    assert not win.config_panel.add_button.isEnabled()
+
+    manager.register_integration_class(SampleIntegration)
+    win.reload_integrations()
+    assert not label.isVisible()
+    assert win.selected_integration().integration_id == SampleIntegration.integration_id
+    win.close()
+
+
+def test_ten_thousand_configs_open_as_fast_as_ten(
+    qtbot, manager, window, sample, other
+):
+    manager.store.bulk_insert(
+        IntegrationConfig(sample.integration_id, name=f"config {i:05}")
+        for i in range(10_000)
+    )
+    manager.store.bulk_insert(
+        IntegrationConfig(other.integration_id, name=f"small {i}") for i in range(10)
+    )
+
+    def open_time(name):
+        started = time.perf_counter()
+        select_integration(window, name)
+        qtbot.wait(1)
+        return time.perf_counter() - started
+
+    open_time("Chat Notifier")
+    big = open_time("Sample Service")
+    view = config_view(window)
+    assert view.model().rowCount() == PAGE_SIZE
+    assert view.model().total() == 10_000
+    small = open_time("Chat Notifier")
+    assert big < max(0.25, small * 5), (big, small)
+
+    select_integration(window, "Sample Service")
+    view.scrollToBottom()
+    qtbot.wait(10)
+    assert view.model().rowCount() > PAGE_SIZE
+
+
+def test_a_change_from_another_thread_reaches_the_window(
+    qtbot, manager, window, sample
+):
+    select_integration(window, "Sample Service")
+    thread = threading.Thread(
+        target=lambda: manager.create_config(
+            sample, name="From a thread", settings=valid_settings()
+        )
+    )
+    thread.start()
+    thread.join()
+    qtbot.waitUntil(lambda: names_in(config_view(window)) == ["From a thread"])
+    qtbot.waitUntil(
+        lambda: window.integration_model.index(0).data(SUMMARY_ROLE).startswith("1 ")
+    )
+
+
+def test_window_geometry_splitter_and_dock_are_restored(
+    qtbot, manager, settings, sample
+):
+    first = MainWindow(manager, settings=settings)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 520)
+    first.splitter.setSizes([250, 450])
+    first.removeDockWidget(first.activity_dock)
+    first.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, first.activity_dock)
+    first.activity_dock.show()
+    qtbot.wait(10)
+    size, sizes = first.size(), first.splitter.sizes()
+    first.close()
+
+    second = MainWindow(manager, settings=settings)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.wait(10)
+    assert second.size() == size
+    assert second.splitter.sizes() == sizes
+    assert (
+        second.dockWidgetArea(second.activity_dock)
+        == Qt.DockWidgetArea.RightDockWidgetArea
+    )
+    second.close()
+
+
+def test_menus_have_the_standard_shortcuts_and_reload_plugins_waits(window):
+    shortcuts = {
+        "addAction": "Ctrl+N",
+        "duplicateAction": "Ctrl+D",
+        "undoAction": "Ctrl+Z",
+        "quitAction": "Ctrl+Q",
+        "findAction": "Ctrl+F",
+    }
+    from PySide6.QtGui import QAction
+
+    for name, shortcut in shortcuts.items():
+        action = window.findChild(QAction, name)
+        assert action.shortcut().toString() == shortcut, name
+    assert not window.findChild(QAction, "reloadPluginsAction").isEnabled()

@@ -1,0 +1,108 @@
+"""The window's plugin parts: live reload, Tools menu, plugins page."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+
+from desktop_app.config import IntegrationConfig
+from desktop_app.paths import DataPaths
+from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.plugins_dialog import PluginsDialog
+from desktop_app.ui.plugins_setup import install_plugins
+
+PLUGIN = """
+from desktop_app import Integration
+
+class Live(Integration):
+    integration_id = "test.live"
+    name = "{name}"
+
+    def initialize(self):
+        pass
+"""
+
+
+def _write(folder, name, code):
+    (folder / name).write_text(textwrap.dedent(code), encoding="utf-8")
+
+
+@pytest.fixture
+def window(qtbot, manager, settings, tmp_path):
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    paths = DataPaths(tmp_path).ensure()
+    plugins = install_plugins(win, paths, entry_points=False)
+    yield win
+    win.close()
+    plugins.unload_all()
+
+
+def test_dropped_plugin_appears_and_edits_reload_keeping_configs(
+    qtbot, window, manager, tmp_path
+):
+    folder = tmp_path / "plugins"
+    _write(folder, "live.py", PLUGIN.format(name="Live one"))
+    qtbot.waitUntil(
+        lambda: window.integration_model.row_of("test.live") >= 0, timeout=3000
+    )
+    assert manager.get_integration("test.live").name == "Live one"
+    config = IntegrationConfig("test.live", name="kept", enabled=True)
+    manager.save_config(config)
+
+    _write(folder, "live.py", PLUGIN.format(name="Live two"))
+    qtbot.waitUntil(
+        lambda: (
+            manager.is_registered("test.live")
+            and manager.get_integration("test.live").name == "Live two"
+        ),
+        timeout=3000,
+    )
+    assert manager.get_integration("test.live").enabled
+    assert [c.name for c in manager.get_integration_configs("test.live")] == ["kept"]
+
+    (folder / "live.py").unlink()
+    qtbot.waitUntil(lambda: not manager.is_registered("test.live"), timeout=3000)
+    qtbot.waitUntil(
+        lambda: window.integration_model.row_of("test.live") < 0, timeout=3000
+    )
+
+
+def test_tools_menu_has_reload_and_plugins_actions(qtbot, window, manager, tmp_path):
+    _write(tmp_path / "plugins", "live.py", PLUGIN.format(name="By hand"))
+    window.plugin_watcher._timer.setInterval(60_000)  # only the menu reloads
+    window.findChild(QAction, "reloadPluginsAction").trigger()
+    assert manager.get_integration("test.live").name == "By hand"
+    assert window.findChild(QAction, "pluginsAction") is not None
+
+
+def test_plugins_dialog_lists_errors_and_stores_enable_choice(
+    qtbot, window, manager, tmp_path
+):
+    folder = tmp_path / "plugins"
+    _write(folder, "live.py", PLUGIN.format(name="Shown"))
+    _write(folder, "broken.py", "raise RuntimeError('broken on purpose')\n")
+    window.findChild(QAction, "reloadPluginsAction").trigger()
+    dialog = PluginsDialog(window.plugin_manager, window)
+    qtbot.addWidget(dialog)
+    assert dialog.objectName() == "pluginsDialog"
+    rows = {dialog.table.item(r, 1).text(): r for r in range(dialog.table.rowCount())}
+    assert set(rows) == {"broken", "live"}
+    broken = rows["broken"]
+    assert dialog.table.item(broken, 4).text() == "failed"
+    assert dialog.table.item(broken, 6).text() == "RuntimeError: broken on purpose"
+    dialog.table.selectRow(broken)
+    assert "Traceback" in dialog.details.toPlainText()
+
+    dialog.table.item(rows["live"], 0).setCheckState(Qt.CheckState.Unchecked)
+    assert not manager.is_registered("test.live")
+    state = json.loads((tmp_path / "plugins.json").read_text())
+    assert state == {"disabled": ["folder:live"]}
+    rows = {dialog.table.item(r, 1).text(): r for r in range(dialog.table.rowCount())}
+    assert dialog.table.item(rows["live"], 4).text() == "disabled"
