@@ -77,7 +77,6 @@ def _env(root: Path) -> dict[str, str]:
         QT_QPA_PLATFORM="offscreen",
         XDG_CONFIG_HOME=str(root / "config"),
         DESKTOP_APP_EXIT_AFTER_FIRST_PAINT="1",
-        PYTHONDONTWRITEBYTECODE="1",
     )
     env.pop("DESKTOP_APP_DATA_DIR", None)
     return env

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
 from desktop_app.ui._views import compact_rows
-from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.config_list import (
     CONFIG_ROLE,
     ENABLED_COLUMN,
@@ -201,6 +200,8 @@ class ConfigPanel(QWidget):
         """Open the dialog for a new configuration."""
         if self._integration is None:
             return
+        from desktop_app.ui.config_dialog import ConfigDialog  # only when used
+
         dialog = ConfigDialog(self._integration, None, self)
         if dialog.exec() and dialog.saved_config is not None:
             self.select_config(dialog.saved_config.id)
@@ -215,6 +216,8 @@ class ConfigPanel(QWidget):
         except StoreError as e:
             self._show_error("Cannot edit the configuration", str(e))
             return
+        from desktop_app.ui.config_dialog import ConfigDialog  # only when used
+
         dialog = ConfigDialog(self._integration, config, self)
         if dialog.exec() and dialog.saved_config is not None:
             self.select_config(dialog.saved_config.id)
