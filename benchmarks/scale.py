@@ -78,6 +78,14 @@ class _StallMeter:
         self._timer = QTimer()
         self._timer.setInterval(5)
         self._timer.timeout.connect(self._tick)
+        # A kept single-shot timer, not QTimer.singleShot(0, callable):
+        # repeated singleShot calls with Python callables crashed PySide6
+        # here (a refcount error on None).
+        self._step: Callable[[], None] = lambda: None
+        self._kick = QTimer()
+        self._kick.setSingleShot(True)
+        self._kick.setInterval(0)
+        self._kick.timeout.connect(lambda: self._step())
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -87,7 +95,6 @@ class _StallMeter:
     def measure(self, step: Callable[[], None], done: Callable[[], bool]) -> tuple:
         """Run ``step`` from the event loop, spin until ``done()``; return
         (ms until done, longest stall in ms)."""
-        from PySide6.QtCore import QTimer
         from PySide6.QtWidgets import QApplication
 
         app = QApplication.instance()
@@ -95,7 +102,8 @@ class _StallMeter:
         self._last = time.perf_counter()
         self._timer.start()
         t0 = time.perf_counter()
-        QTimer.singleShot(0, step)
+        self._step = step
+        self._kick.start()
         app.processEvents()
         while not done():
             app.processEvents()
