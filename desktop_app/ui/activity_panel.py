@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.activity import ActivityLog, ActivityRecord
+from desktop_app.ui._views import compact_rows
 from desktop_app.ui.bridge import ActivityFeed
 
 __all__ = ["ActivityModel", "ActivityPanel"]
@@ -189,16 +190,22 @@ class ActivityPanel(QWidget):
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((70, 200, 140, 140, 80)):
+        for column, width in enumerate((70, 190, 130, 130, 75)):
             header.resizeSection(column, width)
+        compact_rows(self.view)
         self.view.selectionModel().currentRowChanged.connect(self._on_current_changed)
         self.detail = QPlainTextEdit(splitter)
         self.detail.setObjectName("activityDetail")
         self.detail.setAccessibleName("Activity details")
         self.detail.setReadOnly(True)
+        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.detail.setFont(
+            QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        )
         self.detail.setPlaceholderText("Select a failed delivery to see its error.")
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([720, 280])
         layout.addWidget(splitter, 1)
 
         self.feed = ActivityFeed(log, parent=self)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import signals
@@ -43,6 +43,7 @@ def run_app(
     data_dir: Path,
     argv: list[str] | None = None,
     after_show: Callable[[MainWindow], None] | None = None,
+    settings: QSettings | None = None,
 ) -> int:
     """Open the window on a data folder and run until it is closed.
 
@@ -52,6 +53,8 @@ def run_app(
         after_show (callable, optional): Called with the window once it is
             shown and painted (for example to load plugins, then
             ``window.reload_integrations()``).
+        settings (QSettings, optional): Where the window keeps its layout;
+            the application's default settings if omitted.
 
     Returns:
         int: The exit code.
@@ -60,7 +63,7 @@ def run_app(
     paths = DataPaths(data_dir).ensure()
     manager = IntegrationManager(paths.database)
     set_integration_manager(manager)
-    window = MainWindow(manager)
+    window = MainWindow(manager, settings=settings)
     try:
         window.show()
         if after_show is not None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
+from desktop_app.ui._views import compact_rows
 from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.config_list import (
     CONFIG_ROLE,
@@ -83,6 +84,7 @@ class ConfigPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.setShowGrid(False)
         self.view.setAlternatingRowColors(True)
+        compact_rows(self.view)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(NAME_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(

@@ -116,19 +116,26 @@ class FieldsetSection(QWidget):
             label = QLabel(text, rows)
             label.setBuddy(editor.input)
         label.setObjectName(f"{name}_label")
-        layout.addRow(label, editor.widget)
+        # The editor, its help and its (hidden) error stacked tightly, so
+        # help and errors read as part of the field, not as rows of their own.
+        cell = QWidget(rows)
+        stack = QVBoxLayout(cell)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.setSpacing(2)
+        stack.addWidget(editor.widget)
         if field.help_text:
-            help_label = QLabel(field.help_text, rows)
+            help_label = QLabel(field.help_text, cell)
             help_label.setObjectName(f"{name}_help")
             help_label.setWordWrap(True)
             help_label.setEnabled(False)  # the palette's secondary text colour
-            layout.addRow("", help_label)
-        error_label = QLabel("", rows)
+            stack.addWidget(help_label)
+        error_label = QLabel("", cell)
         error_label.setObjectName(f"{name}_error")
         error_label.setWordWrap(True)
         error_label.setStyleSheet(f"color: {error_color(self)};")
-        layout.addRow("", error_label)
-        layout.setRowVisible(error_label, False)
+        error_label.hide()
+        stack.addWidget(error_label)
+        layout.addRow(label, cell)
         self._error_labels[name] = error_label
 
     def is_expanded(self) -> bool:
@@ -153,7 +160,7 @@ class FieldsetSection(QWidget):
         text = "\n".join(messages)
         label.setText(text)
         label.setAccessibleName(f"Error: {text}" if text else "")
-        self.form_layout.setRowVisible(label, bool(messages))
+        label.setVisible(bool(messages))
         self.editors[name].set_error(text or None)
         if messages:
             self.set_expanded(True)

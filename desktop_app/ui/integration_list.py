@@ -168,7 +168,9 @@ class IntegrationDelegate(QStyledItemDelegate):
             ICON_SIZE,
         )
         if icon is not None:
-            ratio = widget.devicePixelRatioF() if widget is not None else 1.0
+            # The device painted on knows the real ratio (screen or image).
+            device = painter.device()
+            ratio = device.devicePixelRatioF() if device is not None else 1.0
             pixmap = icon.pixmap(QSize(ICON_SIZE, ICON_SIZE), ratio)
             painter.drawPixmap(icon_rect, pixmap)
 

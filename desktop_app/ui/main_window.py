@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QUrl
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDockWidget,
@@ -31,7 +31,6 @@ from desktop_app.activity import get_activity_log
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
 from desktop_app.paths import DataPaths
-from desktop_app.ui.about import show_about
 from desktop_app.ui.activity_panel import ActivityPanel
 from desktop_app.ui.bridge import ManagerEvents, UiDispatcher
 from desktop_app.ui.config_panel import ConfigPanel
@@ -43,6 +42,7 @@ from desktop_app.ui.integration_list import (
     IntegrationFilterModel,
     IntegrationListModel,
 )
+from desktop_app.ui.menus import build_menus
 
 __all__ = ["MainWindow"]
 
@@ -69,6 +69,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.setWindowTitle("desktop-app")
         self._manager = manager
+        #: The manager shown (menus and dialogs use it).
+        self.manager = manager
         self._settings = settings if settings is not None else QSettings()
         self._paths = DataPaths(Path(manager.store.path).parent)
         self._undo_config: IntegrationConfig | None = None
@@ -105,7 +107,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._undo_button)
         self.statusBar().messageChanged.connect(self._on_status_message_changed)
 
-        self._build_menus()
+        build_menus(self)
         self.events.configChanged.connect(self._on_config_changed)
         self.events.integrationStateChanged.connect(self._on_integration_state_changed)
         self.events.configsReloaded.connect(self._on_configs_reloaded)
@@ -162,88 +164,6 @@ class MainWindow(QMainWindow):
         self._left_stack.addWidget(self.no_integrations_label)
         layout.addWidget(self._left_stack, 1)
 
-    def _action(
-        self, menu: Any, text: str, name: str, slot: Any, shortcut: Any = None
-    ) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
-
-    def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self._action(
-            file_menu,
-            "Open &data folder",
-            "openDataFolderAction",
-            self.open_data_folder,
-        )
-        self._action(
-            file_menu,
-            "Open &plugins folder",
-            "openPluginsFolderAction",
-            self.open_plugins_folder,
-        )
-        file_menu.addSeparator()
-        self._action(file_menu, "&Quit", "quitAction", self.close, QKeySequence.Quit)
-        self.quit_action = file_menu.actions()[-1]
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-
-        edit_menu = bar.addMenu("&Edit")
-        panel = self.config_panel
-        self.undo_action = self._action(
-            edit_menu, "&Undo", "undoAction", self.undo_delete, QKeySequence.Undo
-        )
-        edit_menu.addSeparator()
-        self.add_action = self._action(
-            edit_menu, "&Add configuration…", "addAction", panel.add_config, "Ctrl+N"
-        )
-        self.edit_action = self._action(
-            edit_menu, "&Edit configuration…", "editAction", panel.edit_config
-        )
-        self.duplicate_action = self._action(
-            edit_menu,
-            "D&uplicate configuration",
-            "duplicateAction",
-            panel.duplicate_config,
-            "Ctrl+D",
-        )
-        self.delete_action = self._action(
-            edit_menu, "&Delete configuration", "deleteAction", panel.delete_config
-        )
-        edit_menu.addSeparator()
-        self.find_action = self._action(
-            edit_menu,
-            "&Find integration",
-            "findAction",
-            self._on_find,
-            QKeySequence.StandardKey.Find,
-        )
-
-        tools_menu = bar.addMenu("&Tools")
-        self.fire_signal_action = self._action(
-            tools_menu, "&Fire signal…", "fireSignalAction", self.fire_signal
-        )
-        self.reload_plugins_action = self._action(
-            tools_menu, "&Reload plugins", "reloadPluginsAction", lambda: None
-        )
-        self.reload_plugins_action.setEnabled(False)
-
-        view_menu = bar.addMenu("&View")
-        view_menu.addAction(self.activity_dock.toggleViewAction())
-
-        help_menu = bar.addMenu("&Help")
-        self._action(
-            help_menu,
-            "&About desktop-app",
-            "aboutAction",
-            lambda: show_about(self, self._manager),
-        )
-
     # Integrations ---------------------------------------------------------
 
     def reload_integrations(self) -> None:
@@ -297,7 +217,8 @@ class MainWindow(QMainWindow):
         if not self.integration_view.currentIndex().isValid():
             self._select_first_integration()
 
-    def _on_find(self) -> None:
+    def focus_filter(self) -> None:
+        """Edit → Find (Ctrl+F): type to narrow the integrations list."""
         self.filter_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.filter_edit.selectAll()
 

@@ -16,7 +16,7 @@ from desktop_app.ui.icons import clear_icon_cache
 
 
 @pytest.fixture(autouse=True)
-def _fresh_icons():
+def _fresh_icons(qapp):
     clear_icon_cache()
     SampleIntegration.received = []
     yield
