@@ -159,6 +159,8 @@ class ConfigPanel(QWidget):
         self.model.set_integration(
             integration.integration_id if integration is not None else None
         )
+        # Without an integration there is nothing to list or add to.
+        self.stack.setVisible(integration is not None)
         self._update_buttons()
 
     def selected_config(self) -> IntegrationConfig | None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -49,7 +50,9 @@ class FireSignalDialog(QDialog):
         self.combo.setAccessibleName("Signal")
         for info in self._infos:
             self.combo.addItem(info.name, info.name)
-        layout.addWidget(self.combo)
+        picker = QFormLayout()
+        picker.addRow("&Signal:", self.combo)
+        layout.addLayout(picker)
         self.description = QLabel("", self)
         self.description.setObjectName("signalDescription")
         self.description.setWordWrap(True)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDockWidget,
     QLabel,
     QLineEdit,
@@ -74,7 +75,9 @@ class MainWindow(QMainWindow):
         self._settings = settings if settings is not None else QSettings()
         self._paths = DataPaths(Path(manager.store.path).parent)
         self._undo_config: IntegrationConfig | None = None
-        self._dispatcher = UiDispatcher(self)
+        # Parented to the application, not the window: the manager keeps
+        # dispatching after this window closes (an embedding host may go on).
+        self._dispatcher = UiDispatcher(QApplication.instance())
         manager.set_dispatcher(self._dispatcher)
         self.events = ManagerEvents(manager, self)
 
@@ -157,7 +160,7 @@ class MainWindow(QMainWindow):
             Qt.TextInteractionFlag.TextBrowserInteraction
         )
         self.no_integrations_label.setText(
-            "No integrations registered — drop a plugin into "
+            "No integrations registered — drop a plugin into<br>"
             f'<a href="plugins">{self._paths.plugins_dir}</a>'
         )
         self.no_integrations_label.linkActivated.connect(self.open_plugins_folder)

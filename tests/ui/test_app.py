@@ -69,7 +69,11 @@ def test_run_app_shows_the_window_calls_after_show_and_shuts_down(tmp_path):
 
 def test_the_command_line_opens_the_window_on_the_data_dir(monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr("desktop_app.ui.app.run_app", lambda d: calls.append(d) or 0)
+    def fake_run_app(data_dir, **kwargs):
+        calls.append(data_dir)
+        return 0
+
+    monkeypatch.setattr("desktop_app.ui.app.run_app", fake_run_app)
     assert cli.main(["--data-dir", str(tmp_path / "here")]) == 0
     assert calls == [tmp_path / "here"]
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMessageBox,
+    QPushButton,
     QTableView,
 )
 from ui_samples import SampleIntegration, valid_settings
@@ -366,3 +367,37 @@ def test_menus_have_the_standard_shortcuts_and_reload_plugins_waits(window):
         action = window.findChild(QAction, name)
         assert action.shortcut().toString() == shortcut, name
     assert not window.findChild(QAction, "reloadPluginsAction").isEnabled()
+
+
+def test_the_undo_button_in_the_status_bar_restores_the_deleted_config(
+    qtbot, manager, window, sample
+):
+    config = manager.create_config(sample, name="Oops", settings=valid_settings())
+    select_integration(window, "Sample Service")
+    select_row(config_view(window), 0)
+    on_next_modal(
+        lambda box: click(qtbot, box.button(QMessageBox.StandardButton.Yes)),
+        QMessageBox,
+    )
+    click(qtbot, window.config_panel.delete_button)
+    assert manager.get_integration_configs(sample) == []
+    undo = window.statusBar().findChild(QPushButton, "undoButton")
+    click(qtbot, undo)
+    assert [c.id for c in manager.get_integration_configs(sample)] == [config.id]
+    assert not undo.isVisible()
+    assert "Restored" in window.statusBar().currentMessage()
+
+
+def test_about_names_the_versions_and_the_database(manager):
+    import platform
+
+    import PySide6
+
+    from desktop_app import __version__
+    from desktop_app.ui.about import about_text
+
+    text = about_text(manager)
+    assert f"desktop-app {__version__}" in text
+    assert f"PySide6 {PySide6.__version__}" in text
+    assert f"Python {platform.python_version()}" in text
+    assert str(manager.store.path) in text
