@@ -142,7 +142,13 @@ def config_dialog(
     """
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    qtbot = request.getfixturevalue("qtbot")
+    try:
+        qtbot = request.getfixturevalue("qtbot")
+    except pytest.FixtureLookupError:
+        pytest.fail(
+            "config_dialog needs pytest-qt's qtbot: pip install pytest-qt",
+            pytrace=False,
+        )
 
     from desktop_app.ui.config_dialog import ConfigDialog
     from desktop_app.ui.testing import ConfigDialogDriver

@@ -353,3 +353,23 @@ def test_plugins_are_unloaded_after_the_test(pytester):
     )
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)
+
+
+def test_projects_without_qt_tests_need_neither_qt_nor_pytest_qt(pytester):
+    pytester.makepyfile(
+        test_headless="""
+        import sys
+
+        def test_core_fixtures_import_no_qt(integration_manager, plugins_dir):
+            plugins_dir.load()
+            assert "PySide6" not in sys.modules
+
+        def test_the_dialog_fixture_says_what_is_missing(config_dialog):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess(
+        "-p", "no:pytest-qt", "-p", "no:cacheprovider"
+    )
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*config_dialog needs pytest-qt*"])
