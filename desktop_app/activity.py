@@ -13,6 +13,7 @@ are any.
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 import time
 from collections import deque
@@ -25,7 +26,11 @@ __all__ = [
     "OUTCOME_TIMEOUT",
     "ActivityLog",
     "ActivityRecord",
+    "SecretScrubbingFilter",
+    "forget_secret",
     "get_activity_log",
+    "register_secret",
+    "scrub_secrets",
 ]
 
 OUTCOME_OK = "ok"
@@ -111,6 +116,9 @@ class ActivityLog:
         """
         if not self.enabled:
             return None
+        if _secrets and (error or traceback):
+            error = scrub_secrets(error)
+            traceback = scrub_secrets(traceback)
         raw = (
             self.next_seq(),
             started,
@@ -170,6 +178,68 @@ class ActivityLog:
 
 
 _activity_log = ActivityLog()
+
+# Secret values currently known to this process (resolved from the keyring or
+# the database), longest first so that a secret containing another is
+# replaced whole. Error text and tracebacks of plugin code may quote them
+# ("401 for token abc…"), and those texts reach the activity log, the log
+# file and the screen.
+_secrets: tuple[str, ...] = ()
+_secrets_lock = threading.Lock()
+
+#: Shorter values are not scrubbed: replacing every "ab" would garble
+#: messages while hiding next to nothing.
+MIN_SECRET_LENGTH = 4
+
+#: What a scrubbed secret looks like.
+SCRUBBED = "********"
+
+
+def register_secret(value: str) -> None:
+    """Remember a secret value so it is scrubbed from recorded text."""
+    global _secrets
+    if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
+        return
+    with _secrets_lock:
+        if value not in _secrets:
+            _secrets = tuple(sorted((*_secrets, value), key=len, reverse=True))
+
+
+def forget_secret(value: str) -> None:
+    """Stop scrubbing a value (its configuration was deleted)."""
+    global _secrets
+    with _secrets_lock:
+        _secrets = tuple(s for s in _secrets if s != value)
+
+
+def scrub_secrets(text: str) -> str:
+    """Return ``text`` with every known secret value replaced by stars."""
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, SCRUBBED)
+    return text
+
+
+class SecretScrubbingFilter(logging.Filter):
+    """A logging filter that scrubs known secrets from records.
+
+    Add it to every log *handler* (a filter on a logger does not see records
+    of its child loggers), for example
+    ``handler.addFilter(SecretScrubbingFilter())``.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not _secrets:
+            return True
+        message = record.getMessage()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.msg = scrub_secrets(message)
+        record.args = ()
+        if record.exc_text:
+            record.exc_text = scrub_secrets(record.exc_text)
+        record.exc_info = None
+        return True
 
 
 def get_activity_log() -> ActivityLog:

@@ -8,9 +8,12 @@ only the UI edge turns an error into a dialog.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 __all__ = [
     "ConfigConflictError",
     "ConfigNotFoundError",
+    "DatabaseDamagedError",
     "DeliveryError",
     "DesktopAppError",
     "FormDefinitionError",
@@ -18,6 +21,7 @@ __all__ = [
     "IntegrationError",
     "IntegrationNotRegisteredError",
     "IntegrationRegistrationError",
+    "SchemaTooNewError",
     "PluginConflictError",
     "PluginError",
     "PluginLoadError",
@@ -78,6 +82,42 @@ class IntegrationNotRegisteredError(IntegrationError):
 
 class StoreError(DesktopAppError):
     """The configuration store cannot do what was asked."""
+
+
+class DatabaseDamagedError(StoreError):
+    """The database file cannot be used: it is not SQLite, it is truncated
+    or corrupt, or it fails SQLite's integrity check.
+
+    :py:func:`desktop_app.store.open_store` catches it, moves the file aside
+    and restores a backup, so the app still starts.
+
+    Attributes:
+        path (pathlib.Path): The damaged file.
+        reason (str): What is wrong, in plain words.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"The database {path} is damaged: {reason}")
+
+
+class SchemaTooNewError(DatabaseDamagedError):
+    """The database was written by a newer version of the app, whose schema
+    this version does not know and must not touch.
+
+    Attributes:
+        path (pathlib.Path): The file.
+        revision (str): The schema revision found in it.
+    """
+
+    def __init__(self, path: Path, revision: str) -> None:
+        self.revision = revision
+        super().__init__(
+            path,
+            f"its schema revision {revision!r} was written by a newer version "
+            f"of the app",
+        )
 
 
 class ConfigNotFoundError(StoreError):

@@ -20,9 +20,10 @@ import traceback
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from desktop_app import signals
+from desktop_app import secrets, signals
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
 from desktop_app.errors import (
+    ConfigNotFoundError,
     IntegrationAlreadyRegisteredError,
     IntegrationNotRegisteredError,
     IntegrationRegistrationError,
@@ -167,6 +168,7 @@ class IntegrationManager:
         configs = self.store.list_configs(integration_id, enabled=enabled)
         for config in configs:
             self._attach_config(config)
+            secrets.resolve_secrets(config)
         if filters:
             from desktop_app.integration import _matches
 
@@ -177,6 +179,7 @@ class IntegrationManager:
         """Return one stored configuration, fresh from the store."""
         config = self.store.get_config(config_id)
         self._attach_config(config)
+        secrets.resolve_secrets(config)
         return config
 
     def count_configs(self) -> dict[str, tuple[int, int]]:
@@ -203,7 +206,21 @@ class IntegrationManager:
             desktop_app.errors.StoreError: It cannot be stored.
         """
         created = config.id is None
-        self.store.save_config(config, force=force)
+        integration = self._integrations.get(config.integration_id)
+        # Secrets go to the keyring; the row gets references. The object the
+        # caller holds (and the snapshot) keeps the clear values.
+        clear = config.settings
+        stored, new_refs = secrets.store_secrets(integration, clear)
+        old_refs = self._stored_refs(config) if new_refs and not created else []
+        config.settings = stored
+        try:
+            self.store.save_config(config, force=force)
+        except BaseException:
+            secrets.delete_secrets(new_refs)
+            raise
+        finally:
+            config.settings = clear
+        secrets.delete_secrets(old_refs)
         self._attach_config(config)
         self._apply_change(config.integration_id, config, deleted=False)
         (signals.config_created if created else signals.config_updated).send(
@@ -217,9 +234,21 @@ class IntegrationManager:
             config = config_or_id
         else:
             config = self.store.get_config(config_or_id)
+        refs = self._stored_refs(config)
         self.store.delete_config(config.id)
+        secrets.delete_secrets(refs, forget=True)
         self._apply_change(config.integration_id, config, deleted=True)
         signals.config_deleted.send(self, config=config)
+
+    def _stored_refs(self, config: IntegrationConfig) -> list[str]:
+        # The keyring entries the stored row refers to (the object in hand
+        # holds clear values).
+        if config.id is None:
+            return []
+        try:
+            return secrets.references_in(self.store.get_config(config.id).settings)
+        except ConfigNotFoundError:
+            return []
 
     def restore_config(self, config: IntegrationConfig) -> IntegrationConfig:
         """Store a deleted configuration again under its old id (Undo).
@@ -231,7 +260,19 @@ class IntegrationManager:
             desktop_app.errors.StoreError: It cannot be restored (no id, or
                 the id is in use).
         """
-        self.store.restore_config(config)
+        # Its keyring entries went with the delete: store the secrets anew.
+        clear = config.settings
+        stored, new_refs = secrets.store_secrets(
+            self._integrations.get(config.integration_id), clear
+        )
+        config.settings = stored
+        try:
+            self.store.restore_config(config)
+        except BaseException:
+            secrets.delete_secrets(new_refs)
+            raise
+        finally:
+            config.settings = clear
         self._attach_config(config)
         self._apply_change(config.integration_id, config, deleted=False)
         signals.config_created.send(self, config=config)
@@ -323,6 +364,7 @@ class IntegrationManager:
                     )
                     continue
                 config.integration = integration
+                secrets.resolve_secrets(config)
                 snapshot[config.id] = ConfigSnapshot(config)
             self._snapshots[integration_id] = snapshot
         return snapshot

@@ -7,7 +7,9 @@ folder (``platformdirs``, app name ``desktop-app``).
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 from pathlib import Path
 
 __all__ = [
@@ -21,6 +23,8 @@ __all__ = [
 APP_NAME = "desktop-app"
 DATA_DIR_ENV = "DESKTOP_APP_DATA_DIR"
 DATABASE_NAME = "configs.sqlite3"
+
+logger = logging.getLogger(__name__)
 
 
 def resolve_data_dir(option: str | os.PathLike | None = None) -> Path:
@@ -57,8 +61,35 @@ class DataPaths:
     def logs_dir(self) -> Path:
         return self.data_dir / "logs"
 
+    @property
+    def backups_dir(self) -> Path:
+        return self.data_dir / "backups"
+
     def ensure(self) -> DataPaths:
-        """Create the data and plugins folders (private to the user)."""
-        for folder in (self.data_dir, self.plugins_dir):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        """Create the data, plugins and backups folders, private to the user.
+
+        Folders this call creates get mode 0700. An existing folder that
+        others can read is *not* changed, only reported in
+        :py:attr:`permission_warnings` (and logged): the user may have
+        pointed ``--data-dir`` at a folder they share on purpose, and
+        silently changing modes of a folder we did not create would surprise
+        them. The database and backup files inside are always 0600 (the
+        store enforces that), so a loose folder exposes names, not contents.
+        """
+        #: Plain-words warnings about folders others can access.
+        self.permission_warnings: list[str] = []
+        for folder in (self.data_dir, self.plugins_dir, self.backups_dir):
+            if folder.exists():
+                mode = stat.S_IMODE(folder.stat().st_mode)
+                if mode & 0o077 and os.name == "posix":
+                    message = (
+                        f"The folder {folder} can be read by other users "
+                        f"(mode {mode:o}); run 'chmod 700 {folder}' to keep "
+                        f"your configurations private."
+                    )
+                    logger.warning("%s", message)
+                    self.permission_warnings.append(message)
+                continue
+            folder.mkdir(parents=True, mode=0o700)
+            folder.chmod(0o700)  # mkdir's mode is reduced by the umask
         return self

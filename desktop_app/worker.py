@@ -4,42 +4,122 @@ Network calls and file writes done for a signal must never block the thread
 that sent it (often the UI thread). Integrations hand such work to
 :py:meth:`Integration.run_in_background`, which lands here. Each piece of work
 is recorded as activity for its configuration when it finishes.
+
+Integration code may hang (a socket without a timeout, a deadlock). Python
+cannot kill a thread, so work that runs past its integration's
+``background_timeout`` is *abandoned*: it is recorded as timed out at the
+deadline, its future fails with :py:class:`BackgroundTimeoutError`, and a
+fresh thread takes the stuck one's place so other deliveries keep flowing.
+Threads are daemons, and :py:meth:`BackgroundWorker.shutdown` waits a bounded
+time, so a stuck handler never keeps the app from quitting.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import logging
+import queue
+import sys
 import threading
 import time
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from desktop_app.activity import OUTCOME_FAILED, OUTCOME_OK, get_activity_log
+from desktop_app.activity import (
+    OUTCOME_FAILED,
+    OUTCOME_OK,
+    OUTCOME_TIMEOUT,
+    get_activity_log,
+)
 
 if TYPE_CHECKING:
     from desktop_app.config import IntegrationConfig
     from desktop_app.integration import Integration
 
-__all__ = ["BackgroundWorker"]
+__all__ = ["BackgroundTimeoutError", "BackgroundWorker"]
 
 logger = logging.getLogger(__name__)
 
+#: Used when an integration has no (or a nonsensical) ``background_timeout``.
+DEFAULT_TIMEOUT = 30.0
+
+
+class BackgroundTimeoutError(TimeoutError):
+    """Background work ran past its integration's ``background_timeout``.
+
+    Attributes:
+        integration_id (str): Whose work it was.
+        timeout (float): The limit, in seconds.
+    """
+
+    def __init__(self, integration_id: str, timeout: float) -> None:
+        self.integration_id = integration_id
+        self.timeout = timeout
+        super().__init__(
+            f"Background work of {integration_id} did not finish within "
+            f"{timeout:g} s and was abandoned"
+        )
+
+
+class _Job:
+    """One piece of work and who finished it first: the work or the clock."""
+
+    __slots__ = (
+        "integration",
+        "config",
+        "func",
+        "args",
+        "kwargs",
+        "signal",
+        "future",
+        "timeout",
+        "started",
+        "t0",
+        "thread",
+        "settled",
+    )
+
+    def __init__(self, integration, config, func, args, kwargs, signal, timeout):
+        self.integration = integration
+        self.config = config
+        self.func = func
+        self.args = args
+        self.kwargs = kwargs
+        self.signal = signal
+        self.future: Future = Future()
+        self.timeout = timeout
+        self.started = 0.0
+        self.t0 = 0.0
+        self.thread: threading.Thread | None = None
+        #: True once the outcome was recorded (by the work or the watchdog).
+        self.settled = False
+
 
 class BackgroundWorker:
-    """A small thread pool that records what it ran.
+    """A small pool of daemon threads that records what it ran.
 
     Args:
-        max_workers (int): Threads to run work on.
+        max_workers (int): Threads running work at once (abandoned threads
+            do not count).
     """
 
     def __init__(self, max_workers: int = 4) -> None:
         self._max_workers = max_workers
-        self._executor: ThreadPoolExecutor | None = None
-        self._pending: set[Future] = set()
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
+        self._pending: set[Future] = set()
+        self._threads: set[threading.Thread] = set()
+        self._idle_threads = 0  # live threads not running a job
+        self._queued = 0  # jobs submitted and not yet picked up
+        self._deadlines: list[tuple[float, int, _Job]] = []
+        self._deadline_seq = itertools.count()
+        self._watchdog: threading.Thread | None = None
+        self._watchdog_wake = threading.Condition(self._lock)
+        self._closed = False
 
     def submit(
         self,
@@ -50,62 +130,159 @@ class BackgroundWorker:
         signal: str = "",
         **kwargs: Any,
     ) -> Future:
-        """Run ``func(*args, **kwargs)`` in the background and record it."""
-        with self._lock:
-            if self._executor is None:
-                self._executor = ThreadPoolExecutor(
-                    self._max_workers, thread_name_prefix="desktop-app-worker"
-                )
-            future = self._executor.submit(
-                self._run, integration, config, func, args, kwargs, signal
-            )
-            self._pending.add(future)
-        future.add_done_callback(self._done)
-        return future
+        """Run ``func(*args, **kwargs)`` in the background and record it.
 
-    def _run(
-        self,
-        integration: Integration,
-        config: IntegrationConfig | None,
-        func: Callable[..., Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-        signal: str,
-    ) -> Any:
-        started = time.time()
-        t0 = time.perf_counter()
-        config_id = config.id if config is not None else None
-        config_name = config.name if config is not None else None
-        try:
-            result = func(*args, **kwargs)
-        except Exception as e:
-            logger.exception(
-                "Background work of %s for config %s failed",
-                integration.integration_id,
-                config_id,
-            )
-            get_activity_log().record(
-                signal,
-                integration.integration_id,
-                started,
-                time.perf_counter() - t0,
-                OUTCOME_FAILED,
-                f"{type(e).__name__}: {e}",
-                "".join(traceback.format_exception(e)),
-                config_id,
-                config_name,
-            )
-            raise
-        get_activity_log().record(
-            signal,
-            integration.integration_id,
-            started,
-            time.perf_counter() - t0,
-            OUTCOME_OK,
-            config_id=config_id,
-            config_name=config_name,
+        Raises:
+            RuntimeError: The worker was shut down.
+        """
+        job = _Job(
+            integration, config, func, args, kwargs, signal, _timeout_of(integration)
         )
-        return result
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("The background worker is shut down")
+            self._pending.add(job.future)
+            self._queued += 1
+            if (
+                self._queued > self._idle_threads
+                and len(self._threads) < self._max_workers
+            ):
+                self._start_thread()
+        job.future.add_done_callback(self._done)
+        self._queue.put(job)
+        return job.future
+
+    # Threads ---------------------------------------------------------------
+
+    def _start_thread(self) -> None:
+        thread = threading.Thread(
+            target=self._loop, name="desktop-app-worker", daemon=True
+        )
+        self._threads.add(thread)
+        self._idle_threads += 1
+        thread.start()
+
+    def _loop(self) -> None:
+        me = threading.current_thread()
+        while True:
+            job = self._queue.get()
+            with self._lock:
+                self._idle_threads -= 1
+                if job is None:
+                    self._threads.discard(me)
+                    return
+                self._queued -= 1
+            if job.future.set_running_or_notify_cancel():
+                self._run(job, me)
+            with self._lock:
+                if me not in self._threads:
+                    return  # abandoned while stuck; a replacement took over
+                self._idle_threads += 1
+
+    def _run(self, job: _Job, me: threading.Thread) -> None:
+        job.thread = me
+        job.started = time.time()
+        job.t0 = time.perf_counter()
+        self._arm(job)
+        try:
+            result = job.func(*job.args, **job.kwargs)
+        except Exception as e:
+            if self._settle(job):
+                logger.exception(
+                    "Background work of %s for config %s failed",
+                    job.integration.integration_id,
+                    _config_id(job),
+                )
+                self._record(
+                    job,
+                    OUTCOME_FAILED,
+                    f"{type(e).__name__}: {e}",
+                    "".join(traceback.format_exception(e)),
+                )
+                job.future.set_exception(e)
+            return
+        if self._settle(job):
+            self._record(job, OUTCOME_OK)
+            job.future.set_result(result)
+        else:
+            logger.warning(
+                "Abandoned background work of %s finished after all",
+                job.integration.integration_id,
+            )
+
+    def _settle(self, job: _Job) -> bool:
+        with self._lock:
+            if job.settled:
+                return False
+            job.settled = True
+            return True
+
+    # Deadlines -------------------------------------------------------------
+
+    def _arm(self, job: _Job) -> None:
+        with self._lock:
+            deadline = job.t0 + job.timeout
+            heapq.heappush(self._deadlines, (deadline, next(self._deadline_seq), job))
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(
+                    target=self._watch, name="desktop-app-watchdog", daemon=True
+                )
+                self._watchdog.start()
+            self._watchdog_wake.notify()
+
+    def _watch(self) -> None:
+        while True:
+            with self._lock:
+                while True:
+                    if self._closed and not self._deadlines:
+                        return
+                    while self._deadlines and self._deadlines[0][2].settled:
+                        heapq.heappop(self._deadlines)
+                    if not self._deadlines:
+                        self._watchdog_wake.wait(1.0)
+                        continue
+                    remaining = self._deadlines[0][0] - time.perf_counter()
+                    if remaining <= 0:
+                        job = heapq.heappop(self._deadlines)[2]
+                        job.settled = True
+                        self._abandon(job)
+                        break
+                    self._watchdog_wake.wait(remaining)
+            self._time_out(job)
+
+    def _abandon(self, job: _Job) -> None:
+        # Under the lock: the stuck thread no longer counts, and a new one
+        # takes its place when there is work it would have picked up.
+        if job.thread is not None:
+            self._threads.discard(job.thread)
+        if not self._closed and len(self._threads) < self._max_workers:
+            self._start_thread()
+
+    def _time_out(self, job: _Job) -> None:
+        stack = ""
+        frame = sys._current_frames().get(job.thread.ident) if job.thread else None
+        if frame is not None:
+            stack = "Stuck at:\n" + "".join(traceback.format_stack(frame))
+        error = BackgroundTimeoutError(job.integration.integration_id, job.timeout)
+        logger.error("%s", error)
+        self._record(job, OUTCOME_TIMEOUT, str(error), stack)
+        job.future.set_exception(error)
+
+    # Bookkeeping -----------------------------------------------------------
+
+    def _record(self, job: _Job, outcome: str, error: str = "", tb: str = "") -> None:
+        config = job.config
+        get_activity_log().record(
+            job.signal,
+            job.integration.integration_id,
+            job.started,
+            time.perf_counter() - job.t0,
+            outcome,
+            error,
+            tb,
+            config.id if config is not None else None,
+            config.name if config is not None else None,
+        )
 
     def _done(self, future: Future) -> None:
         with self._lock:
@@ -115,7 +292,7 @@ class BackgroundWorker:
 
     @property
     def busy(self) -> bool:
-        """Whether any work is queued or running."""
+        """Whether any work is queued or running (abandoned work is not)."""
         with self._lock:
             return bool(self._pending)
 
@@ -134,9 +311,52 @@ class BackgroundWorker:
                 self._idle.wait(remaining)
         return True
 
-    def shutdown(self, wait: bool = True) -> None:
-        """Stop accepting work; optionally wait for what is running."""
+    def shutdown(self, wait: bool = True, timeout: float = 1.0) -> bool:
+        """Stop accepting work, drop queued work, and wait a bounded time
+        for running work.
+
+        Args:
+            wait (bool): Wait for running work at all.
+            timeout (float): At most this many seconds; work still running
+                then is abandoned (its daemon thread cannot keep the process
+                alive).
+
+        Returns:
+            bool: True when nothing was left running.
+        """
         with self._lock:
-            executor, self._executor = self._executor, None
-        if executor is not None:
-            executor.shutdown(wait=wait, cancel_futures=not wait)
+            if self._closed:
+                return not self._pending
+            self._closed = True
+            threads = list(self._threads)
+            self._watchdog_wake.notify_all()
+        while True:  # cancel what never started
+            try:
+                job = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                with self._lock:
+                    self._queued -= 1
+                job.future.cancel()
+        for _ in threads:
+            self._queue.put(None)
+        if not wait:
+            return not self._pending
+        end = time.monotonic() + timeout
+        for thread in threads:
+            thread.join(max(0.0, end - time.monotonic()))
+        return self.wait(max(0.0, end - time.monotonic()))
+
+
+def _timeout_of(integration: Any) -> float:
+    value = getattr(integration, "background_timeout", DEFAULT_TIMEOUT)
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return DEFAULT_TIMEOUT
+    return value if value > 0 else DEFAULT_TIMEOUT
+
+
+def _config_id(job: _Job) -> int | None:
+    return job.config.id if job.config is not None else None

@@ -2,12 +2,22 @@
 
 Qt-free and form-free: it stores and returns plain
 :py:class:`~desktop_app.config.IntegrationConfig` objects. Alembic is only
-imported when the file's schema is not current.
+imported when the file's schema is not current. Start the app through
+:py:func:`open_store`, which survives a damaged file and keeps backups.
 """
 
 from __future__ import annotations
 
 from desktop_app.store._migrate import SCHEMA_REVISION
 from desktop_app.store._store import ConfigStore
+from desktop_app.store.backup import list_backups, make_backup
+from desktop_app.store.recovery import RecoveryReport, open_store
 
-__all__ = ["SCHEMA_REVISION", "ConfigStore"]
+__all__ = [
+    "SCHEMA_REVISION",
+    "ConfigStore",
+    "RecoveryReport",
+    "list_backups",
+    "make_backup",
+    "open_store",
+]

@@ -10,18 +10,25 @@ imported only when they differ.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Connection, Engine
 
-from desktop_app.errors import StoreError
+from desktop_app.errors import SchemaTooNewError, StoreError
 from desktop_app.store._engine import WRITE_OPTION
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-__all__ = ["MIGRATIONS_PATH", "SCHEMA_REVISION", "read_schema_revision", "upgrade"]
+__all__ = [
+    "KNOWN_REVISIONS",
+    "MIGRATIONS_PATH",
+    "SCHEMA_REVISION",
+    "read_schema_revision",
+    "upgrade",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +38,13 @@ SCHEMA_REVISION = "0002"
 
 #: The folder holding ``env.py`` and ``versions/``.
 MIGRATIONS_PATH = Path(__file__).with_name("migrations")
+
+#: Every revision this version of the app knows, oldest first. Read from the
+#: file names (``0001_create_configs.py``) so that spotting a file from a
+#: newer app costs no Alembic import; a test checks it against Alembic.
+KNOWN_REVISIONS: tuple[str, ...] = tuple(
+    sorted(p.name.split("_", 1)[0] for p in (MIGRATIONS_PATH / "versions").glob("*.py"))
+)
 
 
 def read_schema_revision(conn: Connection) -> str | None:
@@ -47,20 +61,32 @@ def read_schema_revision(conn: Connection) -> str | None:
     return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
 
 
-def ensure_current(engine: Engine) -> None:
+def ensure_current(
+    engine: Engine, before_upgrade: Callable[[str], None] | None = None
+) -> None:
     """Upgrade the database to :py:data:`SCHEMA_REVISION` when it is not there.
 
     Args:
         engine (sqlalchemy.engine.Engine): The store's engine.
+        before_upgrade (callable, optional): Called with the old revision
+            just before an existing database (one that has a revision) is
+            migrated; the store makes its backup there, so a migration that
+            goes wrong never costs the user their configurations.
 
     Raises:
-        desktop_app.errors.StoreError: The migration failed, for example
-            because the file was written by a newer version of the app.
+        desktop_app.errors.SchemaTooNewError: The file was written by a newer
+            version of the app; it is left untouched.
+        desktop_app.errors.StoreError: The migration failed.
     """
     with engine.connect() as conn:
         current = read_schema_revision(conn)
-    if current != SCHEMA_REVISION:
-        upgrade(engine, SCHEMA_REVISION)
+    if current == SCHEMA_REVISION:
+        return
+    if current is not None and current not in KNOWN_REVISIONS:
+        raise SchemaTooNewError(Path(str(engine.url.database)), current)
+    if current is not None and before_upgrade is not None:
+        before_upgrade(current)
+    upgrade(engine, SCHEMA_REVISION)
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:

@@ -8,7 +8,9 @@ statement or two and other processes sharing it are not kept waiting.
 
 from __future__ import annotations
 
+import logging
 import os
+import stat
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -29,10 +31,16 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DatabaseError, IntegrityError
 
 from desktop_app.config import IntegrationConfig
-from desktop_app.errors import ConfigConflictError, ConfigNotFoundError, StoreError
+from desktop_app.errors import (
+    ConfigConflictError,
+    ConfigNotFoundError,
+    DatabaseDamagedError,
+    StoreError,
+)
+from desktop_app.store import backup
 from desktop_app.store._convert import (
     CONFIG_COLUMNS,
     dump_settings,
@@ -44,6 +52,8 @@ from desktop_app.store._migrate import ensure_current
 from desktop_app.store._models import ConfigRow
 
 __all__ = ["ConfigStore"]
+
+logger = logging.getLogger(__name__)
 
 _table = ConfigRow.__table__
 
@@ -67,19 +77,47 @@ class ConfigStore:
     brings it to the current schema. Use it as a context manager, or call
     :py:meth:`close`.
 
+    The file and its ``-wal``/``-shm`` companions are private to the user
+    (0600): a looser mode on an existing file is tightened, since the file is
+    the app's own and holds credentials when no keyring is available.
+
     Args:
         path (str | os.PathLike): The database file.
+        backup_dir (str | os.PathLike, optional): Where the backup made
+            before a migration goes; ``backups/`` next to the file by default.
+        keep_backups (int): How many backups to keep.
 
     Raises:
+        desktop_app.errors.DatabaseDamagedError: The file is not a usable
+            database (:py:func:`desktop_app.store.open_store` recovers).
+        desktop_app.errors.SchemaTooNewError: A newer app wrote the file.
         desktop_app.errors.StoreError: The database cannot be migrated.
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        backup_dir: str | os.PathLike[str] | None = None,
+        keep_backups: int = backup.DEFAULT_KEEP,
+    ) -> None:
         self._path = Path(path)
+        self._backup_dir = (
+            Path(backup_dir) if backup_dir else backup.backup_dir_for(self._path)
+        )
+        self._keep_backups = keep_backups
         self._path.parent.mkdir(parents=True, exist_ok=True)
+        _make_private(self._path)
         self._engine: Engine | None = create_store_engine(self._path)
         try:
-            ensure_current(self._engine)
+            try:
+                ensure_current(self._engine, self._backup_before_migration)
+            except DatabaseError as e:
+                if backup.is_damage_error(e.orig):
+                    raise DatabaseDamagedError(
+                        self._path, backup.describe_damage(e.orig)
+                    ) from e
+                raise
             # All writes go through one connection, under a lock. SQLite's
             # data_version on that connection then changes only when
             # *another* connection (another process) commits, so our own
@@ -95,6 +133,29 @@ class ConfigStore:
     def path(self) -> Path:
         """The database file."""
         return self._path
+
+    @property
+    def backup_dir(self) -> Path:
+        """The folder holding this database's backups."""
+        return self._backup_dir
+
+    def backup(self) -> Path:
+        """Make a backup now (SQLite online backup) and rotate old ones.
+
+        Returns:
+            pathlib.Path: The new backup file.
+        """
+        self._check_open()
+        return backup.make_backup(self._path, self._backup_dir, keep=self._keep_backups)
+
+    def _backup_before_migration(self, old_revision: str) -> None:
+        path = backup.make_backup(self._path, self._backup_dir, keep=self._keep_backups)
+        logger.info(
+            "Backed up %s (schema %s) to %s before migrating",
+            self._path,
+            old_revision,
+            path,
+        )
 
     @property
     def engines(self) -> tuple[Engine, Engine]:
@@ -437,3 +498,24 @@ class ConfigStore:
                 )
             )
         return stmt.where(*conditions) if conditions else stmt
+
+
+def _make_private(path: Path) -> None:
+    """Create the database file 0600, or tighten an existing one's mode.
+
+    SQLite gives the ``-wal`` and ``-shm`` files the database file's mode, so
+    getting the main file right covers them when they are created; existing
+    ones are tightened here too.
+    """
+    if not path.exists():
+        backup.create_private_file(path)
+        return
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(file.stat().st_mode)
+            if mode & 0o077:
+                file.chmod(mode & 0o700)
+        except FileNotFoundError:
+            continue
+        except PermissionError:
+            logger.warning("Cannot make %s private to its owner", file)

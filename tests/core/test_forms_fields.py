@@ -503,6 +503,11 @@ raw_values = st.one_of(
     st.none(),
     st.booleans(),
     st.text(),
+    # NUL bytes, surrogate-free unicode from every plane, and huge text.
+    st.text(
+        alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=50
+    ),
+    st.sampled_from(["\x00", "a\x00b", MEGABYTE, "\N{SNOWMAN}" * 100_000, "  "]),
     st.integers(),
     st.integers(min_value=-(10**500), max_value=10**500),
     st.floats(),

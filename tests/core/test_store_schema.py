@@ -162,3 +162,52 @@ def test_store_imports_without_qt():
         """
     )
     assert result.stdout.strip() == "[]"
+
+
+def raw_rows(path):
+    raw = sqlite3.connect(path)
+    try:
+        return raw.execute(
+            "SELECT id, integration_id, name, enabled, settings, time_added, "
+            "last_updated FROM configs ORDER BY id"
+        ).fetchall()
+    finally:
+        raw.close()
+
+
+def test_schema_0001_upgrade_keeps_every_field_and_backs_up_first(tmp_path):
+    from desktop_app.store import list_backups
+
+    path = tmp_path / "configs.sqlite3"
+    shutil.copyfile(FIXTURE, path)
+    before = raw_rows(FIXTURE)
+    assert before  # the fixture holds configs
+    with ConfigStore(path) as store:
+        configs = store.list_configs()
+    assert raw_rows(path) == before  # every column byte for byte
+    assert sorted(c.id for c in configs) == [row[0] for row in before]
+    backups = list_backups(tmp_path / "backups")
+    assert len(backups) == 1
+    raw = sqlite3.connect(backups[0].path)
+    assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == (
+        "0001",
+    )
+    raw.close()
+    assert raw_rows(backups[0].path) == before
+    # Opening the now-current file again makes no further backup.
+    ConfigStore(path).close()
+    assert len(list_backups(tmp_path / "backups")) == 1
+
+
+def test_new_database_needs_no_backup(tmp_path):
+    ConfigStore(tmp_path / "configs.sqlite3").close()
+    assert not (tmp_path / "backups").exists()
+
+
+def test_known_revisions_match_alembic():
+    from alembic.script import ScriptDirectory
+
+    from desktop_app.store._migrate import KNOWN_REVISIONS
+
+    script = ScriptDirectory.from_config(make_alembic_config())
+    assert sorted(r.revision for r in script.walk_revisions()) == list(KNOWN_REVISIONS)

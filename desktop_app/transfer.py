@@ -1,0 +1,180 @@
+"""Exporting configurations to JSON and importing them back.
+
+An export is meant to be shared (a bug report, another machine), so secrets
+never go into it. An import is treated as hand-edited text: the whole
+document is checked first, each configuration is cleaned by its
+integration's form exactly as the dialog would, and nothing is saved unless
+everything is valid. If storing fails midway, what was already inserted is
+deleted again, so an import is all or nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from desktop_app.errors import IntegrationNotRegisteredError
+from desktop_app.forms import IntegrationConfigForm, ValidationError
+from desktop_app.secrets import is_reference, secret_fields, strip_secrets
+
+if TYPE_CHECKING:
+    from desktop_app.config import IntegrationConfig
+    from desktop_app.manager import IntegrationManager
+
+__all__ = ["FORMAT", "FORMAT_VERSION", "export_configs", "import_configs"]
+
+#: Identifies our documents among other JSON files.
+FORMAT = "desktop-app-configs"
+
+#: Bumped when the document's shape changes incompatibly.
+FORMAT_VERSION = 1
+
+_CONFIG_KEYS = {"integration_id", "name", "enabled", "settings"}
+
+
+def export_configs(
+    manager: IntegrationManager, configs: Iterable[IntegrationConfig]
+) -> str:
+    """Return configurations as a JSON document, without their secrets.
+
+    Args:
+        manager (IntegrationManager): Knows the integrations, and so which
+            settings are secrets.
+        configs (iterable of IntegrationConfig): What to export.
+    """
+    items = []
+    for config in configs:
+        integration = (
+            manager.get_integration(config.integration_id)
+            if manager.is_registered(config.integration_id)
+            else None
+        )
+        items.append(
+            {
+                "integration_id": config.integration_id,
+                "name": config.name,
+                "enabled": bool(config.enabled),
+                "settings": strip_secrets(integration, config.settings),
+            }
+        )
+    document = {"format": FORMAT, "version": FORMAT_VERSION, "configs": items}
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def import_configs(manager: IntegrationManager, text: str) -> list[IntegrationConfig]:
+    """Validate a JSON document of configurations, then save all of them.
+
+    Secrets are not in exports; a secret field missing from the document is
+    left empty for the user to fill in, instead of failing the import.
+
+    Args:
+        manager (IntegrationManager): Where the configurations go.
+        text (str): The document.
+
+    Returns:
+        list[IntegrationConfig]: The new, saved configurations.
+
+    Raises:
+        desktop_app.forms.ValidationError: The document is not valid; the
+            message names the configuration and field. Nothing was saved.
+        desktop_app.errors.StoreError: Storing failed; nothing was kept.
+    """
+    items = _parse(text)
+    forms = [_validated_form(manager, index, item) for index, item in enumerate(items)]
+    saved: list[IntegrationConfig] = []
+    try:
+        for form, extra in forms:
+            config = form.integration.create_config()
+            config.settings.update(extra)
+            form.config = config
+            saved.append(form.save())
+    except BaseException:
+        for config in saved:
+            manager.delete_config(config)
+        raise
+    return saved
+
+
+def _parse(text: str) -> list[dict[str, Any]]:
+    if not isinstance(text, str):
+        raise ValidationError("The import is not text.", code="invalid")
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError) as e:
+        raise ValidationError(
+            f"The import is not valid JSON: {e}", code="invalid"
+        ) from e
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValidationError(
+            f'The import is not a desktop-app export (no "format": "{FORMAT}").',
+            code="invalid",
+        )
+    version = document.get("version")
+    if type(version) is not int or not 1 <= version <= FORMAT_VERSION:
+        raise ValidationError(
+            f"The import has version {version!r}; this app reads version "
+            f"{FORMAT_VERSION}.",
+            code="invalid",
+        )
+    items = document.get("configs")
+    if not isinstance(items, list):
+        raise ValidationError('The import has no "configs" list.', code="invalid")
+    for index, item in enumerate(items):
+        where = f"Configuration {index + 1}"
+        if not isinstance(item, dict):
+            raise ValidationError(f"{where} is not an object.", code="invalid")
+        unknown = set(item) - _CONFIG_KEYS
+        if unknown:
+            raise ValidationError(
+                f"{where} has unknown keys: {', '.join(sorted(unknown))}.",
+                code="invalid",
+            )
+        if not isinstance(item.get("integration_id"), str):
+            raise ValidationError(f"{where} has no integration_id.", code="invalid")
+        if not isinstance(item.get("settings", {}), dict):
+            raise ValidationError(
+                f"{where}: settings must be an object.", code="invalid"
+            )
+    return items
+
+
+def _validated_form(
+    manager: IntegrationManager, index: int, item: dict[str, Any]
+) -> tuple[IntegrationConfigForm, dict[str, Any]]:
+    name = item.get("name")
+    where = f"Configuration {index + 1}" + (
+        f" ({name[:80]!r})" if isinstance(name, str) else ""
+    )
+    try:
+        integration = manager.get_integration(item["integration_id"])
+    except IntegrationNotRegisteredError:
+        raise ValidationError(
+            f"{where}: the integration {item['integration_id'][:200]!r} is not "
+            f"installed.",
+            code="unknown_integration",
+        ) from None
+    form_cls = integration.config_form_cls or IntegrationConfigForm
+    settings = item.get("settings", {})
+    data = {**settings, "name": name, "enabled": item.get("enabled", False)}
+    form = form_cls(integration, data)
+    for secret in secret_fields(integration):
+        if settings.get(secret) in (None, ""):
+            form.fields[secret].required = False
+    if not form.is_valid():
+        raise ValidationError(
+            [f"{where}: {message}" for message in form._error_summary()],
+            code="invalid",
+        )
+    # Settings no field declares are kept as they are (already JSON values),
+    # except keyring references: a crafted file must not point at secrets.
+    extra = {
+        k: v
+        for k, v in settings.items()
+        if k not in form.fields and not is_reference(v)
+    }
+    return form, extra
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")

@@ -1,0 +1,1 @@
+"""Long-running reliability checks; the test suite runs short versions."""
