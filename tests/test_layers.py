@@ -39,7 +39,10 @@ UI = _modules(PACKAGE / "ui")
 def test_core_module_never_imports_qt_or_the_ui(path):
     imported = _imports(path)
     assert not {m for m in imported if m.split(".")[0] in ("PySide6", "shiboken6")}
-    assert not {m for m in imported if m.startswith("desktop_app.ui")}
+    # Entry points (the `run` command, the dialog fixture) may reach the UI
+    # from inside a function, never when the module is imported.
+    top_level = _imports(path, top_level_only=True)
+    assert not {m for m in top_level if m.startswith("desktop_app.ui")}
 
 
 @pytest.mark.parametrize("path", UI, ids=lambda p: str(p.relative_to(ROOT)))
