@@ -34,14 +34,25 @@ class CommandError(Exception):
 @contextmanager
 def open_app(
     data_dir: str | None,
+    err: TextIO | None = None,
 ) -> Iterator[tuple[IntegrationManager, PluginManager]]:
     """Open the data folder's store, install the manager, load plugins;
-    shut everything down afterwards."""
+    shut everything down afterwards.
+
+    What the user must know about the start (a damaged database moved
+    aside, a folder others can read) is printed on ``err`` (stderr by
+    default), one paragraph each, and the command carries on: the store is
+    usable either way.
+    """
     from desktop_app.manager import IntegrationManager, set_integration_manager
     from desktop_app.plugins import PluginManager
+    from desktop_app.startup import open_app_store
 
-    paths = DataPaths(resolve_data_dir(data_dir)).ensure()
-    manager = IntegrationManager(paths.database, watch_interval=None)
+    paths = DataPaths(resolve_data_dir(data_dir))
+    store, notices = open_app_store(paths)
+    for notice in notices:
+        print(f"desktop-app: warning: {notice}", file=err or sys.stderr)
+    manager = IntegrationManager(store, watch_interval=None)
     set_integration_manager(manager)
     plugins = PluginManager(manager, paths.plugins_dir)
     try:
