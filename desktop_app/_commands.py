@@ -94,7 +94,7 @@ def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
         for info in plugins.plugins:
             version = info.version or "-"
             line = f"  {info.name}  [{info.source}]  {version}  {info.status}"
-            if info.failed:
+            if info.failed or info.refused:
                 where = f" ({info.path})" if info.path else ""
                 line += f": {info.error}{where}"
             elif info.loaded and info.registered_summary():

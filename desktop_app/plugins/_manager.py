@@ -18,6 +18,7 @@ from desktop_app.errors import (
     IntegrationAlreadyRegisteredError,
     PluginConflictError,
     PluginNotFoundError,
+    PluginUnsafeError,
 )
 from desktop_app.plugins._discovery import (
     PluginSource,
@@ -36,6 +37,7 @@ from desktop_app.plugins._info import (
     STATUS_DISABLED,
     STATUS_FAILED,
     STATUS_LOADED,
+    STATUS_REFUSED,
     PluginInfo,
 )
 from desktop_app.plugins._registration import (
@@ -43,6 +45,7 @@ from desktop_app.plugins._registration import (
     register_contributions,
     unregister_contributions,
 )
+from desktop_app.plugins._safety import check_plugin_safe
 from desktop_app.plugins._state import PluginState
 
 if TYPE_CHECKING:
@@ -165,7 +168,8 @@ class PluginManager:
                 continue
             assert source.path is not None
             new = fingerprint(source.path)
-            if new != self._fingerprints.get(key):
+            # A refused plugin is checked again: its modes may be fixed now.
+            if new != self._fingerprints.get(key) or self._plugins[key].refused:
                 self._sources[key] = source
                 self._fingerprints[key] = new
                 info = self._plugins[key]
@@ -213,6 +217,16 @@ class PluginManager:
         info._reset()
         if not self.state.is_enabled(info.key):
             return
+        if source.source == SOURCE_FOLDER and source.path is not None:
+            try:
+                check_plugin_safe(info.name, source.path, self.plugins_dir)
+            except PluginUnsafeError as e:
+                # Not a failure of the plugin: its code never ran. The user
+                # fixes the modes, then Reload plugins tries again.
+                info.status = STATUS_REFUSED
+                info.error = e.reason
+                logger.error("Plugin %s refused: %s", info.name, e.reason)
+                return
         contributions = Contributions()
         self._contributions[info.key] = contributions
         try:

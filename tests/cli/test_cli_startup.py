@@ -123,3 +123,20 @@ def test_command_line_logging_never_prints_a_known_secret(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "desktop-app: ERROR: login with" in result.stderr
     assert "hunter2-very-secret" not in result.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_list_shows_a_plugin_refused_for_its_mode_and_exits_0(data_dir):
+    plugins = data_dir / "plugins"
+    plugins.mkdir()
+    plugin = plugins / "shared.py"
+    plugin.write_text("raise SystemExit('must never run')\n")
+    plugin.chmod(0o666)
+
+    result = run_cli(data_dir, "list")
+
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stdout.splitlines() if "shared" in line]
+    assert "refused" in line
+    assert f"{plugin} is writable by other users (mode 0666)" in line
+    assert f"chmod go-w {plugin}" in line
