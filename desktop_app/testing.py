@@ -7,16 +7,24 @@ helpers work in any test runner.
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from desktop_app.activity import ActivityLog, ActivityRecord, get_activity_log
 from desktop_app.config import IntegrationConfig
 from desktop_app.integration import Integration
 from desktop_app.manager import IntegrationManager
+from desktop_app.plugins import PluginInfo, PluginManager
 
-__all__ = ["ActivityRecorder", "create_config", "wait_for_background_work"]
+__all__ = [
+    "ActivityRecorder",
+    "PluginsFolder",
+    "create_config",
+    "wait_for_background_work",
+]
 
 
 def create_config(
@@ -196,3 +204,89 @@ class ActivityRecorder:
             + (f": {r.error}" if r.error else "")
             for r in self.records
         )
+
+
+class PluginsFolder:
+    """A plugins folder wired to a :py:class:`PluginManager`, for tests.
+
+    It loads drop-in modules exactly as the app does (same discovery,
+    import, registration and failure handling), but only from this folder:
+    installed distributions' entry points are left out unless asked for, so
+    a test sees its own plugins and nothing else.
+
+    Args:
+        manager (IntegrationManager): Where the plugins register.
+        path (Path): The folder (created if missing).
+        entry_points (bool): Also load installed distributions' plugins.
+
+    Attributes:
+        path (Path): The folder.
+        plugin_manager (PluginManager): The loader, for anything not
+            wrapped here (``set_enabled()``, ``owner_of()`` …).
+    """
+
+    def __init__(
+        self,
+        manager: IntegrationManager,
+        path: Path,
+        *,
+        entry_points: bool = False,
+    ) -> None:
+        self.path = Path(path)
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.plugin_manager = PluginManager(
+            manager,
+            self.path,
+            state_path=self.path.parent / f"{self.path.name}.json",
+            entry_points=entry_points,
+        )
+
+    def write(self, name: str, source: str) -> Path:
+        """Write ``<name>.py`` into the folder (the source is dedented).
+
+        A name with slashes makes a package: ``write("pkg/__init__", ...)``.
+
+        Returns:
+            Path: The file written.
+        """
+        file = self.path / f"{name}.py"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(textwrap.dedent(source).lstrip("\n"), encoding="utf-8")
+        return file
+
+    def load(self) -> list[PluginInfo]:
+        """Load every plugin not loaded yet; return all known plugins."""
+        return self.plugin_manager.load_all()
+
+    def reload(self, name: str | None = None) -> list[PluginInfo]:
+        """Reload one plugin, or (no name) do what the folder watcher does:
+        load new files, reload changed ones, drop removed ones.
+
+        Returns:
+            list[PluginInfo]: The plugins reloaded, added or removed.
+        """
+        if name is not None:
+            return [self.plugin_manager.reload(name)]
+        return self.plugin_manager.reload_changed()
+
+    def plugin(self, name: str) -> PluginInfo:
+        """Return a plugin's record by name (``status``, ``error`` …).
+
+        Raises:
+            desktop_app.errors.PluginNotFoundError: No such plugin.
+        """
+        return self.plugin_manager.get(name)
+
+    @property
+    def plugins(self) -> list[PluginInfo]:
+        """Every known plugin, whatever its status."""
+        return self.plugin_manager.plugins
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Plugin name → the one-line error of each plugin that failed."""
+        return {p.name: p.error for p in self.plugin_manager.plugins if p.failed}
+
+    def unload_all(self) -> None:
+        """Unload every plugin (the fixture does it after the test)."""
+        self.plugin_manager.unload_all()

@@ -27,16 +27,47 @@ OUT = ROOT / "docs" / "screenshots"
 def main() -> int:
     """Render at scale 1 and 2, each in a fresh process."""
     OUT.mkdir(parents=True, exist_ok=True)
-    for scale in ("1", "2"):
+    for scale, theme in (("1", "light"), ("2", "light"), ("1", "dark")):
         env = dict(os.environ, QT_SCALE_FACTOR=scale)
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         subprocess.run(
-            [sys.executable, __file__, "--render", scale], check=True, env=env, cwd=ROOT
+            [sys.executable, __file__, "--render", scale, theme],
+            check=True,
+            env=env,
+            cwd=ROOT,
         )
     return 0
 
 
-def render(scale: str) -> None:
+def _use_dark_palette(app) -> None:
+    """Stand in for a system dark theme (offscreen has none)."""
+    from PySide6.QtGui import QColor, QPalette
+
+    app.setStyle("Fusion")
+    palette = QPalette()
+    role = QPalette.ColorRole
+    for r, color in (
+        (role.Window, "#2b2b2b"),
+        (role.WindowText, "#e6e6e6"),
+        (role.Base, "#1f1f1f"),
+        (role.AlternateBase, "#2a2a2a"),
+        (role.Text, "#e6e6e6"),
+        (role.Button, "#353535"),
+        (role.ButtonText, "#e6e6e6"),
+        (role.Highlight, "#2f65ca"),
+        (role.HighlightedText, "#ffffff"),
+        (role.ToolTipBase, "#353535"),
+        (role.ToolTipText, "#e6e6e6"),
+        (role.PlaceholderText, "#8a8a8a"),
+        (role.Link, "#7aa7ff"),
+    ):
+        palette.setColor(r, QColor(color))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.ButtonText, QColor("#7a7a7a"))
+    palette.setColor(QPalette.ColorGroup.Disabled, role.Text, QColor("#7a7a7a"))
+    app.setPalette(palette)
+
+
+def render(scale: str, theme: str = "light") -> None:
     """Build the demo data, open the window and the dialog, save PNGs."""
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QItemSelectionModel, QSettings
@@ -49,7 +80,11 @@ def render(scale: str) -> None:
     from desktop_app.ui.main_window import MainWindow
 
     suffix = "" if scale == "1" else f"@{scale}x"
+    if theme == "dark":
+        suffix += "-dark"
     app = create_application([])
+    if theme == "dark":
+        _use_dark_palette(app)
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
         demo = _demo_module(tmp_path / "icons")
@@ -255,7 +290,7 @@ def _demo_module(icon_dir: Path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--render":
-        render(sys.argv[2])
+    if len(sys.argv) >= 3 and sys.argv[1] == "--render":
+        render(*sys.argv[2:4])
         sys.exit(0)
     sys.exit(main())

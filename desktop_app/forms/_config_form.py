@@ -158,7 +158,12 @@ class IntegrationConfigForm(Form):
         defaults = getattr(self.integration, "default_settings", None) or {}
         if name in defaults:
             return defaults[name]
-        return field.get_initial()
+        initial = field.get_initial()
+        if name == "name" and config is None and not initial:
+            # A new configuration starts with a sensible name the user can
+            # keep or change, rather than an empty required field.
+            return getattr(self.integration, "name", None) or ""
+        return initial
 
     def _clean_field(self, name: str, field: Field) -> Any:
         if self.has_stored_secret(name) and field.is_empty(self.data.get(name)):

@@ -278,8 +278,13 @@ class MultipleChoiceEditor(Editor):
 
     def _create_input(self, parent: QWidget | None) -> QWidget:
         view = QListWidget(parent)
+        # Long labels are elided (full text in the tooltip) rather than
+        # scrolled sideways, so the check boxes always stay in view.
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
         for value, label in self.field.choices:
             item = QListWidgetItem(str(label), view)
+            item.setToolTip(str(label))
             item.setData(Qt.ItemDataRole.UserRole, value)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)

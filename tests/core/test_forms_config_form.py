@@ -169,7 +169,7 @@ def test_new_config_initials_come_from_defaults_then_fields(integration):
     assert form.integration is integration
     assert form.config is None
     assert form.initial == {
-        "name": None,
+        "name": "My Integration",  # a new config suggests the integration's name
         "enabled": True,
         "endpoint_url": "https://example.com/endpoint/",
         "client_id": "abc123",

@@ -144,3 +144,10 @@ def test_extension_registers_its_integration_while_enabled(manager):
     extension.disable_extension()
     assert not manager.is_registered(MyExtensionIntegration)
     assert MyExtension.instance is None
+
+
+def test_new_config_form_suggests_the_integration_name(manager):
+    integration = manager.register_integration_class(MyIntegration)
+    form = MyIntegrationConfigForm(integration)
+    assert form.initial["name"] == "My Integration"
+    assert form.initial["endpoint_url"] == "https://example.com/endpoint/"

@@ -79,8 +79,14 @@ def test_adding_by_typing_shows_errors_saves_nothing_then_saves_when_fixed(
     assert dialog.saved_config.id == stored.id
 
 
+def test_new_config_suggests_the_integration_name(qtbot, sample):
+    dialog = open_dialog(qtbot, sample)
+    assert dialog.findChild(QLineEdit, "name").text() == "Sample Service"
+
+
 def test_error_text_is_red_and_readable_by_screen_readers(qtbot, sample):
     dialog = open_dialog(qtbot, sample)
+    dialog.findChild(QLineEdit, "name").clear()
     click_ok(qtbot, dialog)
     error = dialog.findChild(QLabel, "name_error")
     assert error.isVisible()

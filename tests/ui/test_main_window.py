@@ -109,6 +109,7 @@ def test_adding_a_configuration_through_the_button_lists_and_stores_it(
 
     def fill(dialog):
         assert dialog.windowTitle() == "Add Sample Service"
+        dialog.findChild(QLineEdit, "name").clear()
         qtbot.keyClicks(dialog.findChild(QLineEdit, "name"), "From the window")
         qtbot.keyClicks(
             dialog.findChild(QLineEdit, "endpoint_url"), "https://a.example.com/"
