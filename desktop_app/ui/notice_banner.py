@@ -66,9 +66,7 @@ class NoticeBanner(QFrame):
         self.label.setObjectName("noticeText")
         self.label.setWordWrap(True)
         # Selectable: the user may want to copy the path of the moved file.
-        self.label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-        )
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setAccessibleName(f"Warning: {text}")
         layout.addWidget(self.label, 1)
 
