@@ -168,14 +168,19 @@ class PluginManager:
                 continue
             assert source.path is not None
             new = fingerprint(source.path)
-            # A refused plugin is checked again: its modes may be fixed now.
-            if new != self._fingerprints.get(key) or self._plugins[key].refused:
+            info = self._plugins[key]
+            if new != self._fingerprints.get(key):
                 self._sources[key] = source
                 self._fingerprints[key] = new
-                info = self._plugins[key]
                 self._unload(info)
                 self._load(info, source)
                 touched.append(info)
+            elif info.refused:
+                # Same code, maybe fixed modes (chmod changes no content):
+                # check again; it counts as a change only if it now loads.
+                self._load(info, source)
+                if not info.refused:
+                    touched.append(info)
         return touched
 
     def set_enabled(self, name: str, enabled: bool) -> PluginInfo:

@@ -115,3 +115,13 @@ def test_the_error_carries_the_culprit():
         "/x/plugins/p.py",
     )
     assert "chmod go-w /x/plugins" in error.reason
+
+
+def test_a_still_refused_plugin_is_not_reported_as_changed(plugins_dir, make_plugins):
+    good = write_plugin(plugins_dir, "good.py", GOOD)
+    good.chmod(0o666)
+    plugins = make_plugins()
+    plugins.load_all()
+
+    assert plugins.reload_changed() == []
+    assert plugins.get("good").refused

@@ -124,3 +124,6 @@ def test_plugins_page_shows_why_a_plugin_was_refused(qtbot, window, tmp_path):
     dialog.table.selectRow(row)
     assert reason in dialog.details.toPlainText()
     assert not window.manager.is_registered("test.live")
+    # Let the folder watcher's pending re-check run while the store is open.
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not window.plugin_watcher._timer.isActive())
