@@ -17,7 +17,7 @@ from pathlib import Path
 from benchmarks._harness import render_table
 
 #: Benchmark modules, in report order.
-MODULES = ["dispatch", "save"]
+MODULES = ["dispatch", "save", "startup", "scale", "dialog"]
 
 
 def main(argv: list[str] | None = None) -> int:

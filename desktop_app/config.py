@@ -14,7 +14,21 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from desktop_app.integration import Integration
 
-__all__ = ["ConfigSnapshot", "IntegrationConfig"]
+__all__ = ["CONFIG_FIELDS", "ConfigSnapshot", "IntegrationConfig"]
+
+#: The attributes every configuration object carries.
+CONFIG_FIELDS = (
+    "id",
+    "integration_id",
+    "name",
+    "enabled",
+    "settings",
+    "time_added",
+    "last_updated",
+    "revision",
+    "load_error",
+    "integration",
+)
 
 
 class IntegrationConfig:
@@ -38,18 +52,7 @@ class IntegrationConfig:
             when its class is registered.
     """
 
-    __slots__ = (
-        "id",
-        "integration_id",
-        "name",
-        "enabled",
-        "settings",
-        "time_added",
-        "last_updated",
-        "revision",
-        "load_error",
-        "integration",
-    )
+    __slots__ = CONFIG_FIELDS
 
     def __init__(
         self,
@@ -116,7 +119,7 @@ class IntegrationConfig:
     def copy(self) -> IntegrationConfig:
         """Return an independent copy (settings copied one level deep)."""
         clone = IntegrationConfig.__new__(IntegrationConfig)
-        for slot in self.__slots__:
+        for slot in CONFIG_FIELDS:
             setattr(clone, slot, getattr(self, slot))
         clone.settings = dict(self.settings)
         return clone
@@ -147,18 +150,7 @@ class ConfigSnapshot(dict):
     work on a fresh copy through the manager.
     """
 
-    __slots__ = (
-        "id",
-        "integration_id",
-        "name",
-        "enabled",
-        "settings",
-        "time_added",
-        "last_updated",
-        "revision",
-        "load_error",
-        "integration",
-    )
+    __slots__ = CONFIG_FIELDS
 
     # Identity semantics, like IntegrationConfig: two snapshots with equal
     # settings are still two configurations.
@@ -174,7 +166,7 @@ class ConfigSnapshot(dict):
             self.update(config.settings)
         else:
             super().__init__(config.settings)
-        for slot in ConfigSnapshot.__slots__:
+        for slot in CONFIG_FIELDS:
             setattr(self, slot, getattr(config, slot))
         self.settings = dict(config.settings)
 

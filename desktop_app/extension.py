@@ -7,17 +7,16 @@ extension is enabled and disappear when it is disabled.
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
+
+from desktop_app.hooks import shutdown_hooks
 
 if TYPE_CHECKING:
     from desktop_app.hooks import Hook
 
 __all__ = ["Extension"]
-
-logger = logging.getLogger(__name__)
 
 
 class Extension:
@@ -88,12 +87,7 @@ class Extension:
                 type(self).instance = None
 
     def _shutdown_hooks(self) -> None:
-        for hook in reversed(list(self.hooks)):
-            try:
-                hook.disable_hook()
-            except Exception:
-                logger.exception("Shutting down a hook of %s failed", self.id)
-        self.hooks.clear()
+        shutdown_hooks(self)
 
     def get_static_url(self, path: str) -> str:
         """Return the absolute path of a file shipped with the extension.

@@ -21,7 +21,14 @@ from desktop_app._dispatch import connect_hook, disconnect_hook
 from desktop_app.activity import OUTCOME_FAILED, PERF_TO_WALL, get_activity_log
 from desktop_app.signals import signal_name
 
-__all__ = ["ANY", "Hook", "IntegrationHook", "SignalHook", "owner_id"]
+__all__ = [
+    "ANY",
+    "Hook",
+    "IntegrationHook",
+    "SignalHook",
+    "owner_id",
+    "shutdown_hooks",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +43,20 @@ def owner_id(owner: Any) -> str:
         or getattr(owner, "id", None)
         or type(owner).__name__
     )
+
+
+def shutdown_hooks(owner: Any) -> None:
+    """Shut down every hook of an owner, newest first.
+
+    A hook that fails to shut down is logged and skipped, so the others
+    still go and the owner ends up with no live hooks.
+    """
+    for hook in reversed(list(owner.hooks)):
+        try:
+            hook.disable_hook()
+        except Exception:
+            logger.exception("Shutting down a hook of %s failed", owner_id(owner))
+    owner.hooks.clear()
 
 
 class Hook:

@@ -9,11 +9,11 @@ while it has at least one enabled configuration; the manager decides that.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
+from desktop_app.hooks import shutdown_hooks
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from desktop_app.manager import IntegrationManager
 
 __all__ = ["Integration"]
-
-logger = logging.getLogger(__name__)
 
 
 class Integration:
@@ -127,14 +125,7 @@ class Integration:
             self.integration_mgr._on_integration_disabled(self)
 
     def _shutdown_hooks(self) -> None:
-        for hook in reversed(list(self.hooks)):
-            try:
-                hook.disable_hook()
-            except Exception:
-                logger.exception(
-                    "Shutting down a hook of %s failed", self.integration_id
-                )
-        self.hooks.clear()
+        shutdown_hooks(self)
 
     def get_configs(self, **filters: Any) -> tuple[ConfigSnapshot, ...]:
         """Return the enabled configurations, optionally filtered.

@@ -184,7 +184,12 @@ class IntegrationManager:
 
     def count_configs(self) -> dict[str, tuple[int, int]]:
         """Return integration id → (configurations, enabled ones)."""
-        return self.store.count_configs()
+        with self._lock:
+            # Cached until a save, a delete or an outside change: start-up
+            # registers every plugin's integration against one query.
+            if self._counts is None:
+                self._counts = self.store.count_configs()
+            return dict(self._counts)
 
     def create_config(
         self, integration_cls_or_id: Any, **kwargs: Any

@@ -12,6 +12,7 @@ the old code.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.abc
@@ -40,11 +41,17 @@ _lock = threading.Lock()
 
 def folder_module_name(plugins_dir: Path, name: str) -> str:
     """Return the unique module name of a folder plugin."""
-    source_hash = hashlib.sha1(str(plugins_dir.resolve()).encode()).hexdigest()[:10]
+    source_hash = _folder_hash(plugins_dir)
     ident = re.sub(r"\W", "_", name)
     if not ident.isidentifier():
         ident = f"_{ident}"
     return f"{PLUGIN_PACKAGE}.s{source_hash}.{ident}"
+
+
+@functools.lru_cache(maxsize=32)
+def _folder_hash(plugins_dir: Path) -> str:
+    # Once per folder, not once per plugin: resolve() is a syscall per part.
+    return hashlib.sha1(str(plugins_dir.resolve()).encode()).hexdigest()[:10]
 
 
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):

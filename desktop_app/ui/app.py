@@ -3,6 +3,10 @@
 The window is shown as early as possible; slower start-up work (plugin
 loading) belongs in ``after_show``, which runs once the first frame is
 painted.
+
+Set ``DESKTOP_APP_EXIT_AFTER_FIRST_PAINT=1`` to print when the window and the
+populated integrations list were first painted and exit right then (see
+:py:mod:`desktop_app.ui.first_paint`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from desktop_app.startup import (
     install_secret_scrubbing,
     open_app_store,
 )
+from desktop_app.ui.first_paint import install_if_requested
 from desktop_app.ui.main_window import MainWindow
 
 __all__ = ["create_application", "run_app", "show_startup_notices"]
@@ -72,6 +77,8 @@ def run_app(
     manager = IntegrationManager(store)
     set_integration_manager(manager)
     window = MainWindow(manager, settings=settings)
+    # DESKTOP_APP_EXIT_AFTER_FIRST_PAINT=1: report first paints and exit.
+    install_if_requested(window)
     try:
         window.show()
         QTimer.singleShot(0, lambda: show_startup_notices(window, notices))

@@ -53,6 +53,7 @@ class ConfigListModel(QAbstractTableModel):
         self._integration_id: str | None = None
         self._rows: list[IntegrationConfig] = []
         self._total = 0
+        self._search = ""
 
     @property
     def integration_id(self) -> str | None:
@@ -63,9 +64,28 @@ class ConfigListModel(QAbstractTableModel):
         """How many configs the integration has (loaded or not)."""
         return self._total
 
+    @property
+    def search(self) -> str:
+        """The text names must contain (``""``: every config)."""
+        return self._search
+
     def set_integration(self, integration_id: str | None) -> None:
-        """Show another integration's configs, reading the first page."""
+        """Show another integration's configs, unfiltered, reading the
+        first page."""
         self._integration_id = integration_id
+        self._search = ""
+        self.reload()
+
+    def set_search(self, text: str) -> None:
+        """Show only configs whose name contains ``text`` (ignoring case).
+
+        The store filters and pages (``search=``), so narrowing 100,000
+        configs reads one page, not all of them.
+        """
+        if text == self._search:
+            return
+        self._search = text
+        self._rows = []  # a new result: start again from its first page
         self.reload()
 
     def reload(self) -> None:
@@ -76,8 +96,11 @@ class ConfigListModel(QAbstractTableModel):
             self._rows, self._total = [], 0
         else:
             store = self._manager.store
-            self._total = store.count(self._integration_id)
-            self._rows = store.list_configs(self._integration_id, offset=0, limit=keep)
+            search = self._search or None
+            self._total = store.count(self._integration_id, search=search)
+            self._rows = store.list_configs(
+                self._integration_id, search=search, offset=0, limit=keep
+            )
         self.endResetModel()
 
     def on_config_changed(self, kind: str, config: IntegrationConfig) -> None:
@@ -114,7 +137,10 @@ class ConfigListModel(QAbstractTableModel):
         if parent.isValid() or self._integration_id is None:
             return
         page = self._manager.store.list_configs(
-            self._integration_id, offset=len(self._rows), limit=PAGE_SIZE
+            self._integration_id,
+            search=self._search or None,
+            offset=len(self._rows),
+            limit=PAGE_SIZE,
         )
         if not page:
             self._total = len(self._rows)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QStackedWidget,
@@ -27,7 +28,6 @@ from PySide6.QtWidgets import (
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
 from desktop_app.ui._views import compact_rows
-from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.config_list import (
     CONFIG_ROLE,
     ENABLED_COLUMN,
@@ -36,7 +36,11 @@ from desktop_app.ui.config_list import (
     ConfigListModel,
 )
 
-__all__ = ["ConfigPanel"]
+__all__ = ["FILTER_DELAY_MS", "ConfigPanel"]
+
+#: Typing pauses this long before the list is filtered: one query per
+#: pause, not one per key.
+FILTER_DELAY_MS = 150
 
 
 class ConfigPanel(QWidget):
@@ -72,6 +76,18 @@ class ConfigPanel(QWidget):
         self.description_label.setObjectName("integrationDescription")
         self.description_label.setWordWrap(True)
         layout.addWidget(self.description_label)
+
+        self.filter_edit = QLineEdit(self)
+        self.filter_edit.setObjectName("configFilter")
+        self.filter_edit.setPlaceholderText("Filter configurations by name")
+        self.filter_edit.setAccessibleName("Filter configurations")
+        self.filter_edit.setClearButtonEnabled(True)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(FILTER_DELAY_MS)
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.filter_edit.textChanged.connect(self._filter_timer.start)
+        layout.addWidget(self.filter_edit)
 
         self.stack = QStackedWidget(self)
         self.view = QTableView(self.stack)
@@ -150,6 +166,11 @@ class ConfigPanel(QWidget):
     def set_integration(self, integration: Any) -> None:
         """Show an integration's configurations (``None``: nothing)."""
         self._integration = integration
+        # Another integration starts unfiltered.
+        self._filter_timer.stop()
+        self.filter_edit.blockSignals(True)
+        self.filter_edit.clear()
+        self.filter_edit.blockSignals(False)
         if integration is None:
             self.title_label.setText("")
             self.description_label.setText("Select an integration.")
@@ -161,6 +182,7 @@ class ConfigPanel(QWidget):
         )
         # Without an integration there is nothing to list or add to.
         self.stack.setVisible(integration is not None)
+        self.filter_edit.setVisible(integration is not None)
         self._update_buttons()
 
     def selected_config(self) -> IntegrationConfig | None:
@@ -180,12 +202,30 @@ class ConfigPanel(QWidget):
         )
         self.view.scrollTo(self.model.index(row, NAME_COLUMN))
 
+    def set_filter(self, text: str) -> None:
+        """Filter the list now (as typing into ``configFilter`` does after
+        a pause)."""
+        self.filter_edit.blockSignals(True)
+        self.filter_edit.setText(text)
+        self.filter_edit.blockSignals(False)
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        self._filter_timer.stop()
+        self.model.set_search(self.filter_edit.text().strip())
+
     def _on_model_reset(self) -> None:
         self._update_empty_state()
         self.selectionChanged.emit()
 
     def _update_empty_state(self) -> None:
-        empty = self._integration is not None and self.model.total() == 0
+        # "No configurations yet" only when there are none, not when the
+        # filter matches none.
+        empty = (
+            self._integration is not None
+            and self.model.total() == 0
+            and not self.model.search
+        )
         self.stack.setCurrentWidget(self.empty_label if empty else self.view)
 
     def _update_buttons(self) -> None:
@@ -201,6 +241,8 @@ class ConfigPanel(QWidget):
         """Open the dialog for a new configuration."""
         if self._integration is None:
             return
+        from desktop_app.ui.config_dialog import ConfigDialog  # only when used
+
         dialog = ConfigDialog(self._integration, None, self)
         if dialog.exec() and dialog.saved_config is not None:
             self.select_config(dialog.saved_config.id)
@@ -215,6 +257,8 @@ class ConfigPanel(QWidget):
         except StoreError as e:
             self._show_error("Cannot edit the configuration", str(e))
             return
+        from desktop_app.ui.config_dialog import ConfigDialog  # only when used
+
         dialog = ConfigDialog(self._integration, config, self)
         if dialog.exec() and dialog.saved_config is not None:
             self.select_config(dialog.saved_config.id)

@@ -55,6 +55,9 @@ class FieldsetSection(QWidget):
         self.fieldset = fieldset
         self.editors: dict[str, Editor] = {}
         self._error_labels: dict[str, QLabel] = {}
+        self._cells: dict[str, QVBoxLayout] = {}
+        # One palette lookup per section, not one per row.
+        self._error_color = error_color(self)
         self.collapsible = "collapse" in fieldset.classes
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -112,7 +115,7 @@ class FieldsetSection(QWidget):
         else:
             text = field.label or name
             if field.required:
-                text = f"{text} <span style='color:{error_color(self)}'>*</span>"
+                text = f"{text} <span style='color:{self._error_color}'>*</span>"
             label = QLabel(text, rows)
             label.setBuddy(editor.input)
         label.setObjectName(f"{name}_label")
@@ -129,14 +132,10 @@ class FieldsetSection(QWidget):
             help_label.setWordWrap(True)
             help_label.setEnabled(False)  # the palette's secondary text colour
             stack.addWidget(help_label)
-        error_label = QLabel("", cell)
-        error_label.setObjectName(f"{name}_error")
-        error_label.setWordWrap(True)
-        error_label.setStyleSheet(f"color: {error_color(self)};")
-        error_label.hide()
-        stack.addWidget(error_label)
+        # The error label comes with the first error: most dialogs never
+        # show one, and a styled label per field was a fifth of the build.
+        self._cells[name] = stack
         layout.addRow(label, cell)
-        self._error_labels[name] = error_label
 
     def is_expanded(self) -> bool:
         """Whether the fields are shown (always, unless collapsible)."""
@@ -156,14 +155,30 @@ class FieldsetSection(QWidget):
 
     def set_errors(self, name: str, messages: list[str]) -> None:
         """Show a field's messages under it (an empty list clears them)."""
-        label = self._error_labels[name]
+        label = self._error_labels.get(name)
         text = "\n".join(messages)
+        if label is None:
+            if not messages:
+                self.editors[name].set_error(None)
+                return
+            label = self._error_label(name)
         label.setText(text)
         label.setAccessibleName(f"Error: {text}" if text else "")
         label.setVisible(bool(messages))
         self.editors[name].set_error(text or None)
         if messages:
             self.set_expanded(True)
+
+    def _error_label(self, name: str) -> QLabel:
+        stack = self._cells[name]
+        label = QLabel("", stack.parentWidget())
+        label.setObjectName(f"{name}_error")
+        label.setWordWrap(True)
+        label.setStyleSheet(f"color: {self._error_color};")
+        label.hide()
+        stack.addWidget(label)
+        self._error_labels[name] = label
+        return label
 
     def shown_errors(self) -> dict[str, list[str]]:
         """Return field name → messages currently shown."""

@@ -35,7 +35,6 @@ from desktop_app.paths import DataPaths
 from desktop_app.ui.activity_panel import ActivityPanel
 from desktop_app.ui.bridge import ManagerEvents, UiDispatcher
 from desktop_app.ui.config_panel import ConfigPanel
-from desktop_app.ui.fire_signal_dialog import FireSignalDialog
 from desktop_app.ui.icons import clear_icon_cache
 from desktop_app.ui.integration_list import (
     INTEGRATION_ROLE,
@@ -337,6 +336,9 @@ class MainWindow(QMainWindow):
 
     def fire_signal(self) -> None:
         """Open Tools → Fire signal…."""
+        # Imported when used: dialogs stay off the path to the first frame.
+        from desktop_app.ui.fire_signal_dialog import FireSignalDialog
+
         dialog = FireSignalDialog(self)
         dialog.exec()
 

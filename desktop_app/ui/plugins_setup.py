@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -14,7 +14,9 @@ from desktop_app.manager import get_integration_manager
 from desktop_app.paths import DataPaths
 from desktop_app.plugins import PluginManager
 from desktop_app.ui.plugin_watcher import PluginWatcher
-from desktop_app.ui.plugins_dialog import PluginsDialog
+
+if TYPE_CHECKING:
+    from desktop_app.ui.plugins_dialog import PluginsDialog
 
 __all__ = ["install_plugins"]
 
@@ -69,6 +71,8 @@ def install_plugins(
 
 def show_plugins_dialog(window: Any, plugins: PluginManager) -> PluginsDialog:
     """Open Tools → Plugins…."""
+    from desktop_app.ui.plugins_dialog import PluginsDialog  # only when used
+
     dialog = PluginsDialog(plugins, window)
     dialog.open()
     return dialog

@@ -309,6 +309,45 @@ def test_ten_thousand_configs_open_as_fast_as_ten(
     assert view.model().rowCount() > PAGE_SIZE
 
 
+def test_the_config_filter_narrows_the_list_by_name_through_the_store(
+    qtbot, manager, window, sample
+):
+    manager.store.bulk_insert(
+        IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
+        for kind in ("Staging", "Production")
+        for i in range(300)
+    )
+    select_integration(window, "Chat Notifier")
+    select_integration(window, "Sample Service")
+    view = config_view(window)
+    assert view.model().total() == 600
+    filter_edit = window.findChild(QLineEdit, "configFilter")
+    assert filter_edit.isVisible()
+
+    qtbot.keyClicks(filter_edit, "PROD")
+    qtbot.waitUntil(lambda: view.model().total() == 300)
+    # Paged like the whole list: the first page, more on scrolling.
+    assert view.model().rowCount() == PAGE_SIZE
+    assert all(name.startswith("Production") for name in names_in(view))
+    view.scrollToBottom()
+    qtbot.waitUntil(lambda: view.model().rowCount() == 300)
+
+    filter_edit.setText("nothing like it")
+    qtbot.waitUntil(lambda: view.model().total() == 0)
+    # No match is not "no configurations yet".
+    assert not window.findChild(QLabel, "configEmptyState").isVisible()
+
+    filter_edit.clear()
+    qtbot.waitUntil(lambda: view.model().total() == 600)
+    filter_edit.setText("staging 0001")
+    qtbot.waitUntil(lambda: names_in(view) == ["Staging 0001"])
+    # Choosing another integration starts unfiltered.
+    select_integration(window, "Chat Notifier")
+    assert filter_edit.text() == ""
+    select_integration(window, "Sample Service")
+    assert view.model().total() == 600
+
+
 def test_a_change_from_another_thread_reaches_the_window(
     qtbot, manager, window, sample
 ):
