@@ -76,7 +76,14 @@ class ConfigDialog(QDialog):
         if self.secrets_note is not None:
             layout.addWidget(self.secrets_note)
 
+        # The scroll area takes the (still empty) content first: filling a
+        # widget and then handing it over reparents every editor again,
+        # which was a quarter of the build.
+        self._scroll = QScrollArea(self)
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         content = QWidget()
+        self._scroll.setWidget(content)
         content_layout = QVBoxLayout(content)
         content_layout.setSpacing(14)
         self._sections: list[FieldsetSection] = []
@@ -90,10 +97,6 @@ class ConfigDialog(QDialog):
                 self._editors[name] = editor
                 self._section_of[name] = section
         content_layout.addStretch(1)
-        self._scroll = QScrollArea(self)
-        self._scroll.setWidgetResizable(True)
-        self._scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self._scroll.setWidget(content)
         layout.addWidget(self._scroll, 1)
 
         buttons = QDialogButtonBox(
@@ -106,8 +109,10 @@ class ConfigDialog(QDialog):
         layout.addWidget(buttons)
 
         self._fill(form)
-        height = content.sizeHint().height() + buttons.sizeHint().height() + 48
-        self.resize(max(520, content.sizeHint().width() + 40), min(height, 720))
+        # One size hint: each call lays out and polishes every editor again.
+        hint = content.sizeHint()
+        height = hint.height() + buttons.sizeHint().height() + 48
+        self.resize(max(520, hint.width() + 40), min(height, 720))
 
     def _secrets_note(self, form: IntegrationConfigForm) -> QLabel | None:
         # Where a password goes is worth saying where one is typed, and only

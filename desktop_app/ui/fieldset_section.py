@@ -91,8 +91,10 @@ class FieldsetSection(QWidget):
             description.setWordWrap(True)
             description.setObjectName("sectionDescription")
             body_layout.addWidget(description)
-        rows = QWidget(self.body)
-        self.form_layout = QFormLayout(rows)
+        # The rows' layout sits straight in the body: one widget less per
+        # section, and editors are created in their final parent.
+        rows = self.body
+        self.form_layout = QFormLayout()
         self.form_layout.setContentsMargins(0, 0, 0, 0)
         self.form_layout.setFieldGrowthPolicy(
             QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
@@ -101,7 +103,7 @@ class FieldsetSection(QWidget):
             self.form_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         for name in fieldset.fields:
             self._add_row(name, fields[name], rows)
-        body_layout.addWidget(rows)
+        body_layout.addLayout(self.form_layout)
         outer.addWidget(self.body)
         if self.collapsible:
             self.body.setVisible(False)
@@ -119,21 +121,23 @@ class FieldsetSection(QWidget):
             label = QLabel(text, rows)
             label.setBuddy(editor.input)
         label.setObjectName(f"{name}_label")
-        # The editor, its help and its (hidden) error stacked tightly, so
-        # help and errors read as part of the field, not as rows of their own.
+        if not field.help_text:
+            # Most fields: the editor goes straight into the row. An error
+            # label, when one is needed, becomes a row of its own below it.
+            layout.addRow(label, editor.widget)
+            return
+        # The editor and its help stacked tightly, so the help reads as part
+        # of the field, not as a row of its own; an error joins the stack.
         cell = QWidget(rows)
         stack = QVBoxLayout(cell)
         stack.setContentsMargins(0, 0, 0, 0)
         stack.setSpacing(2)
         stack.addWidget(editor.widget)
-        if field.help_text:
-            help_label = QLabel(field.help_text, cell)
-            help_label.setObjectName(f"{name}_help")
-            help_label.setWordWrap(True)
-            help_label.setEnabled(False)  # the palette's secondary text colour
-            stack.addWidget(help_label)
-        # The error label comes with the first error: most dialogs never
-        # show one, and a styled label per field was a fifth of the build.
+        help_label = QLabel(field.help_text, cell)
+        help_label.setObjectName(f"{name}_help")
+        help_label.setWordWrap(True)
+        help_label.setEnabled(False)  # the palette's secondary text colour
+        stack.addWidget(help_label)
         self._cells[name] = stack
         layout.addRow(label, cell)
 
@@ -170,13 +174,19 @@ class FieldsetSection(QWidget):
             self.set_expanded(True)
 
     def _error_label(self, name: str) -> QLabel:
-        stack = self._cells[name]
-        label = QLabel("", stack.parentWidget())
+        # Made with the field's first error: most dialogs never show one.
+        stack = self._cells.get(name)
+        parent = stack.parentWidget() if stack is not None else self.body
+        label = QLabel("", parent)
         label.setObjectName(f"{name}_error")
         label.setWordWrap(True)
         label.setStyleSheet(f"color: {self._error_color};")
         label.hide()
-        stack.addWidget(label)
+        if stack is not None:
+            stack.addWidget(label)
+        else:
+            row, _ = self.form_layout.getWidgetPosition(self.editors[name].widget)
+            self.form_layout.insertRow(row + 1, "", label)
         self._error_labels[name] = label
         return label
 
