@@ -86,14 +86,27 @@ class _OneLineFormatter(logging.Formatter):
         return ""
 
 
+def _skip_notices(record: logging.LogRecord) -> bool:
+    """Drop records the commands print as a start-up notice themselves."""
+    from desktop_app.startup import NOTICE_ATTR
+
+    return not getattr(record, NOTICE_ATTR, False)
+
+
 def _setup_logging() -> None:
+    from desktop_app.startup import install_secret_scrubbing
+
     root = logging.getLogger()
-    if root.handlers:
-        return
-    handler = logging.StreamHandler()
-    handler.setFormatter(_OneLineFormatter("desktop-app: %(levelname)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.WARNING)
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            _OneLineFormatter("desktop-app: %(levelname)s: %(message)s")
+        )
+        handler.addFilter(_skip_notices)
+        root.addHandler(handler)
+        root.setLevel(logging.WARNING)
+    # Secrets must not reach a terminal or a log file, whoever set it up.
+    install_secret_scrubbing(root)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,14 +34,25 @@ class CommandError(Exception):
 @contextmanager
 def open_app(
     data_dir: str | None,
+    err: TextIO | None = None,
 ) -> Iterator[tuple[IntegrationManager, PluginManager]]:
     """Open the data folder's store, install the manager, load plugins;
-    shut everything down afterwards."""
+    shut everything down afterwards.
+
+    What the user must know about the start (a damaged database moved
+    aside, a folder others can read) is printed on ``err`` (stderr by
+    default), one paragraph each, and the command carries on: the store is
+    usable either way.
+    """
     from desktop_app.manager import IntegrationManager, set_integration_manager
     from desktop_app.plugins import PluginManager
+    from desktop_app.startup import open_app_store
 
-    paths = DataPaths(resolve_data_dir(data_dir)).ensure()
-    manager = IntegrationManager(paths.database, watch_interval=None)
+    paths = DataPaths(resolve_data_dir(data_dir))
+    store, notices = open_app_store(paths)
+    for notice in notices:
+        print(f"desktop-app: warning: {notice}", file=err or sys.stderr)
+    manager = IntegrationManager(store, watch_interval=None)
     set_integration_manager(manager)
     plugins = PluginManager(manager, paths.plugins_dir)
     try:
@@ -83,7 +94,7 @@ def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
         for info in plugins.plugins:
             version = info.version or "-"
             line = f"  {info.name}  [{info.source}]  {version}  {info.status}"
-            if info.failed:
+            if info.failed or info.refused:
                 where = f" ({info.path})" if info.path else ""
                 line += f": {info.error}{where}"
             elif info.loaded and info.registered_summary():
@@ -129,7 +140,7 @@ def parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise CommandError(f'expected key=value, got "{pair}"')
+            raise CommandError(f'expected key=value, got "{_shown(pair)}"')
         data[key.strip()] = value
     return data
 
@@ -146,15 +157,31 @@ def clean_payload(info: Any, raw: dict[str, str]) -> dict[str, Any]:
     if unknown:
         known = ", ".join(info.payload) or "none"
         raise CommandError(
-            f'signal "{info.name}" has no payload field "{unknown[0]}" '
+            f'signal "{info.name}" has no payload field "{_shown(unknown[0])}" '
             f"(fields: {known})"
         )
     # The same form the window's Fire signal dialog uses.
     form = payload_form_class(info)(raw)
     if not form.is_valid():
         name, messages = next(iter(form.errors.items()))
-        raise CommandError(f'bad value for "{name}": {" ".join(messages)}')
+        detail = _shown(" ".join(messages), limit=200)
+        raise CommandError(f'bad value for "{name}": {detail}')
     return {key: value for key, value in form.cleaned_data.items() if key in raw}
+
+
+def parse_payload(info: Any, pairs: Sequence[str]) -> dict[str, Any]:
+    """Turn the ``fire`` command's ``key=value`` words into a payload.
+
+    Whatever the words hold (unicode, NUL, megabytes, unknown keys, values
+    a field rejects), the result is a cleaned payload or a
+    :py:class:`CommandError` of one line: the command line must never show
+    a traceback for something the user typed.
+
+    Raises:
+        CommandError: A word is not ``key=value``, a key is unknown, or a
+            value is rejected by its payload field.
+    """
+    return clean_payload(info, parse_assignments(pairs))
 
 
 def cmd_fire(
@@ -201,3 +228,14 @@ def cmd_fire(
     if not finished:
         print(f"Background work did not finish within {timeout:g} s.", file=out)
     return 1 if failed else 0
+
+
+def _shown(text: str, limit: int = 60) -> str:
+    """Echo typed text in a one-line error: control characters (newlines,
+    NUL) escaped so the message stays one line, long text shortened so a
+    megabyte value does not flood the terminal."""
+    head = "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
+        for c in text[:limit]
+    )
+    return head + "…" if len(text) > limit else head

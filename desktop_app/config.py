@@ -99,13 +99,18 @@ class IntegrationConfig:
         """Set a setting in memory; call :py:meth:`save` to store it."""
         self.settings[key] = value
 
-    def save(self) -> IntegrationConfig:
+    def save(self, *, force: bool = False) -> IntegrationConfig:
         """Store this configuration (insert or update) and return it.
 
+        Args:
+            force (bool): Overwrite the stored copy even when it is newer
+                (the user chose "Overwrite" after a conflict).
+
         Raises:
-            desktop_app.errors.ConfigConflictError: The stored copy is newer.
+            desktop_app.errors.ConfigConflictError: The stored copy is newer
+                (unless ``force``).
         """
-        return self._manager().save_config(self)
+        return self._manager().save_config(self, force=force)
 
     def delete(self) -> None:
         """Delete this configuration from the store."""

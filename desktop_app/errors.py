@@ -26,6 +26,7 @@ __all__ = [
     "PluginError",
     "PluginLoadError",
     "PluginNotFoundError",
+    "PluginUnsafeError",
     "StoreError",
 ]
 
@@ -219,6 +220,34 @@ class PluginConflictError(PluginLoadError):
         super().__init__(
             plugin_name,
             f'the integration id "{integration_id}" is already registered by {by}',
+            path,
+        )
+
+
+class PluginUnsafeError(PluginLoadError):
+    """A plugin was refused because other users could change its code.
+
+    A plugin runs with the user's rights; a file or folder others can write
+    to would let them run code as this user.
+
+    Attributes:
+        unsafe_path (str): The file or folder that others can write to.
+        mode (int): Its permission bits.
+    """
+
+    def __init__(
+        self,
+        plugin_name: str,
+        unsafe_path: str,
+        mode: int,
+        path: str | None = None,
+    ) -> None:
+        self.unsafe_path = unsafe_path
+        self.mode = mode
+        super().__init__(
+            plugin_name,
+            f"{unsafe_path} is writable by other users (mode {mode:04o}); "
+            f"fix it with chmod go-w {unsafe_path}",
             path,
         )
 

@@ -87,7 +87,11 @@ class DataPaths:
                         f"(mode {mode:o}); run 'chmod 700 {folder}' to keep "
                         f"your configurations private."
                     )
-                    logger.warning("%s", message)
+                    # Front ends show these as notices; the mark keeps the
+                    # command line from printing them twice.
+                    logger.warning(
+                        "%s", message, extra={"desktop_app_notice": True}
+                    )
                     self.permission_warnings.append(message)
                 continue
             folder.mkdir(parents=True, mode=0o700)

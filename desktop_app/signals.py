@@ -16,6 +16,8 @@ from typing import Any
 
 import blinker
 
+from desktop_app import forms as _forms
+
 __all__ = [
     "SignalInfo",
     "app_started",
@@ -32,6 +34,7 @@ __all__ = [
     "integration_disabled",
     "integration_enabled",
     "signal_name",
+    "test_event",
     "unregister_signal",
 ]
 
@@ -208,5 +211,26 @@ app_stopping = define_signal(
 configs_reloaded = define_signal(
     "desktop_app.configs_reloaded",
     description="Configurations were re-read after another process changed them.",
+    module=__name__,
+)
+
+# A signal for people, not code: nothing in the app sends it, so a new user
+# can fire it by hand (Tools → Fire signal…, or ``desktop-app fire
+# desktop_app.test_event message=hi``) to see their integrations react.
+test_event = define_signal(
+    "desktop_app.test_event",
+    description="A test event you can send by hand to check your integrations.",
+    payload={
+        "message": _forms.CharField(
+            label="Message",
+            required=False,
+            help_text="Any text, passed on to the integrations.",
+        ),
+        "severity": _forms.ChoiceField(
+            label="Severity",
+            choices=[("info", "Info"), ("warning", "Warning"), ("error", "Error")],
+            required=False,
+        ),
+    },
     module=__name__,
 )

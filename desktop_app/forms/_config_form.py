@@ -102,16 +102,23 @@ class IntegrationConfigForm(Form):
             and self.config.settings.get(name) not in (None, "")
         )
 
-    def save(self) -> IntegrationConfig:
+    def save(self, *, force: bool = False) -> IntegrationConfig:
         """Validate, store the configuration and return it.
 
         Nothing is changed when the form is invalid or when storing fails:
         the configuration object gets back its previous name, enabled state
         and settings before the error is re-raised.
 
+        Args:
+            force (bool): Store even when the configuration was saved
+                elsewhere since it was loaded, replacing that newer version.
+                For the user's explicit "Overwrite" after a conflict only.
+
         Raises:
             ValidationError: The form is not valid (its messages are those
                 of :py:attr:`errors`, prefixed with the fields' labels).
+            desktop_app.errors.ConfigConflictError: The stored copy is newer
+                (unless ``force``).
             desktop_app.errors.StoreError: Storing failed.
         """
         if not self.is_valid():
@@ -127,7 +134,9 @@ class IntegrationConfigForm(Form):
         config.enabled = cleaned["enabled"]
         config.settings = settings
         try:
-            saved = config.save()
+            # Plain save() unless forced: config-like objects of hosts and
+            # test kits whose save() takes no arguments keep working.
+            saved = config.save(force=True) if force else config.save()
         except BaseException:
             config.name, config.enabled, config.settings = previous
             raise

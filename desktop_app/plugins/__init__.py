@@ -14,6 +14,7 @@ from desktop_app.plugins._info import (
     STATUS_DISABLED,
     STATUS_FAILED,
     STATUS_LOADED,
+    STATUS_REFUSED,
     PluginInfo,
 )
 from desktop_app.plugins._manager import PluginManager
@@ -25,6 +26,7 @@ __all__ = [
     "STATUS_DISABLED",
     "STATUS_FAILED",
     "STATUS_LOADED",
+    "STATUS_REFUSED",
     "PluginInfo",
     "PluginManager",
     "PluginSource",

@@ -12,6 +12,7 @@ __all__ = [
     "STATUS_DISABLED",
     "STATUS_FAILED",
     "STATUS_LOADED",
+    "STATUS_REFUSED",
     "PluginInfo",
 ]
 
@@ -21,9 +22,11 @@ SOURCE_DISTRIBUTION = "distribution"
 STATUS_LOADED = "loaded"
 STATUS_FAILED = "failed"
 STATUS_DISABLED = "disabled"
+#: Not imported because other users can change its code (see ``error``).
+STATUS_REFUSED = "refused"
 
 Source = Literal["folder", "distribution"]
-Status = Literal["loaded", "failed", "disabled"]
+Status = Literal["loaded", "failed", "disabled", "refused"]
 
 
 @dataclass
@@ -44,8 +47,10 @@ class PluginInfo:
         version (str | None): The distribution's version, or the module's
             ``__version__``, when known.
         distribution (str | None): The distribution's name.
-        status (str): ``'loaded'``, ``'failed'`` or ``'disabled'``.
-        error (str): One line saying why it failed (``''`` if it did not).
+        status (str): ``'loaded'``, ``'failed'``, ``'disabled'`` or
+            ``'refused'`` (others can write to its code; never imported).
+        error (str): One line saying why it failed or was refused (``''``
+            if neither).
         traceback (str): The formatted traceback of that failure.
         integration_ids (list[str]): Integrations it registered.
         extension_ids (list[str]): Extensions it enabled.
@@ -79,6 +84,10 @@ class PluginInfo:
     @property
     def failed(self) -> bool:
         return self.status == STATUS_FAILED
+
+    @property
+    def refused(self) -> bool:
+        return self.status == STATUS_REFUSED
 
     def registered_summary(self) -> str:
         """One line listing what the plugin registered (for tables)."""

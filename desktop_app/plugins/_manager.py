@@ -18,6 +18,7 @@ from desktop_app.errors import (
     IntegrationAlreadyRegisteredError,
     PluginConflictError,
     PluginNotFoundError,
+    PluginUnsafeError,
 )
 from desktop_app.plugins._discovery import (
     PluginSource,
@@ -36,6 +37,7 @@ from desktop_app.plugins._info import (
     STATUS_DISABLED,
     STATUS_FAILED,
     STATUS_LOADED,
+    STATUS_REFUSED,
     PluginInfo,
 )
 from desktop_app.plugins._registration import (
@@ -43,6 +45,7 @@ from desktop_app.plugins._registration import (
     register_contributions,
     unregister_contributions,
 )
+from desktop_app.plugins._safety import check_plugin_safe
 from desktop_app.plugins._state import PluginState
 
 if TYPE_CHECKING:
@@ -165,13 +168,19 @@ class PluginManager:
                 continue
             assert source.path is not None
             new = fingerprint(source.path)
+            info = self._plugins[key]
             if new != self._fingerprints.get(key):
                 self._sources[key] = source
                 self._fingerprints[key] = new
-                info = self._plugins[key]
                 self._unload(info)
                 self._load(info, source)
                 touched.append(info)
+            elif info.refused:
+                # Same code, maybe fixed modes (chmod changes no content):
+                # check again; it counts as a change only if it now loads.
+                self._load(info, source)
+                if not info.refused:
+                    touched.append(info)
         return touched
 
     def set_enabled(self, name: str, enabled: bool) -> PluginInfo:
@@ -213,6 +222,16 @@ class PluginManager:
         info._reset()
         if not self.state.is_enabled(info.key):
             return
+        if source.source == SOURCE_FOLDER and source.path is not None:
+            try:
+                check_plugin_safe(info.name, source.path, self.plugins_dir)
+            except PluginUnsafeError as e:
+                # Not a failure of the plugin: its code never ran. The user
+                # fixes the modes, then Reload plugins tries again.
+                info.status = STATUS_REFUSED
+                info.error = e.reason
+                logger.error("Plugin %s refused: %s", info.name, e.reason)
+                return
         contributions = Contributions()
         self._contributions[info.key] = contributions
         try:

@@ -30,6 +30,11 @@ logger = logging.getLogger(__name__)
 
 _STAMP = "%Y%m%dT%H%M%SZ"
 
+#: Marks records the front ends show as a notice anyway (see
+#: :py:data:`desktop_app.startup.NOTICE_ATTR`); a literal, because the store
+#: must not import the start-up module that imports it.
+_NOTICE_EXTRA = {"desktop_app_notice": True}
+
 
 @dataclass(frozen=True)
 class RecoveryReport:
@@ -108,17 +113,20 @@ def open_store(
                 store.backup()
             return store, None
 
-    logger.error("The database %s is damaged: %s", path, reason)
+    # The report's message tells the user; these records are for log files.
+    logger.error(
+        "The database %s is damaged: %s", path, reason, extra=_NOTICE_EXTRA
+    )
     damaged = move_aside(path)
     for candidate in backup.list_backups(bdir):
         store = _try_restore(path, candidate, bdir, keep)
         if store is not None:
             report = RecoveryReport(damaged, reason, candidate.path, candidate.taken)
-            logger.warning("%s", report.message)
+            logger.warning("%s", report.message, extra=_NOTICE_EXTRA)
             return store, report
     store = ConfigStore(path, backup_dir=bdir, keep_backups=keep)
     report = RecoveryReport(damaged, reason)
-    logger.warning("%s", report.message)
+    logger.warning("%s", report.message, extra=_NOTICE_EXTRA)
     return store, report
 
 

@@ -21,10 +21,15 @@ from PySide6.QtWidgets import QApplication
 from desktop_app import signals
 from desktop_app.manager import IntegrationManager, set_integration_manager
 from desktop_app.paths import APP_NAME, DataPaths
+from desktop_app.startup import (
+    StartupNotice,
+    install_secret_scrubbing,
+    open_app_store,
+)
 from desktop_app.ui.first_paint import install_if_requested
 from desktop_app.ui.main_window import MainWindow
 
-__all__ = ["create_application", "run_app"]
+__all__ = ["create_application", "run_app", "show_startup_notices"]
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -65,14 +70,18 @@ def run_app(
         int: The exit code.
     """
     app = create_application(argv)
-    paths = DataPaths(data_dir).ensure()
-    manager = IntegrationManager(paths.database)
+    install_secret_scrubbing()
+    # A damaged database is moved aside here, before anything reads it; the
+    # window says so once it is painted (see show_startup_notices).
+    store, notices = open_app_store(DataPaths(data_dir))
+    manager = IntegrationManager(store)
     set_integration_manager(manager)
     window = MainWindow(manager, settings=settings)
     # DESKTOP_APP_EXIT_AFTER_FIRST_PAINT=1: report first paints and exit.
     install_if_requested(window)
     try:
         window.show()
+        QTimer.singleShot(0, lambda: show_startup_notices(window, notices))
         if after_show is not None:
             QTimer.singleShot(0, lambda: after_show(window))
         QTimer.singleShot(0, lambda: signals.app_started.send(manager))
@@ -82,3 +91,13 @@ def run_app(
         manager.shutdown()
         set_integration_manager(None)
     return code
+
+
+def show_startup_notices(window: MainWindow, notices: list[StartupNotice]) -> None:
+    """Show each start-up notice as a banner at the top of the window.
+
+    Banners, not message boxes: the user sees the window they asked for at
+    once, and the notice stays until they dismiss it.
+    """
+    for notice in notices:
+        window.show_notice(notice.text, notice.folder)

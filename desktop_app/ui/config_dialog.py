@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.config import IntegrationConfig
-from desktop_app.errors import StoreError
+from desktop_app.errors import ConfigConflictError, StoreError
 from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm
+from desktop_app.secrets import secrets_storage_note
 from desktop_app.ui.editors import Editor, PasswordEditor
 from desktop_app.ui.fieldset_section import FieldsetSection, error_color
 
@@ -70,6 +72,9 @@ class ConfigDialog(QDialog):
         self._form_errors.setStyleSheet(f"color: {error_color(self)};")
         self._form_errors.hide()
         layout.addWidget(self._form_errors)
+        self.secrets_note = self._secrets_note(form)
+        if self.secrets_note is not None:
+            layout.addWidget(self.secrets_note)
 
         content = QWidget()
         content_layout = QVBoxLayout(content)
@@ -100,14 +105,25 @@ class ConfigDialog(QDialog):
         self.button_box = buttons
         layout.addWidget(buttons)
 
-        for name, editor in self._editors.items():
-            field = form.fields[name]
-            editor.set_value(field.to_data(form.initial.get(name)))
-            if isinstance(editor, PasswordEditor):
-                editor.set_stored_secret(form.has_stored_secret(name))
-        self._initial_values = self._values()
+        self._fill(form)
         height = content.sizeHint().height() + buttons.sizeHint().height() + 48
         self.resize(max(520, content.sizeHint().width() + 40), min(height, 720))
+
+    def _secrets_note(self, form: IntegrationConfigForm) -> QLabel | None:
+        # Where a password goes is worth saying where one is typed, and only
+        # once per run (secrets_storage_note() answers once), so the note
+        # informs without nagging.
+        if not any(field.is_secret for field in form.fields.values()):
+            return None
+        note = secrets_storage_note()
+        if note is None:
+            return None
+        label = QLabel(note, self)
+        label.setObjectName("secretsNote")
+        label.setWordWrap(True)
+        label.setAccessibleName(f"Note: {note}")
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        return label
 
     # Test and test-kit API ------------------------------------------------
 
@@ -144,12 +160,74 @@ class ConfigDialog(QDialog):
             self._show_errors(form.errors)
             return
         try:
-            saved = form.save()
-        except StoreError as e:  # includes ConfigConflictError
+            saved: IntegrationConfig | None = form.save()
+        except ConfigConflictError as e:
+            saved = self._resolve_conflict(form, e)
+        except StoreError as e:
             self._show_errors({NON_FIELD_ERRORS: [str(e)]})
+            return
+        if saved is None:
             return
         self.saved_config = saved
         super().accept()
+
+    def _resolve_conflict(
+        self, form: IntegrationConfigForm, error: ConfigConflictError
+    ) -> IntegrationConfig | None:
+        """Ask whose version wins after someone else saved this configuration
+        (another window, the command line): the stored one (Reload) or the
+        one on screen (Overwrite). Cancel keeps the dialog as it is, so the
+        user can copy their edits before deciding.
+
+        Returns:
+            IntegrationConfig | None: The configuration saved by Overwrite;
+            ``None`` when the dialog stays open.
+        """
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Configuration changed elsewhere",
+            f'"{self._config.name if self._config else ""}" was saved from '
+            f"another window or the command line while you were editing it.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("configConflictBox")
+        box.setInformativeText(
+            "Reload to discard your changes and edit the saved version, or "
+            "overwrite the saved version with yours."
+        )
+        reload_button = box.addButton("&Reload", QMessageBox.ButtonRole.ResetRole)
+        reload_button.setObjectName("reloadButton")
+        overwrite_button = box.addButton(
+            "&Overwrite", QMessageBox.ButtonRole.DestructiveRole
+        )
+        overwrite_button.setObjectName("overwriteButton")
+        # Either choice throws someone's edits away; Enter must not.
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is overwrite_button:
+            try:
+                return form.save(force=True)
+            except StoreError as e:  # deleted meanwhile, disk full…
+                self._show_errors({NON_FIELD_ERRORS: [str(e)]})
+                return None
+        if clicked is reload_button:
+            self._reload_stored(error.config_id)
+            return None
+        self._show_errors({NON_FIELD_ERRORS: [str(error)]})
+        return None
+
+    def _reload_stored(self, config_id: int) -> None:
+        try:
+            config = self._integration.integration_mgr.get_config(config_id)
+        except StoreError as e:  # deleted elsewhere
+            self._show_errors({NON_FIELD_ERRORS: [str(e)]})
+            return
+        self._config = config
+        self.setWindowTitle(f"Edit {config.name}")
+        self._show_errors({})
+        self._fill(self._form_cls(self._integration, config=config))
 
     def reject(self) -> None:
         """Close without saving, asking first when values were changed."""
@@ -168,6 +246,16 @@ class ConfigDialog(QDialog):
         box.setObjectName("discardChangesBox")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Discard
+
+    def _fill(self, form: IntegrationConfigForm) -> None:
+        """Put the form's initial values into the editors; they become the
+        values :py:meth:`is_modified` compares with."""
+        for name, editor in self._editors.items():
+            field = form.fields[name]
+            editor.set_value(field.to_data(form.initial.get(name)))
+            if isinstance(editor, PasswordEditor):
+                editor.set_stored_secret(form.has_stored_secret(name))
+        self._initial_values = self._values()
 
     def _values(self) -> dict[str, Any]:
         return {name: editor.value() for name, editor in self._editors.items()}

@@ -52,6 +52,7 @@ from desktop_app.ui.integration_list import (
     IntegrationListModel,
 )
 from desktop_app.ui.menus import build_menus
+from desktop_app.ui.notice_banner import NoticeBanner
 
 __all__ = ["MainWindow"]
 
@@ -106,7 +107,15 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([340, 520])
-        self.setCentralWidget(self.splitter)
+        # Notices (damaged database, loose permissions) go above the panes.
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        self._notices_layout = QVBoxLayout()
+        self._notices_layout.setContentsMargins(8, 8, 8, 0)
+        central_layout.addLayout(self._notices_layout)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         self.activity_panel = ActivityPanel(get_activity_log(), self._name_of, self)
         self.activity_dock = QDockWidget("Activity", self)
@@ -340,6 +349,31 @@ class MainWindow(QMainWindow):
             if self._undo_config is not None
             else "&Undo"
         )
+
+    # Notices --------------------------------------------------------------
+
+    def show_notice(self, text: str, folder: Path | None = None) -> NoticeBanner:
+        """Show a warning banner above the panes until the user dismisses it.
+
+        Args:
+            text (str): One paragraph in plain words.
+            folder (Path, optional): Offered with a "Show folder" button.
+
+        Returns:
+            NoticeBanner: The banner shown.
+        """
+        banner = NoticeBanner(text, folder, self)
+        self._notices_layout.addWidget(banner)
+        banner.show()  # children added to a shown window start hidden
+        return banner
+
+    def notices(self) -> list[NoticeBanner]:
+        """Return the banners still shown, oldest first."""
+        return [
+            banner
+            for banner in self.findChildren(NoticeBanner)
+            if not banner.isHidden()
+        ]
 
     # Tools and folders ----------------------------------------------------
 

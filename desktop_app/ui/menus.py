@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
+from desktop_app.ui import transfer_actions
 from desktop_app.ui.about import show_about
 
 if TYPE_CHECKING:
@@ -61,6 +62,21 @@ def build_menus(window: MainWindow) -> None:
         "Open &plugins folder",
         "openPluginsFolderAction",
         window.open_plugins_folder,
+    )
+    file_menu.addSeparator()
+    window.import_action = _action(
+        window,
+        file_menu,
+        "&Import configurations…",
+        "importAction",
+        lambda: transfer_actions.import_configs(window),
+    )
+    window.export_action = _action(
+        window,
+        file_menu,
+        "&Export configurations…",
+        "exportAction",
+        lambda: transfer_actions.export_configs(window),
     )
     file_menu.addSeparator()
     window.quit_action = _action(

@@ -135,3 +135,39 @@ def test_stale_form_in_one_process_conflicts_with_a_save_in_another(manager):
     assert stale_form.config.settings == before  # the form's copy is untouched
     stored = manager.get_config(config.id)
     assert (stored.settings, stored.revision) == ({"count": 99, "writer": "there"}, 2)
+
+
+def test_a_forced_form_save_overwrites_the_newer_copy_of_another_process(manager):
+    integration = manager.register_integration_class(Counter)
+    data = {"name": "shared", "enabled": True, "count": 1, "writer": "here"}
+    config = CounterForm(integration, data).save()
+    stale_form = CounterForm(
+        integration,
+        {**data, "count": 2},
+        config=manager.get_config(config.id),
+    )
+    other = textwrap.dedent(PRELUDE) + textwrap.dedent(
+        f"""
+        config = manager.get_config({config.id})
+        data = {{"name": "shared", "enabled": True, "count": 99, "writer": "there"}}
+        CounterForm(integration, data, config=config).save()
+        manager.shutdown()
+        """
+    )
+    subprocess.run(
+        [sys.executable, "-c", other, str(manager.store.path)],
+        cwd=ROOT,
+        check=True,
+        timeout=60,
+    )
+    with pytest.raises(ConfigConflictError):
+        stale_form.save()
+
+    saved = stale_form.save(force=True)
+
+    stored = manager.get_config(config.id)
+    assert (stored.settings, stored.revision) == ({"count": 2, "writer": "here"}, 3)
+    assert saved.revision == 3
+    # After the overwrite the copy is current again: a plain save works.
+    CounterForm(integration, {**data, "count": 3}, config=saved).save()
+    assert manager.get_config(config.id).settings["count"] == 3

@@ -225,7 +225,7 @@ def test_cancel_without_changes_closes_at_once(qtbot, sample):
     assert not dialog.isVisible()
 
 
-def test_a_conflict_on_save_is_shown_at_the_top_and_the_dialog_stays(
+def test_cancelling_a_conflict_shows_it_at_the_top_and_keeps_the_edits(
     qtbot, manager, sample
 ):
     config = manager.create_config(sample, name="Shared", settings=valid_settings())
@@ -235,8 +235,11 @@ def test_a_conflict_on_save_is_shown_at_the_top_and_the_dialog_stays(
     manager.save_config(newer)
     dialog = open_dialog(qtbot, sample, stale)
     type_into(qtbot, dialog, "name", "Mine")
+    seen = answer_next_message_box(qtbot, QMessageBox.StandardButton.Cancel)
     click_ok(qtbot, dialog)
+    assert seen["name"] == "configConflictBox"
     assert dialog.isVisible()
+    assert dialog.editor("name").value() == "Mine"
     [message] = dialog.form_errors()
     assert "changed elsewhere" in message
     assert manager.get_config(config.id).name == "Changed elsewhere"

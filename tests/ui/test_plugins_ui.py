@@ -106,3 +106,24 @@ def test_plugins_dialog_lists_errors_and_stores_enable_choice(
     assert state == {"disabled": ["folder:live"]}
     rows = {dialog.table.item(r, 1).text(): r for r in range(dialog.table.rowCount())}
     assert dialog.table.item(rows["live"], 4).text() == "disabled"
+
+
+def test_plugins_page_shows_why_a_plugin_was_refused(qtbot, window, tmp_path):
+    folder = tmp_path / "plugins"
+    _write(folder, "open_to_all.py", PLUGIN.format(name="Refused"))
+    (folder / "open_to_all.py").chmod(0o666)
+    window.findChild(QAction, "reloadPluginsAction").trigger()
+
+    dialog = PluginsDialog(window.plugin_manager, window)
+    qtbot.addWidget(dialog)
+    [row] = range(dialog.table.rowCount())
+    assert dialog.table.item(row, 4).text() == "refused"
+    reason = dialog.table.item(row, 6).text()
+    assert "is writable by other users (mode 0666)" in reason
+    assert "chmod go-w" in reason
+    dialog.table.selectRow(row)
+    assert reason in dialog.details.toPlainText()
+    assert not window.manager.is_registered("test.live")
+    # Let the folder watcher's pending re-check run while the store is open.
+    qtbot.wait(50)
+    qtbot.waitUntil(lambda: not window.plugin_watcher._timer.isActive())

@@ -1,0 +1,111 @@
+"""File → Import / Export configurations: moving configurations between
+machines or keeping a copy, through :py:mod:`desktop_app.transfer`.
+
+Exports never contain secrets (passwords are left out); an import is
+checked as a whole through each integration's form and saves all of its
+configurations or none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from desktop_app import transfer
+from desktop_app.errors import DesktopAppError
+from desktop_app.forms import ValidationError
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
+
+__all__ = ["export_configs", "import_configs"]
+
+_FILTER = "Configurations (*.json);;All files (*)"
+
+
+def export_configs(window: MainWindow, path: str | Path | None = None) -> int:
+    """Export the selected integration's configurations (all of them when
+    none is selected) to a JSON file.
+
+    Args:
+        window (MainWindow): The window (its manager and selection).
+        path (str | Path, optional): Where to write; asks when omitted.
+
+    Returns:
+        int: How many configurations were written (0 when cancelled).
+    """
+    manager = window.manager
+    integration = window.selected_integration()
+    configs = manager.get_integration_configs(integration)
+    if not configs:
+        QMessageBox.information(
+            window, "Export configurations", "There are no configurations to export."
+        )
+        return 0
+    if path is None:
+        suggested = (
+            f"{integration.display_name if integration else 'configurations'}.json"
+        )
+        path, _ = QFileDialog.getSaveFileName(
+            window, "Export configurations", suggested, _FILTER
+        )
+        if not path:
+            return 0
+    text = transfer.export_configs(manager, configs)
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as e:
+        QMessageBox.warning(
+            window, "Export configurations", f"Could not write {path}:\n{e.strerror}"
+        )
+        return 0
+    window.statusBar().showMessage(
+        f"Exported {len(configs)} configuration(s) to {path} (passwords are "
+        f"never exported).",
+        8000,
+    )
+    return len(configs)
+
+
+def import_configs(window: MainWindow, path: str | Path | None = None) -> int:
+    """Import configurations from a JSON file made by :py:func:`export_configs`
+    (or edited by hand).
+
+    Returns:
+        int: How many configurations were added (0 when cancelled or
+        refused; a refused file saves nothing and says why).
+    """
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(
+            window, "Import configurations", "", _FILTER
+        )
+        if not path:
+            return 0
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        QMessageBox.warning(
+            window, "Import configurations", f"Could not read {path}:\n{e}"
+        )
+        return 0
+    try:
+        configs = transfer.import_configs(window.manager, text)
+    except (ValidationError, DesktopAppError) as e:
+        messages = getattr(e, "messages", None) or [str(e)]
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Import configurations",
+            f"Nothing was imported from {Path(path).name}:",
+            QMessageBox.StandardButton.Ok,
+            window,
+        )
+        box.setObjectName("importErrorBox")
+        box.setInformativeText("\n".join(messages))
+        box.exec()
+        return 0
+    window.statusBar().showMessage(
+        f"Imported {len(configs)} configuration(s) from {Path(path).name}.", 8000
+    )
+    return len(configs)

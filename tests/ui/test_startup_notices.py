@@ -1,0 +1,102 @@
+"""What the window tells the user when it starts on a damaged database or
+a data folder others can read: a banner that stays until dismissed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from desktop_app.paths import DataPaths
+from desktop_app.startup import open_app_store
+from desktop_app.ui.app import show_startup_notices
+from desktop_app.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_RUN_APP_SCRIPT = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+from desktop_app.ui.app import run_app
+
+seen = {}
+
+def after_show(window):
+    seen["banners"] = [
+        {"text": b.text(), "folder": str(b.folder)} for b in window.notices()
+    ]
+    window.close()
+    QApplication.instance().quit()
+
+data = Path(sys.argv[1])
+settings = QSettings(str(data.parent / "settings.ini"), QSettings.Format.IniFormat)
+seen["code"] = run_app(data, after_show=after_show, settings=settings)
+print(json.dumps(seen))
+"""
+
+
+def test_the_window_starts_on_a_damaged_database_and_shows_a_banner(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    data.chmod(0o700)
+    (data / "configs.sqlite3").write_bytes(b"\x00garbage" * 512)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+
+    result = subprocess.run(
+        [sys.executable, "-c", _RUN_APP_SCRIPT, str(data)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["code"] == 0
+    [damaged] = data.glob("configs.sqlite3.damaged-*")
+    [banner] = seen["banners"]
+    assert banner["text"].startswith("Your configuration database was damaged")
+    assert str(damaged) in banner["text"]
+    assert banner["folder"] == str(data)
+
+
+def test_banners_show_every_notice_and_go_away_when_dismissed(
+    qtbot, tmp_path, settings
+):
+    data = tmp_path / "data"
+    data.mkdir()
+    data.chmod(0o755)
+    (data / "configs.sqlite3").write_text("not sqlite at all" * 100)
+    store, notices = open_app_store(DataPaths(data))
+    from desktop_app.manager import IntegrationManager
+
+    manager = IntegrationManager(store, watch_interval=None)
+    window = MainWindow(manager, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        show_startup_notices(window, notices)
+
+        permissions, damage = window.notices()
+        assert "can be read by other users (mode 755)" in permissions.text()
+        assert permissions.findChild(QPushButton, "showFolderButton") is None
+        assert "moved to" in damage.text()
+        assert damage.findChild(QPushButton, "showFolderButton").isVisible()
+        assert damage.label.accessibleName().startswith("Warning: Your configuration")
+
+        qtbot.mouseClick(
+            damage.findChild(QPushButton, "dismissNoticeButton"),
+            Qt.MouseButton.LeftButton,
+        )
+        assert window.notices() == [permissions]
+    finally:
+        window.close()
+        manager.shutdown()

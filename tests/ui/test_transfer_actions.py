@@ -1,0 +1,93 @@
+"""File → Export / Import configurations, driven through the window."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from ui_samples import valid_settings
+
+from desktop_app.ui import transfer_actions
+from desktop_app.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, manager, settings, sample):
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    win.close()
+
+
+def _close_next_message_box(found):
+    def close():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            found.append(box.text() + "\n" + box.informativeText())
+            box.accept()
+        else:
+            QTimer.singleShot(20, close)
+
+    QTimer.singleShot(0, close)
+
+
+def test_export_then_import_round_trips_without_the_password(
+    qtbot, manager, window, sample, tmp_path
+):
+    sample.create_config(
+        name="Team hook",
+        enabled=True,
+        settings=valid_settings(token="s3cret"),
+        save=True,
+    )
+    path = tmp_path / "export.json"
+
+    assert window.findChild(type(window.export_action), "exportAction")
+    assert transfer_actions.export_configs(window, path) == 1
+    text = path.read_text()
+    assert "s3cret" not in text
+    assert json.loads(text)["configs"][0]["name"] == "Team hook"
+    assert "Exported 1 configuration" in window.statusBar().currentMessage()
+
+    assert transfer_actions.import_configs(window, path) == 1
+    names = sorted(c.name for c in manager.get_integration_configs(sample))
+    assert names == ["Team hook", "Team hook"]
+    qtbot.waitUntil(lambda: window.config_panel.model.rowCount() == 2)
+
+
+def test_a_bad_file_imports_nothing_and_says_why(qtbot, manager, window, tmp_path):
+    path = tmp_path / "edited.json"
+    path.write_text(
+        json.dumps(
+            {
+                "format": "desktop-app-configs",
+                "version": 1,
+                "configs": [
+                    {
+                        "integration_id": "tests.ui.SampleIntegration",
+                        "name": "good",
+                        "enabled": True,
+                        "settings": valid_settings(),
+                    },
+                    {
+                        "integration_id": "tests.ui.SampleIntegration",
+                        "name": "bad",
+                        "enabled": True,
+                        "settings": valid_settings(endpoint_url="not a url"),
+                    },
+                ],
+            }
+        )
+    )
+    shown = []
+    _close_next_message_box(shown)
+
+    assert transfer_actions.import_configs(window, path) == 0
+
+    assert manager.get_integration_configs() == []
+    assert "Nothing was imported" in shown[0]
+    assert "bad" in shown[0]
