@@ -255,6 +255,8 @@ def _import_rounds(root: Path, rounds: int) -> dict[str, list[float]]:
             {
                 "integration_id": item["integration_id"],
                 "name": item["name"],
+                # The same row the store writes: the list's sort key too.
+                "name_key": item["name"].casefold(),
                 "enabled": item["enabled"],
                 "settings": json.dumps(item["settings"]),
                 "time_added": now,
