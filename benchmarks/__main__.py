@@ -17,7 +17,9 @@ from pathlib import Path
 from benchmarks._harness import render_table
 
 #: Benchmark modules, in report order.
-MODULES = ["dispatch", "save", "startup", "scale", "dialog"]
+MODULES = ["dispatch", "save", "startup", "scale", "bulk_import", "dialog"]
+#: Run when no --only is given (scale already reports the bulk-import rows).
+DEFAULT_MODULES = [m for m in MODULES if m != "bulk_import"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     results = []
-    for name in args.only or MODULES:
+    for name in args.only or DEFAULT_MODULES:
         module = importlib.import_module(f"benchmarks.{name}")
         print(f"running {name}…", file=sys.stderr, flush=True)
         results.extend(module.run(quick=args.quick))

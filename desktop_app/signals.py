@@ -210,7 +210,10 @@ app_stopping = define_signal(
 )
 configs_reloaded = define_signal(
     "desktop_app.configs_reloaded",
-    description="Configurations were re-read after another process changed them.",
+    description=(
+        "Configurations were re-read after another process changed them, or "
+        "stored in bulk (an import)."
+    ),
     module=__name__,
 )
 

@@ -4,8 +4,9 @@ An export is meant to be shared (a bug report, another machine), so secrets
 never go into it. An import is treated as hand-edited text: the whole
 document is checked first, each configuration is cleaned by its
 integration's form exactly as the dialog would, and nothing is saved unless
-everything is valid. If storing fails midway, what was already inserted is
-deleted again, so an import is all or nothing.
+everything is valid. Then every configuration is stored in one transaction
+(:py:meth:`IntegrationManager.bulk_create`), so an import is all or nothing
+and costs one commit, not one per configuration.
 """
 
 from __future__ import annotations
@@ -82,18 +83,15 @@ def import_configs(manager: IntegrationManager, text: str) -> list[IntegrationCo
     """
     items = _parse(text)
     forms = [_validated_form(manager, index, item) for index, item in enumerate(items)]
-    saved: list[IntegrationConfig] = []
-    try:
-        for form, extra in forms:
-            config = form.integration.create_config()
-            config.settings.update(extra)
-            form.config = config
-            saved.append(form.save())
-    except BaseException:
-        for config in saved:
-            manager.delete_config(config)
-        raise
-    return saved
+    configs = []
+    for form, extra in forms:
+        config = form.integration.create_config()
+        config.settings.update(extra)
+        form.config = form.apply_to(config)
+        configs.append(config)
+    # One transaction for the lot: all or nothing, one commit, and one
+    # change for the window to follow (not one per configuration).
+    return manager.bulk_create(configs)
 
 
 def _parse(text: str) -> list[dict[str, Any]]:

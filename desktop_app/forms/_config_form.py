@@ -124,15 +124,8 @@ class IntegrationConfigForm(Form):
         if not self.is_valid():
             raise ValidationError(self._error_summary(), code="invalid")
         config = self.config if self.config is not None else self._create_config()
-        cleaned = self.cleaned_data
-        settings = dict(config.settings)
-        settings.update(
-            (key, value) for key, value in cleaned.items() if key not in _COLUMN_FIELDS
-        )
         previous = (config.name, config.enabled, config.settings)
-        config.name = cleaned["name"]
-        config.enabled = cleaned["enabled"]
-        config.settings = settings
+        self.apply_to(config)
         try:
             # Plain save() unless forced: config-like objects of hosts and
             # test kits whose save() takes no arguments keep working.
@@ -142,6 +135,29 @@ class IntegrationConfigForm(Form):
             raise
         self.config = saved if saved is not None else config
         return self.config
+
+    def apply_to(self, config: IntegrationConfig) -> IntegrationConfig:
+        """Put the cleaned values into ``config`` without storing it.
+
+        :py:meth:`save` stores one configuration per call; an import
+        applies thousands of validated forms this way and stores them in
+        one transaction (:py:meth:`IntegrationManager.bulk_create`).
+
+        Call only on a valid form. ``config.settings`` is replaced by a new
+        dict (the old one is left as it was, so a caller can restore it).
+
+        Returns:
+            IntegrationConfig: ``config``.
+        """
+        cleaned = self.cleaned_data
+        settings = dict(config.settings)
+        settings.update(
+            (key, value) for key, value in cleaned.items() if key not in _COLUMN_FIELDS
+        )
+        config.name = cleaned["name"]
+        config.enabled = cleaned["enabled"]
+        config.settings = settings
+        return config
 
     def _create_config(self) -> IntegrationConfig:
         return self.integration.create_config()

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
+import keyring
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_secrets import MemoryKeyring
 
 from desktop_app import forms
+from desktop_app.errors import StoreError
 from desktop_app.forms import IntegrationConfigForm, ValidationError
 from desktop_app.integration import Integration
+from desktop_app.signals import config_created, configs_reloaded
 from desktop_app.transfer import FORMAT, export_configs, import_configs
 
 
@@ -52,6 +57,16 @@ def snapshot(manager):
         (c.id, c.name, c.enabled, c.settings, c.revision)
         for c in manager.store.list_configs()
     ]
+
+
+@pytest.fixture
+def memory_keyring():
+    """A real keyring backend in memory, so secrets take the keyring path."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
 
 
 @pytest.fixture
@@ -104,20 +119,59 @@ def test_malformed_documents_are_validation_errors(manager, mail, text):
     assert snapshot(manager) == []
 
 
-def test_failure_midway_deletes_what_was_inserted(manager, mail, monkeypatch):
-    calls = []
-    real_save = manager.save_config
-
-    def failing_save(config, **kwargs):
-        calls.append(config.name)
-        if len(calls) == 2:
-            raise OSError("disk full")
-        return real_save(config, **kwargs)
-
-    monkeypatch.setattr(manager, "save_config", failing_save)
-    with pytest.raises(OSError):
-        import_configs(manager, document(item("one"), item("two"), item("three")))
+def test_failure_midway_stores_nothing_and_deletes_new_secrets(
+    manager, mail, memory_keyring
+):
+    # A real failure inside the one INSERT transaction: SQLite aborts the
+    # third row, after the first two went in.
+    raw = sqlite3.connect(manager.store.path)
+    raw.execute(
+        "CREATE TRIGGER fail_three BEFORE INSERT ON configs "
+        "WHEN NEW.name = 'three' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+    )
+    raw.commit()
+    raw.close()
+    text = document(
+        item("one", password="pw-one"),
+        item("two", password="pw-two"),
+        item("three", password="pw-three"),
+    )
+    with pytest.raises(StoreError):
+        import_configs(manager, text)
     assert snapshot(manager) == []
+    assert memory_keyring.entries == {}
+
+
+def test_import_is_one_change_for_listeners(manager, mail, memory_keyring):
+    seen = []
+
+    def on_created(sender, **kwargs):
+        seen.append("created")
+
+    def on_reloaded(sender, **kwargs):
+        seen.append("reloaded")
+
+    config_created.connect(on_created)
+    configs_reloaded.connect(on_reloaded)
+    try:
+        imported = import_configs(
+            manager,
+            document(*(item(f"c{i}", password=f"pw{i}") for i in range(50))),
+        )
+    finally:
+        config_created.disconnect(on_created)
+        configs_reloaded.disconnect(on_reloaded)
+    assert seen == ["reloaded"]
+    assert [c.name for c in imported] == [f"c{i}" for i in range(50)]
+    assert manager.count_configs()[Mail.integration_id] == (50, 50)
+    assert mail.enabled
+    assert len(mail.get_configs()) == 50
+    # Secrets went to the keyring; the objects returned keep clear values.
+    assert imported[7].settings["password"] == "pw7"
+    assert "pw7" not in json.dumps(
+        [c.settings for c in manager.store.list_configs()]
+    )
+    assert len(memory_keyring.entries) == 50
 
 
 json_values = st.recursive(

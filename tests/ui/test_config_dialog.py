@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -245,7 +243,8 @@ def test_cancelling_a_conflict_shows_it_at_the_top_and_keeps_the_edits(
     assert manager.get_config(config.id).name == "Changed elsewhere"
 
 
-def test_a_fifty_field_form_builds_quickly(qtbot, manager):
+def test_a_fifty_field_form_builds_one_editor_per_field(qtbot, manager):
+    # How fast is for benchmarks/dialog.py; here: what gets built.
     attrs = {f"field_{i}": forms.CharField(required=False) for i in range(50)}
     form_cls = type("BigForm", (IntegrationConfigForm,), attrs)
 
@@ -257,13 +256,12 @@ def test_a_fifty_field_form_builds_quickly(qtbot, manager):
             pass
 
     big = manager.register_integration_class(Big)
-    ConfigDialog(big).deleteLater()  # warm-up: imports, fonts
-    started = time.perf_counter()
     dialog = ConfigDialog(big)
-    elapsed = time.perf_counter() - started
     qtbot.addWidget(dialog)
     assert len(dialog.findChildren(QLineEdit)) >= 51
-    assert elapsed < 0.5, f"building took {elapsed:.3f}s"
+    for i in range(50):
+        editor = dialog.findChild(QLineEdit, f"field_{i}")
+        assert editor is not None, f"field_{i}"
 
 
 @pytest.mark.parametrize("hint", [forms.Textarea, forms.PasswordInput])
