@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -255,6 +257,8 @@ def _import_rounds(root: Path, rounds: int) -> dict[str, list[float]]:
             {
                 "integration_id": item["integration_id"],
                 "name": item["name"],
+                # The same row the store writes: the list's sort key too.
+                "name_key": item["name"].casefold(),
                 "enabled": item["enabled"],
                 "settings": json.dumps(item["settings"]),
                 "time_added": now,
@@ -303,10 +307,35 @@ def import_results(samples: dict[str, list[float]]) -> list[Result]:
     ]
 
 
-def run(quick: bool = False) -> list[Result]:
-    from PySide6.QtWidgets import QApplication
+def _window_steps_in_child(db: Path, size: int) -> dict[str, tuple[float, float]]:
+    """Run :py:func:`_window_steps` in a fresh process.
 
-    _app = QApplication.instance() or QApplication([])
+    Long runs of many event-loop steps in one process hit a PySide6
+    "deallocating None" fatal error (a refcount bug being reduced for an
+    upstream report); one process per round keeps the module finishing, and
+    each round starts from a cold process like a user's would.
+    """
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "from benchmarks.scale import _window_steps\n"
+        "app = QApplication([])\n"
+        "steps = _window_steps(Path(sys.argv[1]), int(sys.argv[2]))\n"
+        "print('RESULT ' + json.dumps(steps))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(db), str(size)],
+        cwd=Path(__file__).resolve().parents[1],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
+    return {k: (v[0], v[1]) for k, v in json.loads(line[len("RESULT ") :]).items()}
+
+
+def run(quick: bool = False) -> list[Result]:
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -315,7 +344,7 @@ def run(quick: bool = False) -> list[Result]:
             per_step: dict[str, list[tuple[float, float]]] = {}
             db = root / f"scale-{size}.sqlite3"
             for _ in range(rounds):
-                for step, figures in _window_steps(db, size).items():
+                for step, figures in _window_steps_in_child(db, size).items():
                     per_step.setdefault(step, []).append(figures)
             for step, figures in per_step.items():
                 stall = max(f[1] for f in figures)

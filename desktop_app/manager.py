@@ -78,6 +78,7 @@ class IntegrationManager:
         self._dispatch: Dispatcher = _call_now
         self._watcher: _ChangeWatcher | None = None
         self._shut_down = False
+        self._warm_up: threading.Thread | None = None
         if watch_interval:
             self._watcher = _ChangeWatcher(self, watch_interval)
             self._watcher.start()
@@ -507,10 +508,37 @@ class IntegrationManager:
         """
         return self.worker.wait(timeout)
 
+    def prepare_writes_in_background(self) -> None:
+        """Import the store's write path (SQLAlchemy) on a background thread.
+
+        The store opens and reads without SQLAlchemy so the window paints
+        sooner; the window calls this once it has painted, so the user's
+        first save does not pay for the import. Calling it again does
+        nothing.
+        """
+        prepare = getattr(self.store, "prepare_writes", None)
+        if prepare is None or self._warm_up is not None or self._shut_down:
+            return
+
+        def run() -> None:
+            try:
+                prepare()
+            except Exception:
+                # The first write will try again and report the error.
+                logger.exception("Preparing the store's write path failed")
+
+        self._warm_up = threading.Thread(
+            target=run, name="desktop-app-prepare-writes", daemon=True
+        )
+        self._warm_up.start()
+
     def shutdown(self) -> None:
         """Disable every integration, stop the worker and close the store."""
         if self._shut_down:
             return
+        if self._warm_up is not None:
+            # Never close the store under a half-built write engine.
+            self._warm_up.join()
         if self._watcher is not None:
             self._watcher.stop()
         for integration in reversed(self.get_integrations()):

@@ -69,6 +69,9 @@ class PluginManager:
         state_path (str | os.PathLike | None): The JSON file of disabled
             plugins; defaults to ``plugins.json`` beside the folder.
         entry_points (bool): Also load installed distributions' plugins.
+        bytecode_cache (str | os.PathLike | None): Where folder plugins'
+            compiled code is cached, keyed by their source bytes; defaults
+            to ``cache/plugins`` beside the folder.
     """
 
     def __init__(
@@ -78,9 +81,15 @@ class PluginManager:
         *,
         state_path: str | os.PathLike | None = None,
         entry_points: bool = True,
+        bytecode_cache: str | os.PathLike | None = None,
     ) -> None:
         self.manager = manager
         self.plugins_dir = Path(plugins_dir)
+        self.bytecode_cache = (
+            Path(bytecode_cache)
+            if bytecode_cache
+            else self.plugins_dir.parent / "cache" / "plugins"
+        )
         self.state = PluginState(
             Path(state_path) if state_path else self.plugins_dir.parent / "plugins.json"
         )
@@ -236,7 +245,9 @@ class PluginManager:
         self._contributions[info.key] = contributions
         try:
             if source.path is not None:
-                module = import_folder_plugin(source.path, info.module_name)
+                module = import_folder_plugin(
+                    source.path, info.module_name, self.bytecode_cache
+                )
             else:
                 module = import_distribution_module(info.module_name)
                 if info.path is None and getattr(module, "__file__", None):

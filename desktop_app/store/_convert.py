@@ -10,26 +10,24 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
-
-from sqlalchemy import Row
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
-from desktop_app.store._models import ConfigRow
 
 logger = logging.getLogger(__name__)
 
 #: The columns read for a config, in the order ``row_to_config`` expects.
 CONFIG_COLUMNS = (
-    ConfigRow.id,
-    ConfigRow.integration_id,
-    ConfigRow.name,
-    ConfigRow.enabled,
-    ConfigRow.settings,
-    ConfigRow.time_added,
-    ConfigRow.last_updated,
-    ConfigRow.revision,
+    "id",
+    "integration_id",
+    "name",
+    "enabled",
+    "settings",
+    "time_added",
+    "last_updated",
+    "revision",
 )
 
 
@@ -80,7 +78,28 @@ def load_settings(
     return {}, error
 
 
-def row_to_config(row: Row[Any] | Sequence[Any]) -> IntegrationConfig:
+def parse_datetime(value: str | None) -> datetime | None:
+    """Parse a timestamp as the ORM's ``UTCDateTime`` stored it.
+
+    SQLAlchemy's SQLite ``DateTime`` writes naive UTC as
+    ``YYYY-MM-DD HH:MM:SS.ffffff``; ``UTCDateTime`` returns it with UTC
+    attached. Reads skip SQLAlchemy, so they parse it here the same way.
+
+    Args:
+        value (str | None): The stored text.
+
+    Returns:
+        datetime.datetime | None: Timezone-aware (UTC), or ``None``.
+    """
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def row_to_config(row: Sequence[Any]) -> IntegrationConfig:
     """Build a plain config from a row of :py:data:`CONFIG_COLUMNS`."""
     (id_, integration_id, name, enabled, text, time_added, last_updated, revision) = row
     settings, load_error = load_settings(id_, text)
@@ -90,13 +109,13 @@ def row_to_config(row: Row[Any] | Sequence[Any]) -> IntegrationConfig:
         name=name,
         enabled=bool(enabled),
         settings=settings,
-        time_added=time_added,
-        last_updated=last_updated,
+        time_added=parse_datetime(time_added),
+        last_updated=parse_datetime(last_updated),
         revision=revision,
         load_error=load_error,
     )
 
 
-def rows_to_configs(rows: Iterable[Row[Any]]) -> list[IntegrationConfig]:
+def rows_to_configs(rows: Iterable[Sequence[Any]]) -> list[IntegrationConfig]:
     """Build plain configs from rows of :py:data:`CONFIG_COLUMNS`."""
     return [row_to_config(row) for row in rows]

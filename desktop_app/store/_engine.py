@@ -15,52 +15,19 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
+from desktop_app.store._sqlite import BUSY_TIMEOUT_MS, configure_connection
+
 __all__ = [
     "BUSY_TIMEOUT_MS",
     "WRITE_OPTION",
+    "configure_connection",
     "create_store_engine",
     "create_write_engine",
+    "engine_around",
 ]
-
-#: How long a connection waits for another one's lock before failing.
-BUSY_TIMEOUT_MS = 5000
 
 #: Execution option that makes a transaction start with ``BEGIN IMMEDIATE``.
 WRITE_OPTION = "desktop_app_write"
-
-
-def _casefold(value: str | None) -> str | None:
-    return None if value is None else value.casefold()
-
-
-def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
-    """Apply the store's settings to one raw SQLite connection.
-
-    Args:
-        dbapi_connection (sqlite3.Connection): A newly opened connection.
-    """
-    # Let SQLAlchemy's "begin" hook, not the sqlite3 module, decide when a
-    # transaction starts: the module otherwise defers BEGIN until the first
-    # INSERT/UPDATE and runs DDL and SELECTs outside any transaction.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    try:
-        # First, so that even switching to WAL waits for other processes.
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        # WAL lets readers (the UI, other processes) proceed while one
-        # writer commits, and keeps commits cheap.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL may lose the last commits on power loss; FULL
-        # syncs the log on every commit, so a configuration the user saved
-        # is really saved. Commits are rare, so the cost does not matter.
-        cursor.execute("PRAGMA synchronous=FULL")
-        # No foreign keys yet, but history and delivery tables will refer to
-        # configs; SQLite ignores constraints unless this is on.
-        cursor.execute("PRAGMA foreign_keys=ON")
-    finally:
-        cursor.close()
-    # SQLite's lower()/NOCASE only fold ASCII; names are user text.
-    dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
 
 def create_store_engine(path: Path, *, single_connection: bool = False) -> Engine:
@@ -87,6 +54,11 @@ def create_store_engine(path: Path, *, single_connection: bool = False) -> Engin
     def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
         configure_connection(dbapi_connection)
 
+    _begin_explicitly(engine)
+    return engine
+
+
+def _begin_explicitly(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         # A write transaction takes the write lock up front: a deferred one
@@ -97,8 +69,6 @@ def create_store_engine(path: Path, *, single_connection: bool = False) -> Engin
         else:
             conn.exec_driver_sql("BEGIN")
 
-    return engine
-
 
 def create_write_engine(path: Path) -> Engine:
     """Create the engine for writes: one connection, transactions that begin
@@ -107,3 +77,30 @@ def create_write_engine(path: Path) -> Engine:
     return create_store_engine(path, single_connection=True).execution_options(
         **{WRITE_OPTION: True}
     )
+
+
+def engine_around(path: Path, connection: sqlite3.Connection) -> Engine:
+    """Create the write engine around the store's already open (and
+    configured) write connection.
+
+    The store opens its write connection with the standard ``sqlite3``
+    module at start-up (its ``data_version`` tells other processes' commits
+    from ours) and only wraps it in SQLAlchemy on the first write, so
+    opening the store and reading never import SQLAlchemy. Disposing the
+    engine closes ``connection``.
+
+    Args:
+        path (pathlib.Path): The database file (for messages; the URL).
+        connection (sqlite3.Connection): Made by
+            :py:func:`desktop_app.store._sqlite.connect`.
+
+    Returns:
+        sqlalchemy.engine.Engine: Single-connection engine whose
+        transactions begin with ``BEGIN IMMEDIATE``. Callers serialise its
+        use with a lock.
+    """
+    engine = create_engine(
+        f"sqlite:///{path}", creator=lambda: connection, poolclass=StaticPool
+    )
+    _begin_explicitly(engine)
+    return engine.execution_options(**{WRITE_OPTION: True})

@@ -1,26 +1,26 @@
 """Bringing a database file to the current schema, paying for Alembic only
 when there is something to do.
 
-Importing Alembic costs more than opening the main window, and almost every
-start finds the schema already current. So the stored version is read with
-one cheap query and compared to :py:data:`SCHEMA_REVISION`; Alembic is
-imported only when they differ.
+Importing Alembic (and SQLAlchemy) costs more than opening the main window,
+and almost every start finds the schema already current. So the stored
+version is read with one cheap query on a plain ``sqlite3`` connection and
+compared to :py:data:`SCHEMA_REVISION`; SQLAlchemy and Alembic are imported
+only when they differ.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import Connection, Engine
-
 from desktop_app.errors import SchemaTooNewError, StoreError
-from desktop_app.store._engine import WRITE_OPTION
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine import Engine
 
 __all__ = [
     "KNOWN_REVISIONS",
@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 #: The head revision of the shipped migrations. A test checks it against
 #: Alembic's own idea of the head, so adding a migration means bumping this.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 
 #: The folder holding ``env.py`` and ``versions/``.
 MIGRATIONS_PATH = Path(__file__).with_name("migrations")
@@ -47,27 +47,35 @@ KNOWN_REVISIONS: tuple[str, ...] = tuple(
 )
 
 
-def read_schema_revision(conn: Connection) -> str | None:
+def read_schema_revision(conn: sqlite3.Connection) -> str | None:
     """Return the revision stored in ``alembic_version``, or ``None``.
 
     Args:
-        conn (sqlalchemy.engine.Connection): An open connection.
+        conn (sqlite3.Connection): An open connection.
     """
-    has_table = conn.exec_driver_sql(
+    has_table = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-    ).first()
-    if has_table is None:
+    ).fetchall()
+    if not has_table:
         return None
-    return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+    return rows[0][0] if rows else None
 
 
 def ensure_current(
-    engine: Engine, before_upgrade: Callable[[str], None] | None = None
+    conn: sqlite3.Connection,
+    path: Path,
+    make_engine: Callable[[], Engine],
+    before_upgrade: Callable[[str], None] | None = None,
 ) -> None:
     """Upgrade the database to :py:data:`SCHEMA_REVISION` when it is not there.
 
     Args:
-        engine (sqlalchemy.engine.Engine): The store's engine.
+        conn (sqlite3.Connection): A connection to read the version on.
+        path (pathlib.Path): The database file, for messages.
+        make_engine (callable): Returns the SQLAlchemy engine to migrate
+            with; only called (and SQLAlchemy only imported) when the
+            schema is not current.
         before_upgrade (callable, optional): Called with the old revision
             just before an existing database (one that has a revision) is
             migrated; the store makes its backup there, so a migration that
@@ -78,15 +86,14 @@ def ensure_current(
             version of the app; it is left untouched.
         desktop_app.errors.StoreError: The migration failed.
     """
-    with engine.connect() as conn:
-        current = read_schema_revision(conn)
+    current = read_schema_revision(conn)
     if current == SCHEMA_REVISION:
         return
     if current is not None and current not in KNOWN_REVISIONS:
-        raise SchemaTooNewError(Path(str(engine.url.database)), current)
+        raise SchemaTooNewError(path, current)
     if current is not None and before_upgrade is not None:
         before_upgrade(current)
-    upgrade(engine, SCHEMA_REVISION)
+    upgrade(make_engine(), SCHEMA_REVISION)
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
@@ -106,13 +113,15 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     from alembic import command
     from alembic.util.exc import CommandError
 
+    from desktop_app.store._engine import WRITE_OPTION
+
     config = make_alembic_config()
     try:
         with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
             logger.info(
                 "Upgrading %s from schema %s to %s",
                 engine.url.database,
-                read_schema_revision(conn),
+                read_schema_revision(conn.connection.driver_connection),
                 target,
             )
             config.attributes["connection"] = conn

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -60,6 +60,11 @@ class ConfigRow(Base):
     """
 
     __tablename__ = "configs"
+    __table_args__ = (
+        # The list's order and its keyset paging (``WHERE (name_key, id) >
+        # (?, ?)``): a page is an index range scan, never a sort of all rows.
+        Index("ix_configs_list", "integration_id", "name_key", "id"),
+    )
 
     #: Database id, assigned on insert.
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -69,6 +74,11 @@ class ConfigRow(Base):
 
     #: Human-readable name shown in lists.
     name: Mapped[str] = mapped_column(String(255))
+
+    #: ``name.casefold()``, kept in sync by the store on every write. Stored
+    #: and indexed so ordering, paging and searching by name run in SQL
+    #: instead of calling a Python function for every row.
+    name_key: Mapped[str] = mapped_column(String(255))
 
     #: Whether events are delivered to this configuration.
     enabled: Mapped[bool] = mapped_column(Boolean, index=True)

@@ -4,70 +4,43 @@ Everything SQL lives behind this class; the manager and the UI only see
 :py:class:`~desktop_app.config.IntegrationConfig` objects. Each method runs
 one short transaction, so the file is never locked for longer than a
 statement or two and other processes sharing it are not kept waiting.
+
+Opening the store and reading from it use the standard ``sqlite3`` module
+only (:py:mod:`~desktop_app.store._reads`); SQLAlchemy is imported for the
+first write or a migration (:py:mod:`~desktop_app.store._writes`), so it is
+never on the path to the window's first frame.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import stat
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any
-
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    bindparam,
-    case,
-    delete,
-    func,
-    insert,
-    select,
-    update,
-)
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DatabaseError, IntegrityError
+from typing import TYPE_CHECKING, Any
 
 from desktop_app.config import IntegrationConfig
-from desktop_app.errors import (
-    ConfigConflictError,
-    ConfigNotFoundError,
-    DatabaseDamagedError,
-    StoreError,
-)
-from desktop_app.store import backup
-from desktop_app.store._convert import (
-    CONFIG_COLUMNS,
-    dump_settings,
-    row_to_config,
-    rows_to_configs,
-)
-from desktop_app.store._engine import create_store_engine, create_write_engine
+from desktop_app.errors import DatabaseDamagedError, StoreError
+from desktop_app.store import _reads, backup
+from desktop_app.store._convert import dump_settings
 from desktop_app.store._migrate import ensure_current
-from desktop_app.store._models import ConfigRow
+from desktop_app.store._sqlite import connect
 
-__all__ = ["ConfigStore"]
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+__all__ = ["ConfigStore", "StatementListener"]
 
 logger = logging.getLogger(__name__)
 
-_table = ConfigRow.__table__
-
-# Saving is the path users wait on: build its statements once, so each save
-# only binds parameters (SQLAlchemy caches their compiled SQL).
-_UPDATE_FORCED = (
-    update(_table)
-    .where(_table.c.id == bindparam("b_id"))
-    .values(revision=_table.c.revision + 1)
-    .returning(_table.c.revision)
-)
-_UPDATE_CHECKED = _UPDATE_FORCED.where(_table.c.revision == bindparam("b_revision"))
-_SELECT_REVISION = select(_table.c.revision).where(_table.c.id == bindparam("b_id"))
-_INSERT = insert(_table).returning(_table.c.id)
+#: Called with the SQL text of every statement the store runs.
+StatementListener = Callable[[str], None]
 
 
 class ConfigStore:
@@ -106,28 +79,40 @@ class ConfigStore:
             Path(backup_dir) if backup_dir else backup.backup_dir_for(self._path)
         )
         self._keep_backups = keep_backups
+        self._listeners: list[StatementListener] = []
+        self._write_engine: Engine | None = None
+        self._read_engine: Engine | None = None
+        self._engine_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._closed = False
         self._path.parent.mkdir(parents=True, exist_ok=True)
         _make_private(self._path)
-        self._engine: Engine | None = create_store_engine(self._path)
+        # All writes go through one connection, under a lock. SQLite's
+        # data_version on that connection then changes only when *another*
+        # connection (another process) commits, so our own saves never look
+        # like outside changes. It is a plain sqlite3 connection; SQLAlchemy
+        # wraps it on the first write (see prepare_writes).
+        try:
+            self._write_conn = connect(self._path)
+        except sqlite3.DatabaseError as e:
+            _raise_if_damaged(self._path, e)
+            raise
         try:
             try:
-                ensure_current(self._engine, self._backup_before_migration)
-            except DatabaseError as e:
-                if backup.is_damage_error(e.orig):
-                    raise DatabaseDamagedError(
-                        self._path, backup.describe_damage(e.orig)
-                    ) from e
+                ensure_current(
+                    self._write_conn,
+                    self._path,
+                    self.prepare_writes,
+                    self._backup_before_migration,
+                )
+                self._data_version = self._read_data_version()
+            except Exception as e:
+                _raise_if_damaged(self._path, e)
                 raise
-            # All writes go through one connection, under a lock. SQLite's
-            # data_version on that connection then changes only when
-            # *another* connection (another process) commits, so our own
-            # saves never look like outside changes.
-            self._write_engine = create_write_engine(self._path)
-            self._write_lock = threading.Lock()
-            self._data_version = self._read_data_version()
         except BaseException:
-            self._engine.dispose()
+            self._dispose_write()
             raise
+        self._reads = _reads.ReadConnections(self._path, self._tracer)
 
     @property
     def path(self) -> Path:
@@ -157,20 +142,83 @@ class ConfigStore:
             path,
         )
 
+    def prepare_writes(self) -> Engine:
+        """Import SQLAlchemy and set up the write engine now.
+
+        Writes do this themselves when needed; the window calls it from a
+        background thread after its first paint, so the user's first save
+        does not wait for the import. Thread-safe and cheap once done.
+
+        Returns:
+            sqlalchemy.engine.Engine: The write engine (for instrumentation).
+        """
+        with self._engine_lock:
+            if self._write_engine is None:
+                from desktop_app.store import _writes  # noqa: F401  (warm it)
+                from desktop_app.store._engine import engine_around
+
+                engine = engine_around(self._path, self._write_conn)
+                # The first connect runs the dialect's set-up queries on the
+                # shared connection: do it now, under the write lock.
+                with self._write_lock, engine.connect():
+                    pass
+                self._write_engine = engine
+            return self._write_engine
+
+    # Instrumentation
+
+    def add_statement_listener(self, callback: StatementListener) -> None:
+        """Call ``callback(sql)`` for every statement the store runs from now
+        on, on any thread: reads, writes, transaction control, migrations.
+
+        Meant for tests and benchmarks that count statements; a listener
+        slows every statement down.
+        """
+        self._check_open()
+        self._listeners.append(callback)
+        tracer = self._tracer()
+        self._reads.set_trace(tracer)
+        with self._write_lock:
+            self._write_conn.set_trace_callback(tracer)
+
+    def _tracer(self) -> StatementListener | None:
+        return self._trace if self._listeners else None
+
+    def _trace(self, sql: str) -> None:
+        for listener in list(self._listeners):
+            listener(sql)
+
     @property
     def engines(self) -> tuple[Engine, Engine]:
-        """The read and write SQLAlchemy engines, for instrumentation
-        (counting statements in tests and benchmarks); not for queries."""
-        return self._check_open(), self._write_engine
+        """Read and write SQLAlchemy engines, created on demand, for tests
+        and tools; the store's own reads do not use the read engine. To
+        watch the store's statements use :py:meth:`add_statement_listener`.
+        """
+        self._check_open()
+        write = self.prepare_writes()
+        with self._engine_lock:
+            if self._read_engine is None:
+                from desktop_app.store._engine import create_store_engine
+
+                self._read_engine = create_store_engine(self._path)
+            return self._read_engine, write
 
     def close(self) -> None:
         """Close all connections. Calling it again does nothing."""
-        if self._engine is None:
+        if self._closed:
             return
-        with self._write_lock:
-            self._write_engine.dispose()
-        self._engine.dispose()
-        self._engine = None
+        self._closed = True
+        self._dispose_write()
+        self._reads.close()
+        with self._engine_lock:
+            if self._read_engine is not None:
+                self._read_engine.dispose()
+
+    def _dispose_write(self) -> None:
+        with self._engine_lock, self._write_lock:
+            if self._write_engine is not None:
+                self._write_engine.dispose()
+            self._write_conn.close()
 
     def __enter__(self) -> ConfigStore:
         return self
@@ -184,10 +232,17 @@ class ConfigStore:
         self.close()
 
     def __repr__(self) -> str:
-        state = "closed" if self._engine is None else "open"
+        state = "closed" if self._closed else "open"
         return f"<ConfigStore {str(self._path)!r} {state}>"
 
     # Reading
+
+    @staticmethod
+    def page_key(config: IntegrationConfig) -> tuple[str, int]:
+        """Return the ``after=`` position that continues a listing after
+        ``config`` (a stored config from :py:meth:`list_configs`)."""
+        assert config.id is not None
+        return config.name.casefold(), config.id
 
     def list_configs(
         self,
@@ -197,6 +252,7 @@ class ConfigStore:
         search: str | None = None,
         offset: int = 0,
         limit: int | None = None,
+        after: tuple[str, int] | None = None,
     ) -> list[IntegrationConfig]:
         """Return configurations ordered by name (case-insensitive), then id.
 
@@ -206,22 +262,23 @@ class ConfigStore:
                 (``False``) configs.
             search (str | None): Only configs whose name contains this text,
                 ignoring case.
-            offset (int): Rows to skip, for paging.
+            offset (int): Rows to skip, for paging. Skipping costs a read of
+                every skipped row; prefer ``after``.
             limit (int | None): At most this many rows.
+            after (tuple[str, int] | None): Keyset paging: only configs
+                after this ``(name_key, id)`` position, as given by
+                :py:meth:`page_key` for the last config of the previous
+                page. Reading a page then costs the same at row 100,000 as
+                at row 0.
 
         Returns:
             list[desktop_app.config.IntegrationConfig]: New plain objects.
             A config whose settings cannot be read is included, with empty
             settings and ``load_error`` set.
         """
-        stmt = self._filter(select(*CONFIG_COLUMNS), integration_id, enabled, search)
-        stmt = stmt.order_by(func.casefold(ConfigRow.name), ConfigRow.id)
-        if offset:
-            stmt = stmt.offset(offset)
-        if limit is not None:
-            stmt = stmt.limit(limit)
-        with self._read() as conn:
-            return rows_to_configs(conn.execute(stmt))
+        return _reads.list_configs(
+            self._read(), integration_id, enabled, search, offset, limit, after
+        )
 
     def count(
         self,
@@ -232,27 +289,14 @@ class ConfigStore:
     ) -> int:
         """Return how many configs :py:meth:`list_configs` would return
         without paging (for lazy list models)."""
-        stmt = self._filter(
-            select(func.count()).select_from(_table), integration_id, enabled, search
-        )
-        with self._read() as conn:
-            return conn.execute(stmt).scalar_one()
+        return _reads.count(self._read(), integration_id, enabled, search)
 
     def count_configs(self) -> dict[str, tuple[int, int]]:
         """Return ``{integration_id: (total, enabled)}`` in one query.
 
         Integrations without configs are absent.
         """
-        stmt = select(
-            ConfigRow.integration_id,
-            func.count(),
-            func.sum(case((ConfigRow.enabled, 1), else_=0)),
-        ).group_by(ConfigRow.integration_id)
-        with self._read() as conn:
-            return {
-                integration_id: (total, int(enabled or 0))
-                for integration_id, total, enabled in conn.execute(stmt)
-            }
+        return _reads.count_configs(self._read())
 
     def get_config(self, config_id: int) -> IntegrationConfig:
         """Return one configuration.
@@ -260,12 +304,7 @@ class ConfigStore:
         Raises:
             desktop_app.errors.ConfigNotFoundError: No such id.
         """
-        stmt = select(*CONFIG_COLUMNS).where(ConfigRow.id == config_id)
-        with self._read() as conn:
-            row = conn.execute(stmt).first()
-        if row is None:
-            raise ConfigNotFoundError(config_id)
-        return row_to_config(row)
+        return _reads.get_config(self._read(), config_id)
 
     # Writing
 
@@ -295,43 +334,12 @@ class ConfigStore:
                 ``config`` was loaded.
         """
         settings = dump_settings(config)
-        now = datetime.now(UTC)
-        values: dict[str, Any] = {
-            "integration_id": config.integration_id,
-            "name": config.name,
-            "enabled": bool(config.enabled),
-            "settings": settings,
-            "last_updated": now,
-        }
-        if config.id is None:
-            with self._write() as conn:
-                config.id = conn.execute(
-                    _INSERT, {**values, "time_added": now, "revision": 1}
-                ).scalar_one()
-            config.time_added = now
-            config.revision = 1
-        else:
-            revision = self._update(config.id, config.revision, values, force)
-            config.revision = revision
+        with self._write() as (conn, writes):
+            now = writes.save_config(conn, config, settings, force)
         config.last_updated = now
         # The stored settings are now the ones in memory, readable or not.
         config.load_error = None
         return config
-
-    def _update(
-        self, config_id: int, expected: int, values: dict[str, Any], force: bool
-    ) -> int:
-        params = {**values, "b_id": config_id, "b_revision": expected}
-        with self._write() as conn:
-            revision = conn.execute(
-                _UPDATE_FORCED if force else _UPDATE_CHECKED, params
-            ).scalar()
-            if revision is not None:
-                return revision
-            actual = conn.execute(_SELECT_REVISION, params).scalar()
-        if actual is None:
-            raise ConfigNotFoundError(config_id)
-        raise ConfigConflictError(config_id, expected, actual)
 
     def delete_config(self, config_id: int) -> None:
         """Delete a configuration.
@@ -339,10 +347,8 @@ class ConfigStore:
         Raises:
             desktop_app.errors.ConfigNotFoundError: No such id.
         """
-        with self._write() as conn:
-            result = conn.execute(delete(_table).where(_table.c.id == config_id))
-        if result.rowcount == 0:
-            raise ConfigNotFoundError(config_id)
+        with self._write() as (conn, writes):
+            writes.delete_config(conn, config_id)
 
     def restore_config(self, config: IntegrationConfig) -> IntegrationConfig:
         """Insert a deleted configuration again under its old id.
@@ -367,27 +373,11 @@ class ConfigStore:
             raise StoreError("Only a configuration that was stored can be restored")
         settings = dump_settings(config)
         now = datetime.now(UTC)
-        revision = config.revision + 1
-        stmt = insert(_table).values(
-            id=config.id,
-            integration_id=config.integration_id,
-            name=config.name,
-            enabled=bool(config.enabled),
-            settings=settings,
-            time_added=config.time_added or now,
-            last_updated=now,
-            revision=revision,
-        )
-        try:
-            with self._write() as conn:
-                conn.execute(stmt)
-        except IntegrityError as e:
-            raise StoreError(
-                f"Configuration {config.id} cannot be restored: its id is in use"
-            ) from e
+        with self._write() as (conn, writes):
+            writes.restore_config(conn, config, settings, now)
         config.time_added = config.time_added or now
         config.last_updated = now
-        config.revision = revision
+        config.revision += 1
         config.load_error = None
         return config
 
@@ -412,28 +402,16 @@ class ConfigStore:
         configs = list(configs)
         if not configs:
             return 0
-        now = datetime.now(UTC)
-        rows = []
+        settings = []
         for config in configs:
             if config.id is not None:
                 raise StoreError(
                     f"Configuration {config.id} is already stored; bulk_insert "
                     f"only inserts new configurations"
                 )
-            rows.append(
-                {
-                    "integration_id": config.integration_id,
-                    "name": config.name,
-                    "enabled": bool(config.enabled),
-                    "settings": dump_settings(config),
-                    "time_added": now,
-                    "last_updated": now,
-                    "revision": 1,
-                }
-            )
-        stmt = insert(_table).returning(_table.c.id, sort_by_parameter_order=True)
-        with self._write() as conn:
-            ids = conn.execute(stmt, rows).scalars().all()
+            settings.append(dump_settings(config))
+        with self._write() as (conn, writes):
+            ids, now = writes.bulk_insert(conn, configs, settings)
         for config, id_ in zip(configs, ids, strict=True):
             config.id = id_
             config.time_added = config.last_updated = now
@@ -458,46 +436,35 @@ class ConfigStore:
         return changed
 
     def _read_data_version(self) -> int:
-        with self._write_engine.connect() as conn:
-            return conn.exec_driver_sql("PRAGMA data_version").scalar_one()
+        return self._write_conn.execute("PRAGMA data_version").fetchall()[0][0]
 
     # Helpers
 
-    def _check_open(self) -> Engine:
-        if self._engine is None:
+    def _check_open(self) -> None:
+        if self._closed:
             raise StoreError(f"The configuration store {self._path} is closed")
-        return self._engine
 
-    def _read(self) -> Connection:
-        # A deferred transaction: reads see one consistent snapshot and
-        # release it when the block ends.
-        return self._check_open().connect()
+    def _read(self) -> sqlite3.Connection:
+        self._check_open()
+        return self._reads.get()
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _write(self) -> Iterator[tuple[Connection, Any]]:
         self._check_open()
-        with self._write_lock, self._write_engine.begin() as conn:
-            yield conn
+        engine = self.prepare_writes()
+        from desktop_app.store import _writes
 
-    @staticmethod
-    def _filter(
-        stmt: Select[Any],
-        integration_id: str | None,
-        enabled: bool | None,
-        search: str | None,
-    ) -> Select[Any]:
-        conditions: list[ColumnElement[bool]] = []
-        if integration_id is not None:
-            conditions.append(ConfigRow.integration_id == integration_id)
-        if enabled is not None:
-            conditions.append(ConfigRow.enabled == enabled)
-        if search:
-            conditions.append(
-                func.casefold(ConfigRow.name).contains(
-                    search.casefold(), autoescape=True
-                )
-            )
-        return stmt.where(*conditions) if conditions else stmt
+        with self._write_lock, engine.begin() as conn:
+            yield conn, _writes
+
+
+def _raise_if_damaged(path: Path, error: Exception) -> None:
+    """Raise :py:class:`DatabaseDamagedError` when ``error``, met while
+    opening ``path``, means the file is damaged: a raw ``sqlite3`` error, or
+    SQLAlchemy's wrapping of one during a migration."""
+    orig = getattr(error, "orig", error)
+    if isinstance(orig, sqlite3.DatabaseError) and backup.is_damage_error(orig):
+        raise DatabaseDamagedError(path, backup.describe_damage(orig)) from error
 
 
 def _make_private(path: Path) -> None:

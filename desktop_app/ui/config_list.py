@@ -2,8 +2,10 @@
 
 Only the first page (``PAGE_SIZE`` rows) is read when an integration is
 selected; the view asks for more through ``canFetchMore``/``fetchMore`` as
-the user scrolls, so 10,000 configurations open as fast as 10. The rows are
-the store's (by name, then id); the model keeps no other copy.
+the user scrolls, so 10,000 configurations open as fast as 10, and each
+further page continues after the last row loaded (keyset paging), so page
+1,000 costs what page 1 does. The rows are the store's (by name, then id);
+the model keeps no other copy.
 """
 
 from __future__ import annotations
@@ -136,10 +138,15 @@ class ConfigListModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
         if parent.isValid() or self._integration_id is None:
             return
-        page = self._manager.store.list_configs(
+        store = self._manager.store
+        # Keyset paging: continue after the last loaded row. An OFFSET would
+        # make SQLite step over every loaded row again, a stall per page
+        # that grows with the scroll position.
+        after = store.page_key(self._rows[-1]) if self._rows else None
+        page = store.list_configs(
             self._integration_id,
             search=self._search or None,
-            offset=len(self._rows),
+            after=after,
             limit=PAGE_SIZE,
         )
         if not page:

@@ -10,8 +10,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QSettings,
+    Qt,
+    QTimer,
+    QUrl,
+)
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -48,6 +57,10 @@ from desktop_app.ui.notice_banner import NoticeBanner
 __all__ = ["MainWindow"]
 
 _UNDO_TIMEOUT_MS = 15000
+
+#: When the integrations list never paints rows (no plugins), the write path
+#: is warmed this long after the window shows.
+_WARM_UP_FALLBACK_MS = 2000
 
 
 class MainWindow(QMainWindow):
@@ -132,6 +145,36 @@ class MainWindow(QMainWindow):
         self._update_empty_state()
         self._select_first_integration()
         self._update_actions()
+        # Once the list has painted with rows (or, without plugins, a little
+        # after the window shows), warm the store's write path in the
+        # background: off the path to the first frame, done before the
+        # user's first save.
+        self._writes_warmed = False
+        self.integration_view.viewport().installEventFilter(self)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._writes_warmed:
+            QTimer.singleShot(_WARM_UP_FALLBACK_MS, self._warm_writes)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.Paint
+            and not self._writes_warmed
+            and self.integration_model.rowCount() > 0
+        ):
+            # After this paint, not during it.
+            QTimer.singleShot(0, self._warm_writes)
+        return super().eventFilter(watched, event)
+
+    def _warm_writes(self) -> None:
+        if self._writes_warmed:
+            return
+        self._writes_warmed = True
+        self.integration_view.viewport().removeEventFilter(self)
+        warm = getattr(self._manager, "prepare_writes_in_background", None)
+        if warm is not None:
+            warm()
 
     # Building -------------------------------------------------------------
 

@@ -7,8 +7,6 @@ import sys
 import textwrap
 import time
 
-from sqlalchemy import event
-
 from desktop_app.integration import Integration
 from desktop_app.manager import IntegrationManager
 
@@ -25,11 +23,10 @@ def _count_sql(store):
     """Count the SQL statements the store runs from now on."""
     counter = {"n": 0}
 
-    def before(*args, **kwargs):
+    def count(sql):
         counter["n"] += 1
 
-    for engine in store.engines:
-        event.listen(engine, "before_cursor_execute", before)
+    store.add_statement_listener(count)
     return counter
 
 

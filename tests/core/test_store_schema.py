@@ -37,7 +37,7 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
 def test_connections_use_wal_and_full_sync(tmp_path):
     with (
         ConfigStore(tmp_path / "configs.sqlite3") as store,
-        store._engine.connect() as conn,
+        store.engines[0].connect() as conn,
     ):
         pragma = conn.exec_driver_sql
         assert pragma("PRAGMA journal_mode").scalar() == "wal"
@@ -77,7 +77,7 @@ def test_migrations_match_the_model(tmp_path):
 
     with (
         ConfigStore(tmp_path / "configs.sqlite3") as store,
-        store._engine.connect() as conn,
+        store.engines[0].connect() as conn,
     ):
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     assert diff == []
@@ -131,13 +131,13 @@ def test_fixture_script_rebuilds_an_equivalent_file(tmp_path):
 
 def test_database_from_a_newer_app_raises_store_error(tmp_path):
     path = tmp_path / "configs.sqlite3"
-    with ConfigStore(path) as store, store._engine.begin() as conn:
+    with ConfigStore(path) as store, store.engines[0].begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num='9999'"))
     with pytest.raises(StoreError, match="newer version"):
         ConfigStore(path)
 
 
-def test_opening_a_current_database_does_not_import_alembic(tmp_path):
+def test_opening_a_current_database_and_reading_imports_no_sqlalchemy(tmp_path):
     path = tmp_path / "configs.sqlite3"
     ConfigStore(path).close()
     result = run_python(
@@ -146,10 +146,31 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path):
         from desktop_app.store import ConfigStore
         with ConfigStore({str(path)!r}) as store:
             store.list_configs()
-        print(sorted(m for m in sys.modules if m.split(".")[0] == "alembic"))
+            store.list_configs("x", search="a", after=("a", 1), limit=5)
+            store.count("x", enabled=True)
+            store.count_configs()
+            store.has_external_changes()
+        heavy = ("alembic", "sqlalchemy")
+        print(sorted(m for m in sys.modules if m.split(".")[0] in heavy))
         """
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_writing_imports_sqlalchemy_but_not_alembic(tmp_path):
+    path = tmp_path / "configs.sqlite3"
+    ConfigStore(path).close()
+    result = run_python(
+        f"""
+        import sys
+        from desktop_app.config import IntegrationConfig
+        from desktop_app.store import ConfigStore
+        with ConfigStore({str(path)!r}) as store:
+            store.save_config(IntegrationConfig("x", name="a"))
+        print("sqlalchemy" in sys.modules, "alembic" in sys.modules)
+        """
+    )
+    assert result.stdout.strip() == "True False"
 
 
 def test_store_imports_without_qt():

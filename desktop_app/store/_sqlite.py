@@ -1,0 +1,79 @@
+"""Raw ``sqlite3`` connections with the settings every store connection needs.
+
+SQLAlchemy-free on purpose: the schema check and all reads run on these
+connections, so opening the store and painting the first frame never pay
+for importing SQLAlchemy (about a third of start-up). The SQLAlchemy
+engines in :py:mod:`desktop_app.store._engine` configure their connections
+with the same :py:func:`configure_connection`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+__all__ = ["BUSY_TIMEOUT_MS", "configure_connection", "connect"]
+
+#: How long a connection waits for another one's lock before failing.
+BUSY_TIMEOUT_MS = 5000
+
+
+def _casefold(value: str | None) -> str | None:
+    return None if value is None else value.casefold()
+
+
+def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
+    """Apply the store's settings to one raw SQLite connection.
+
+    Args:
+        dbapi_connection (sqlite3.Connection): A newly opened connection.
+
+    Raises:
+        sqlite3.DatabaseError: The file is not a usable database (the
+            first statement that touches it fails).
+    """
+    # Autocommit at the module level: the store (or SQLAlchemy's "begin"
+    # hook) decides when a transaction starts. The sqlite3 module otherwise
+    # defers BEGIN until the first INSERT/UPDATE and runs DDL and SELECTs
+    # outside any transaction; a lone SELECT is its own consistent snapshot.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        # First, so that even switching to WAL waits for other processes.
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # WAL lets readers (the UI, other processes) proceed while one
+        # writer commits, and keeps commits cheap.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # In WAL mode NORMAL may lose the last commits on power loss; FULL
+        # syncs the log on every commit, so a configuration the user saved
+        # is really saved. Commits are rare, so the cost does not matter.
+        cursor.execute("PRAGMA synchronous=FULL")
+        # No foreign keys yet, but history and delivery tables will refer to
+        # configs; SQLite ignores constraints unless this is on.
+        cursor.execute("PRAGMA foreign_keys=ON")
+    finally:
+        cursor.close()
+    # SQLite's lower()/NOCASE only fold ASCII; names are user text. The
+    # store keeps a casefolded copy of each name (``name_key``); migrations
+    # and ad-hoc queries use this function to compute it.
+    dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open and configure a connection to the database file at ``path``.
+
+    The connection may be used from any thread (``check_same_thread`` is
+    off); callers make sure only one thread uses it at a time.
+
+    Raises:
+        sqlite3.DatabaseError: The file cannot be opened as a database.
+    """
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+    )
+    try:
+        configure_connection(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
