@@ -17,8 +17,6 @@ import logging
 import os
 import string
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -222,6 +220,12 @@ def post_json(
         DeliveryError: Every attempt failed (the message gives the attempts
             and the last error, never the secret).
     """
+    # Imported on first delivery: urllib.request (with http.client, ssl and
+    # email) would otherwise cost every start of the app ~15 ms while the
+    # built-ins load.
+    import urllib.error
+    import urllib.request
+
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     headers = {"Content-Type": "application/json", "User-Agent": "desktop-app"}
     if secret:

@@ -37,6 +37,8 @@ __all__ = [
     "import_distribution_module",
     "import_folder_plugin",
     "remove_modules",
+    "trusted_folder",
+    "write_atomically",
 ]
 
 #: The made-up top-level package that folder plugins are imported into.
@@ -83,7 +85,7 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
     def source_to_code(  # type: ignore[override]
         self, data: bytes, path: str, *, _optimize: int = -1
     ) -> types.CodeType:
-        if self.bytecode_dir is None or not _trusted_folder(self.bytecode_dir):
+        if self.bytecode_dir is None or not trusted_folder(self.bytecode_dir):
             return super().source_to_code(data, path, _optimize=_optimize)
         digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
         digest.update(os.fsencode(path) + b"\0")
@@ -96,13 +98,13 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
         except (OSError, ValueError, EOFError, TypeError):
             pass  # not cached yet, or a damaged entry: compile again
         code = super().source_to_code(data, path, _optimize=_optimize)
-        _write_cache(cached, marshal.dumps(code))
+        write_atomically(cached, marshal.dumps(code))
         return code
 
 
-def _trusted_folder(folder: Path) -> bool:
-    """Whether cached code in ``folder`` may run: ours and writable by no
-    one else (code read from it runs like the plugin itself). A missing
+def trusted_folder(folder: Path) -> bool:
+    """Whether a cache in ``folder`` may be believed: ours and writable by
+    no one else (code read from it runs like the plugin itself). A missing
     folder is fine; it is created 0700."""
     try:
         st = folder.stat()
@@ -115,9 +117,9 @@ def _trusted_folder(folder: Path) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def _write_cache(file: Path, data: bytes) -> None:
-    """Write a cache entry atomically; a cache that cannot be written only
-    costs the next start a compile."""
+def write_atomically(file: Path, data: bytes) -> None:
+    """Write a cache entry atomically, creating its folder 0700; a cache
+    that cannot be written only costs the next start the work again."""
     partial = file.with_name(f".{file.name}.{os.getpid()}.{threading.get_ident()}")
     try:
         file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
