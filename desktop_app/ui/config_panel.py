@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -284,6 +283,8 @@ class ConfigPanel(QWidget):
         selected = self.selected_config()
         if selected is None:
             return
+        from PySide6.QtWidgets import QMessageBox  # off the first frame's path
+
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Delete configuration",
@@ -315,6 +316,8 @@ class ConfigPanel(QWidget):
         self._show_error("Cannot save the configuration", message)
 
     def _show_error(self, title: str, message: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.warning(self, title, message)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

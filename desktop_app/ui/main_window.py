@@ -8,7 +8,7 @@ keeps no second copy of the configurations.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -18,9 +18,8 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
-    QUrl,
 )
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QShowEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -29,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -52,7 +50,13 @@ from desktop_app.ui.integration_list import (
     IntegrationListModel,
 )
 from desktop_app.ui.menus import build_menus
-from desktop_app.ui.notice_banner import NoticeBanner
+
+if TYPE_CHECKING:
+    from desktop_app.ui.notice_banner import NoticeBanner
+
+# Not imported here, to keep them off the path to the first frame: what only
+# an error, a notice or a menu command needs (message boxes, banners,
+# QDesktopServices) is imported where it is used.
 
 __all__ = ["MainWindow"]
 
@@ -326,6 +330,8 @@ class MainWindow(QMainWindow):
         try:
             self._manager.restore_config(config)
         except StoreError as e:
+            from PySide6.QtWidgets import QMessageBox
+
             QMessageBox.warning(self, "Cannot undo", str(e))
         else:
             self.statusBar().showMessage(f'Restored "{config.name}".', 5000)
@@ -362,6 +368,8 @@ class MainWindow(QMainWindow):
         Returns:
             NoticeBanner: The banner shown.
         """
+        from desktop_app.ui.notice_banner import NoticeBanner
+
         banner = NoticeBanner(text, folder, self)
         self._notices_layout.addWidget(banner)
         banner.show()  # children added to a shown window start hidden
@@ -369,6 +377,8 @@ class MainWindow(QMainWindow):
 
     def notices(self) -> list[NoticeBanner]:
         """Return the banners still shown, oldest first."""
+        from desktop_app.ui.notice_banner import NoticeBanner
+
         return [
             banner
             for banner in self.findChildren(NoticeBanner)
@@ -387,12 +397,12 @@ class MainWindow(QMainWindow):
 
     def open_data_folder(self) -> None:
         """Show the data folder in the file manager."""
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._paths.data_dir)))
+        _open_folder(self._paths.data_dir)
 
     def open_plugins_folder(self, *args: Any) -> None:
         """Show the plugins folder in the file manager (created if needed)."""
         self._paths.plugins_dir.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._paths.plugins_dir)))
+        _open_folder(self._paths.plugins_dir)
 
     # Settings -------------------------------------------------------------
 
@@ -422,3 +432,11 @@ class MainWindow(QMainWindow):
         self.events.close()
         self.activity_panel.close_feed()
         super().closeEvent(event)
+
+
+def _open_folder(folder: Path) -> None:
+    """Show a folder in the file manager."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))

@@ -11,11 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-from desktop_app import transfer
-from desktop_app.errors import DesktopAppError
-from desktop_app.forms import ValidationError
+# Qt dialogs and desktop_app.transfer are imported by the actions when
+# used: the menus import this module while the window is built, and the
+# first frame should not wait for code only a menu command needs.
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
@@ -36,6 +34,10 @@ def export_configs(window: MainWindow, path: str | Path | None = None) -> int:
     Returns:
         int: How many configurations were written (0 when cancelled).
     """
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from desktop_app import transfer
+
     manager = window.manager
     integration = window.selected_integration()
     configs = manager.get_integration_configs(integration)
@@ -77,6 +79,12 @@ def import_configs(window: MainWindow, path: str | Path | None = None) -> int:
         int: How many configurations were added (0 when cancelled or
         refused; a refused file saves nothing and says why).
     """
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from desktop_app import transfer
+    from desktop_app.errors import DesktopAppError
+    from desktop_app.forms import ValidationError
+
     if path is None:
         path, _ = QFileDialog.getOpenFileName(
             window, "Import configurations", "", _FILTER
