@@ -109,13 +109,16 @@ def discover_entry_points(cache_file: Path | None = None) -> list[PluginSource]:
 def installed_fingerprint() -> str:
     """Return a hash of everything the entry-point scan depends on.
 
-    That is the interpreter, the ``sys.path`` entries and their
-    modification times (installing or removing a distribution adds or
-    removes a folder, which changes its parent's time), and each
-    ``*.dist-info``/``*.egg-info`` folder's ``entry_points.txt`` time (an
-    edit in place, as an editable re-install may do). Listing the folders
-    and stat calls cost a fraction of a millisecond per folder, far less than
-    importing :py:mod:`importlib.metadata`.
+    That is the interpreter, the ``sys.path`` entries, the names of the
+    ``*.dist-info``/``*.egg-info`` folders in each (installing, upgrading or
+    removing a distribution adds, renames or removes one) and the time of
+    each one's ``entry_points.txt`` (an edit in place, as an editable
+    re-install may do). An entry that is not a folder (a zip file or an
+    egg) counts by its own time, and a folder's ``EGG-INFO`` by its
+    ``entry_points.txt``. Folder times themselves are left out: the current
+    folder (on ``sys.path`` under ``python -m``) changes whenever any file
+    in it does. Listing the folders costs a fraction of a millisecond each,
+    far less than importing :py:mod:`importlib.metadata`.
     """
     digest = hashlib.sha256()
     digest.update(f"{ENTRY_POINT_GROUP}\0{sys.executable}\0{sys.version}".encode())
@@ -123,23 +126,29 @@ def installed_fingerprint() -> str:
         folder = entry or "."
         digest.update(b"\0p" + os.fsencode(folder))
         try:
-            digest.update(str(os.stat(folder).st_mtime_ns).encode())
             with os.scandir(folder) as entries:
                 infos = sorted(
                     e.name
                     for e in entries
                     if e.name.endswith((".dist-info", ".egg-info"))
+                    or e.name == "EGG-INFO"
                 )
-        except OSError:  # missing, a zip file, or not listable
+        except NotADirectoryError:  # a zip file or an egg
+            digest.update(_mtime(folder))
+            continue
+        except OSError:  # missing or not listable: nothing found there
             continue
         for name in infos:
             digest.update(b"\0d" + os.fsencode(name))
-            try:
-                mtime = os.stat(os.path.join(folder, name, "entry_points.txt"))
-                digest.update(str(mtime.st_mtime_ns).encode())
-            except OSError:
-                pass
+            digest.update(_mtime(os.path.join(folder, name, "entry_points.txt")))
     return digest.hexdigest()
+
+
+def _mtime(path: str) -> bytes:
+    try:
+        return str(os.stat(path).st_mtime_ns).encode()
+    except OSError:
+        return b"-"
 
 
 def _read_cache(cache_file: Path, key: str) -> list[PluginSource] | None:
