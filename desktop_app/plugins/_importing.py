@@ -77,9 +77,16 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
         super().__init__(fullname, path)
         self.bytecode_dir = bytecode_dir
 
+    def get_code(self, fullname: str) -> types.CodeType:
+        # SourceLoader.get_code would first work out a __pycache__ path and
+        # ask path_stats (refused below) for every plugin: straight to the
+        # source and the content-keyed cache instead.
+        path = self.get_filename(fullname)
+        return self.source_to_code(self.get_data(path), path)
+
     def path_stats(self, path: str) -> dict[str, Any]:
         # Without stats, SourceLoader.get_code neither reads nor writes
-        # __pycache__: it reads the source and calls source_to_code.
+        # __pycache__ (kept for any caller that bypasses get_code above).
         raise OSError("plugins are never loaded from __pycache__")
 
     def source_to_code(  # type: ignore[override]
@@ -160,12 +167,17 @@ def _spec(
     name: str, file: Path, *, package: bool, bytecode_dir: Path | None = None
 ) -> importlib.machinery.ModuleSpec:
     loader = _SourceOnlyLoader(name, str(file), bytecode_dir)
-    return importlib.util.spec_from_file_location(
+    spec = importlib.util.spec_from_file_location(
         name,
         file,
         loader=loader,
         submodule_search_locations=[str(file.parent)] if package else None,
     )
+    assert spec is not None
+    # There is no __pycache__ file (see _SourceOnlyLoader); saying so also
+    # spares module_from_spec from working out where one would be.
+    spec.cached = None
+    return spec
 
 
 def _ensure_parents(module_name: str) -> None:
