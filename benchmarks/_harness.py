@@ -42,6 +42,9 @@ class Result:
     floor: Measurement | None = None
     target: float | None = None
     note: str = ""
+    #: Shown in the target column of a row without a ratio target (the
+    #: scale steps' longest stall against its limit).
+    verdict: str = ""
 
     @property
     def ratio(self) -> float | None:
@@ -129,6 +132,8 @@ def render_table(results: list[Result]) -> str:
         target = ""
         if r.target is not None:
             target = f"≤ {r.target:g}× " + ("✅" if r.met else "❌")
+        elif r.verdict:
+            target = r.verdict
         lines.append(
             f"| {r.benchmark} | {m.name} | {spread} | {floor} | {ratio} | {target} |"
         )

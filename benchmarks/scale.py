@@ -348,6 +348,7 @@ def run(quick: bool = False) -> list[Result]:
                     per_step.setdefault(step, []).append(figures)
             for step, figures in per_step.items():
                 stall = max(f[1] for f in figures)
+                ok = "✅" if stall <= STALL_LIMIT_MS else "❌"
                 results.append(
                     Result(
                         f"6. scale {size:,}",
@@ -355,6 +356,7 @@ def run(quick: bool = False) -> list[Result]:
                         note=f"longest stall {stall:.0f} ms "
                         + ("✅" if stall <= STALL_LIMIT_MS else "❌")
                         + f" (limit {STALL_LIMIT_MS:.0f} ms)",
+                        verdict=f"stall {stall:.0f} ms {ok}",
                     )
                 )
         samples = _import_rounds(root, 2 if quick else 5)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
+from desktop_app.errors import IntegrationRegistrationError
 from desktop_app.hooks import shutdown_hooks
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from desktop_app.hooks import Hook
     from desktop_app.manager import IntegrationManager
 
-__all__ = ["Integration"]
+__all__ = ["Integration", "check_integration_class", "integration_id_of"]
 
 
 class Integration:
@@ -215,3 +216,46 @@ def _matches(config: IntegrationConfig, filters: dict[str, Any]) -> bool:
         elif config.get(key) != value:
             return False
     return True
+
+
+def integration_id_of(value: Any) -> str:
+    """Return the id of an integration class, instance or id."""
+    if isinstance(value, str):
+        return value
+    integration_id = getattr(value, "integration_id", None)
+    if isinstance(integration_id, str):
+        return integration_id
+    raise TypeError(f"Not an integration, integration class or id: {value!r}")
+
+
+def check_integration_class(integration_cls: Any) -> None:
+    """Check that a class can be registered as an integration.
+
+    Raises:
+        IntegrationRegistrationError: Not an Integration subclass, no
+            ``initialize()``, or an ``integration_id`` that is empty, padded
+            or longer than 255 characters.
+    """
+    if not isinstance(integration_cls, type) or not issubclass(
+        integration_cls, Integration
+    ):
+        raise IntegrationRegistrationError(
+            integration_cls
+            if isinstance(integration_cls, type)
+            else type(integration_cls),
+            "it is not a subclass of desktop_app.integration.Integration",
+        )
+    if integration_cls.initialize is Integration.initialize:
+        raise IntegrationRegistrationError(
+            integration_cls, "it does not define initialize()"
+        )
+    integration_id = integration_cls.integration_id
+    if (
+        not isinstance(integration_id, str)
+        or not integration_id.strip()
+        or integration_id != integration_id.strip()
+        or len(integration_id) > 255
+    ):
+        raise IntegrationRegistrationError(
+            integration_cls, f"its integration_id {integration_id!r} is not valid"
+        )

@@ -5,10 +5,11 @@ the configuration store, and the in-memory snapshots of *enabled*
 configurations that integrations read on every event. It keeps each
 integration enabled exactly while it has an enabled configuration.
 
-Snapshots are patched in place when this process saves or deletes a
-configuration, so the first event after a save costs no SQL. Changes
-committed by another process are noticed by a watcher thread (``PRAGMA
-data_version``, twice a second) that drops the snapshots and re-evaluates.
+Snapshots (:py:mod:`desktop_app._snapshots`) are patched in place when
+this process saves or deletes a configuration, so the first event after a
+save costs no SQL. Changes committed by another process are noticed by a
+watcher thread (:py:mod:`desktop_app._change_watcher`) that drops the
+snapshots and re-evaluates.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import secrets, signals
+from desktop_app._change_watcher import ChangeWatcher
+from desktop_app._snapshots import EnabledSnapshots
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
 from desktop_app.errors import (
     ConfigNotFoundError,
@@ -30,7 +33,11 @@ from desktop_app.errors import (
     IntegrationRegistrationError,
     StoreError,
 )
-from desktop_app.integration import Integration
+from desktop_app.integration import (
+    Integration,
+    check_integration_class,
+    integration_id_of,
+)
 from desktop_app.worker import BackgroundWorker
 
 if TYPE_CHECKING:
@@ -72,15 +79,14 @@ class IntegrationManager:
         #: Integration id → why enabling it failed (error text, traceback).
         self.integration_errors: dict[str, tuple[str, str]] = {}
         self._integrations: dict[str, Integration] = {}
-        self._snapshots: dict[str, dict[int, IntegrationConfig]] = {}
-        self._counts: dict[str, tuple[int, int]] | None = None
-        self._lock = threading.RLock()
+        self._snapshots = EnabledSnapshots(store, self._integrations.get)
+        self._lock = self._snapshots.lock
         self._dispatch: Dispatcher = _call_now
-        self._watcher: _ChangeWatcher | None = None
+        self._watcher: ChangeWatcher | None = None
         self._shut_down = False
         self._warm_up: threading.Thread | None = None
         if watch_interval:
-            self._watcher = _ChangeWatcher(self, watch_interval)
+            self._watcher = ChangeWatcher(self, watch_interval)
             self._watcher.start()
 
     # Registration ---------------------------------------------------------
@@ -97,7 +103,7 @@ class IntegrationManager:
                 ``initialize()``, or a bad ``integration_id``.
             IntegrationAlreadyRegisteredError: The id is taken.
         """
-        _check_integration_class(integration_cls)
+        check_integration_class(integration_cls)
         integration_id = integration_cls.integration_id
         with self._lock:
             if integration_id in self._integrations:
@@ -125,7 +131,7 @@ class IntegrationManager:
         with self._lock:
             self._integrations.pop(integration.integration_id, None)
             self.integration_errors.pop(integration.integration_id, None)
-            self._snapshots.pop(integration.integration_id, None)
+            self._snapshots.drop(integration.integration_id)
 
     def get_integration(self, integration_cls_or_id: Any) -> Integration:
         """Return the registered instance for a class, instance or id.
@@ -133,7 +139,7 @@ class IntegrationManager:
         Raises:
             IntegrationNotRegisteredError: It is not registered.
         """
-        integration_id = _integration_id_of(integration_cls_or_id)
+        integration_id = integration_id_of(integration_cls_or_id)
         try:
             return self._integrations[integration_id]
         except KeyError:
@@ -149,7 +155,7 @@ class IntegrationManager:
 
     def is_registered(self, integration_cls_or_id: Any) -> bool:
         """Whether an integration class or id is registered."""
-        return _integration_id_of(integration_cls_or_id) in self._integrations
+        return integration_id_of(integration_cls_or_id) in self._integrations
 
     # Configurations -------------------------------------------------------
 
@@ -165,7 +171,7 @@ class IntegrationManager:
             **filters: ``enabled=``, ``name=``, or setting values.
         """
         integration_id = (
-            None if integration_cls is None else _integration_id_of(integration_cls)
+            None if integration_cls is None else integration_id_of(integration_cls)
         )
         enabled = filters.pop("enabled", None)
         configs = self.store.list_configs(integration_id, enabled=enabled)
@@ -187,12 +193,7 @@ class IntegrationManager:
 
     def count_configs(self) -> dict[str, tuple[int, int]]:
         """Return integration id → (configurations, enabled ones)."""
-        with self._lock:
-            # Cached until a save, a delete or an outside change: start-up
-            # registers every plugin's integration against one query.
-            if self._counts is None:
-                self._counts = self.store.count_configs()
-            return dict(self._counts)
+        return dict(self._snapshots.counts())
 
     def create_config(
         self, integration_cls_or_id: Any, **kwargs: Any
@@ -215,20 +216,13 @@ class IntegrationManager:
         """
         created = config.id is None
         integration = self._integrations.get(config.integration_id)
-        # Secrets go to the keyring; the row gets references. The object the
-        # caller holds (and the snapshot) keeps the clear values.
-        clear = config.settings
-        stored, new_refs = secrets.store_secrets(integration, clear)
-        old_refs = self._stored_refs(config) if new_refs and not created else []
-        config.settings = stored
-        try:
+        # Secrets go to the keyring and the row gets references; the object
+        # the caller holds (and the snapshot) keeps the clear values.
+        old_refs = [] if created else self._stored_refs(config)
+        with secrets.stored_secrets(integration, config) as new_refs:
             self.store.save_config(config, force=force)
-        except BaseException:
-            secrets.delete_secrets(new_refs)
-            raise
-        finally:
-            config.settings = clear
-        secrets.delete_secrets(old_refs)
+        # The row now refers to the new entries; the old ones can go.
+        secrets.delete_secrets(old_refs if new_refs else [])
         self._attach_config(config)
         self._apply_change(config.integration_id, config, deleted=False)
         (signals.config_created if created else signals.config_updated).send(
@@ -289,13 +283,8 @@ class IntegrationManager:
             for config, clear in zip(configs, clear_settings, strict=False):
                 config.settings = clear
         touched = {config.integration_id for config in configs}
-        with self._lock:
-            self._counts = None
-            for integration_id in touched:
-                self._snapshots.pop(integration_id, None)
-                integration = self._integrations.get(integration_id)
-                if integration is not None:
-                    integration._configs_cache = {}
+        for integration_id in touched:
+            self.clear_configs_cache(integration_id)
         for config in configs:
             self._attach_config(config)
         for integration_id in sorted(touched):
@@ -338,18 +327,9 @@ class IntegrationManager:
                 the id is in use).
         """
         # Its keyring entries went with the delete: store the secrets anew.
-        clear = config.settings
-        stored, new_refs = secrets.store_secrets(
-            self._integrations.get(config.integration_id), clear
-        )
-        config.settings = stored
-        try:
+        integration = self._integrations.get(config.integration_id)
+        with secrets.stored_secrets(integration, config):
             self.store.restore_config(config)
-        except BaseException:
-            secrets.delete_secrets(new_refs)
-            raise
-        finally:
-            config.settings = clear
         self._attach_config(config)
         self._apply_change(config.integration_id, config, deleted=False)
         signals.config_created.send(self, config=config)
@@ -364,10 +344,9 @@ class IntegrationManager:
         if integration_cls_or_id is None:
             self.clear_all_configs_cache()
             return
-        integration_id = _integration_id_of(integration_cls_or_id)
+        integration_id = integration_id_of(integration_cls_or_id)
         with self._lock:
-            self._snapshots.pop(integration_id, None)
-            self._counts = None
+            self._snapshots.drop(integration_id)
             integration = self._integrations.get(integration_id)
             if integration is not None:
                 integration._configs_cache = {}
@@ -375,8 +354,7 @@ class IntegrationManager:
     def clear_all_configs_cache(self) -> None:
         """Drop every cached configuration."""
         with self._lock:
-            self._snapshots = {}
-            self._counts = None
+            self._snapshots.drop_all()
             for integration in self._integrations.values():
                 integration._configs_cache = {}
 
@@ -389,6 +367,11 @@ class IntegrationManager:
         thread, so integrations are initialized and shut down there.
         """
         self._dispatch = dispatch
+
+    def dispatch(self, func: Callable[[], None]) -> None:
+        """Run ``func`` where the host wants manager work to run (see
+        :py:meth:`set_dispatcher`)."""
+        self._dispatch(func)
 
     def check_for_changes(self) -> bool:
         """Apply changes other processes committed, if any.
@@ -412,57 +395,20 @@ class IntegrationManager:
         self, integration_id: str, config: IntegrationConfig, *, deleted: bool
     ) -> None:
         with self._lock:
-            snapshot = self._snapshot_for(integration_id)
-            if deleted or not config.enabled or config.load_error:
-                snapshot.pop(config.id, None)
-            else:
-                config.integration = self._integrations.get(integration_id)
-                snapshot[config.id] = ConfigSnapshot(config)
-            self._counts = None
+            self._snapshots.apply(config, deleted=deleted)
             integration = self._integrations.get(integration_id)
             if integration is not None:
                 integration._configs_cache = {}
         if integration is not None:
             self._update_enabled_state(integration)
 
-    def _snapshot_for(self, integration_id: str) -> dict[int, ConfigSnapshot]:
-        snapshot = self._snapshots.get(integration_id)
-        if snapshot is None:
-            configs = self.store.list_configs(integration_id, enabled=True)
-            integration = self._integrations.get(integration_id)
-            snapshot = {}
-            for config in configs:
-                if config.load_error:
-                    logger.error(
-                        "Configuration %s of %s is not delivered: %s",
-                        config.id,
-                        integration_id,
-                        config.load_error,
-                    )
-                    continue
-                config.integration = integration
-                secrets.resolve_secrets(config)
-                snapshot[config.id] = ConfigSnapshot(config)
-            self._snapshots[integration_id] = snapshot
-        return snapshot
-
     def _enabled_configs(self, integration: Integration) -> list[ConfigSnapshot]:
-        with self._lock:
-            return list(self._snapshot_for(integration.integration_id).values())
-
-    def _has_enabled_configs(self, integration_id: str) -> bool:
-        with self._lock:
-            snapshot = self._snapshots.get(integration_id)
-            if snapshot is not None:
-                return bool(snapshot)
-            if self._counts is None:
-                self._counts = self.store.count_configs()
-            return self._counts.get(integration_id, (0, 0))[1] > 0
+        return self._snapshots.configs(integration.integration_id)
 
     def _update_enabled_state(self, integration: Integration) -> None:
         if self._shut_down:
             return
-        if self._has_enabled_configs(integration.integration_id):
+        if self._snapshots.has_enabled(integration.integration_id):
             if not integration.enabled:
                 self._safely(integration, integration.enable_integration, "initialize")
         elif integration.enabled:
@@ -492,8 +438,7 @@ class IntegrationManager:
 
     def _attach(self, integration: Integration) -> None:
         # Snapshots hold the integration's defaults: rebuild them with it.
-        with self._lock:
-            self._snapshots.pop(integration.integration_id, None)
+        self._snapshots.drop(integration.integration_id)
 
     def _attach_config(self, config: IntegrationConfig) -> None:
         config.integration = self._integrations.get(config.integration_id)
@@ -551,35 +496,6 @@ class IntegrationManager:
             _manager = None
 
 
-class _ChangeWatcher(threading.Thread):
-    """Polls the store for commits by other processes."""
-
-    def __init__(self, manager: IntegrationManager, interval: float) -> None:
-        super().__init__(name="desktop-app-change-watcher", daemon=True)
-        self._manager = manager
-        self._interval = interval
-        self._stop_event = threading.Event()
-
-    def run(self) -> None:
-        manager = self._manager
-        while not self._stop_event.wait(self._interval):
-            try:
-                if manager.store.has_external_changes():
-                    # Drop snapshots now so the next event sees the change,
-                    # then re-evaluate enabled states where the host wants.
-                    manager.clear_all_configs_cache()
-                    manager._dispatch(manager.reload_configs)
-            except Exception:
-                if self._stop_event.is_set():
-                    return
-                logger.exception("Checking the store for changes failed")
-
-    def stop(self) -> None:
-        self._stop_event.set()
-        if self.is_alive() and threading.current_thread() is not self:
-            self.join(timeout=5)
-
-
 def _is_database_error(error: BaseException) -> bool:
     # sqlite3's and SQLAlchemy's errors, without importing SQLAlchemy here.
     return isinstance(error, sqlite3.Error) or type(error).__module__.startswith(
@@ -589,41 +505,6 @@ def _is_database_error(error: BaseException) -> bool:
 
 def _call_now(func: Callable[[], None]) -> None:
     func()
-
-
-def _integration_id_of(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    integration_id = getattr(value, "integration_id", None)
-    if isinstance(integration_id, str):
-        return integration_id
-    raise TypeError(f"Not an integration, integration class or id: {value!r}")
-
-
-def _check_integration_class(integration_cls: Any) -> None:
-    if not isinstance(integration_cls, type) or not issubclass(
-        integration_cls, Integration
-    ):
-        raise IntegrationRegistrationError(
-            integration_cls
-            if isinstance(integration_cls, type)
-            else type(integration_cls),
-            "it is not a subclass of desktop_app.integration.Integration",
-        )
-    if integration_cls.initialize is Integration.initialize:
-        raise IntegrationRegistrationError(
-            integration_cls, "it does not define initialize()"
-        )
-    integration_id = integration_cls.integration_id
-    if (
-        not isinstance(integration_id, str)
-        or not integration_id.strip()
-        or integration_id != integration_id.strip()
-        or len(integration_id) > 255
-    ):
-        raise IntegrationRegistrationError(
-            integration_cls, f"its integration_id {integration_id!r} is not valid"
-        )
 
 
 _manager: IntegrationManager | None = None

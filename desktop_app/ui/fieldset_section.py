@@ -175,20 +175,29 @@ class FieldsetSection(QWidget):
 
     def _error_label(self, name: str) -> QLabel:
         # Made with the field's first error: most dialogs never show one.
-        stack = self._cells.get(name)
-        parent = stack.parentWidget() if stack is not None else self.body
-        label = QLabel("", parent)
+        stack = self._cells.get(name) or self._wrap_in_cell(name)
+        label = QLabel("", stack.parentWidget())
         label.setObjectName(f"{name}_error")
         label.setWordWrap(True)
         label.setStyleSheet(f"color: {self._error_color};")
         label.hide()
-        if stack is not None:
-            stack.addWidget(label)
-        else:
-            row, _ = self.form_layout.getWidgetPosition(self.editors[name].widget)
-            self.form_layout.insertRow(row + 1, "", label)
+        stack.addWidget(label)
         self._error_labels[name] = label
         return label
+
+    def _wrap_in_cell(self, name: str) -> QVBoxLayout:
+        # A field built without a cell (no help text) gets one now, so its
+        # error sits right under it like a help text would.
+        editor_widget = self.editors[name].widget
+        cell = QWidget(editor_widget.parentWidget())
+        stack = QVBoxLayout(cell)
+        stack.setContentsMargins(0, 0, 0, 0)
+        stack.setSpacing(2)
+        self.form_layout.replaceWidget(editor_widget, cell)
+        stack.addWidget(editor_widget)
+        cell.show()
+        self._cells[name] = stack
+        return stack
 
     def shown_errors(self) -> dict[str, list[str]]:
         """Return field name → messages currently shown."""

@@ -1,8 +1,9 @@
 """The integrations list: a model over the manager, a filter, a delegate.
 
 Rows are the manager's registered integrations; counts come from one
-``GROUP BY`` query (:py:meth:`IntegrationManager.count_configs`), re-run when
-a configuration changes, never one query per row.
+read of the store's per-integration counts table
+(:py:meth:`IntegrationManager.count_configs`), re-read when a configuration
+changes, never one query per row.
 """
 
 from __future__ import annotations

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.store import ConfigStore
@@ -48,18 +48,6 @@ class CliIntegration(Integration):
                 config, _work, count, who, config.get("out"), signal="cli.ping"
             )
 """
-
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DESKTOP_APP_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=data_dir,
-        timeout=60,
-    )
 
 
 @pytest.fixture

@@ -9,24 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import run_cli
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.startup import NOTICE_ATTR
 from desktop_app.store import ConfigStore, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DESKTOP_APP_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=data_dir,
-        timeout=60,
-    )
 
 
 @pytest.fixture

@@ -4,28 +4,12 @@ built-in integrations react."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+
+from cli_helpers import run_cli
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.signals import get_signal_info
 from desktop_app.store import ConfigStore
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DESKTOP_APP_DATA_DIR=str(data_dir), PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "desktop_app", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=data_dir,
-        timeout=60,
-    )
 
 
 def test_the_test_event_is_registered_with_optional_fields():

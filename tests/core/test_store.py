@@ -268,6 +268,27 @@ def test_bulk_insert_ten_thousand_rows(store):
     assert [c.name for c in page] == ["config 05000", "config 05001"]
 
 
+def test_bulk_insert_ids_are_the_stored_rows_ids(store):
+    # Existing rows, the highest deleted (SQLite reuses its id): the ids
+    # given out must still be exactly the rows stored, in order.
+    before = [
+        store.save_config(IntegrationConfig(SLACK, name=f"old {i}")) for i in range(3)
+    ]
+    store.delete_config(before[-1].id)
+    configs = [
+        IntegrationConfig(EMAIL, name=f"new {i}", settings={"i": i}) for i in range(500)
+    ]
+    store.bulk_insert(configs)
+    for config in configs:
+        stored = store.get_config(config.id)
+        assert (stored.name, stored.settings) == (config.name, config.settings)
+    assert [c.id for c in configs] == sorted(c.id for c in configs)
+    assert {c.id for c in store.list_configs(EMAIL)} == {c.id for c in configs}
+    more = [IntegrationConfig(EMAIL, name="later")]
+    store.bulk_insert(more)
+    assert store.get_config(more[0].id).name == "later"
+
+
 def test_bulk_insert_rejects_bad_input_before_writing(store):
     with pytest.raises(StoreError):
         store.bulk_insert(

@@ -118,7 +118,7 @@ def test_statement_listener_sees_reads_and_writes_on_every_thread(store):
 
     assert any(sql.startswith("INSERT INTO configs") for sql in seen)
     assert any("FROM configs WHERE id = " in sql for sql in seen)
-    assert any("GROUP BY integration_id" in sql for sql in seen)
+    assert any("FROM config_counts" in sql for sql in seen)
 
 
 def test_prepare_writes_then_save_and_external_changes(tmp_path):

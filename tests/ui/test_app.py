@@ -85,7 +85,7 @@ def test_work_dispatched_from_another_thread_runs_on_the_ui_thread(
     qtbot.addWidget(window)
     ran_on = []
     worker = threading.Thread(
-        target=lambda: manager._dispatch(
+        target=lambda: manager.dispatch(
             lambda: ran_on.append(threading.current_thread())
         )
     )

@@ -44,3 +44,37 @@ def test_fetching_more_of_a_filtered_list_stays_filtered(qapp, manager, sample):
 
     names = [model.config_at(row).name for row in range(model.rowCount())]
     assert names == [f"Production {i:04}" for i in range(PAGE_SIZE + 50)]
+
+
+def test_the_end_is_found_without_counting_a_filter(qapp, manager, sample):
+    manager.store.bulk_insert(
+        IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
+        for i in range(PAGE_SIZE * 2)
+        for kind in ("Staging", "Production")
+    )
+    statements: list[str] = []
+    manager.store.add_statement_listener(statements.append)
+    model = ConfigListModel(manager)
+    model.set_integration(sample.integration_id)
+    # Unfiltered: the count comes from the counts table, not a scan.
+    assert model.total() == PAGE_SIZE * 4
+    assert not any("count(*)" in sql for sql in statements)
+
+    model.set_search("prod")
+    assert model.total() is None  # not known before the last page
+    pages = 1
+    while model.canFetchMore():
+        model.fetchMore()
+        pages += 1
+    # Exactly two full pages match: the third read comes back empty.
+    assert pages == 3
+    assert model.rowCount() == model.total() == PAGE_SIZE * 2
+    assert not any("count(*)" in sql for sql in statements)
+
+    model.set_search("")
+    while model.canFetchMore():
+        model.fetchMore()
+    # Unfiltered, the count tells the end: no empty page is read.
+    assert model.rowCount() == model.total() == PAGE_SIZE * 4
+    # Pages read: 1 on selecting, 3 filtered, 4 unfiltered again.
+    assert len([sql for sql in statements if "LIMIT" in sql]) == 1 + 3 + 4
