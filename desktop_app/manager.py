@@ -131,7 +131,7 @@ class IntegrationManager:
         with self._lock:
             self._integrations.pop(integration.integration_id, None)
             self.integration_errors.pop(integration.integration_id, None)
-            self._snapshots.drop(integration.integration_id)
+            self._snapshots.forget(integration.integration_id)
 
     def get_integration(self, integration_cls_or_id: Any) -> Integration:
         """Return the registered instance for a class, instance or id.
@@ -438,7 +438,8 @@ class IntegrationManager:
 
     def _attach(self, integration: Integration) -> None:
         # Snapshots hold the integration's defaults: rebuild them with it.
-        self._snapshots.drop(integration.integration_id)
+        # The counts stay: registering changes no configuration.
+        self._snapshots.forget(integration.integration_id)
 
     def _attach_config(self, config: IntegrationConfig) -> None:
         config.integration = self._integrations.get(config.integration_id)
