@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +46,10 @@ BACKUP_INTERVAL = timedelta(days=1)
 _PREFIX = "configs-"
 _SUFFIX = ".sqlite3"
 _STAMP = "%Y%m%dT%H%M%S%fZ"
+#: How :py:data:`_STAMP` is read back. Not ``datetime.strptime``: its first
+#: use imports ``_strptime`` and compiles its locale regexes, ~9 ms of
+#: every start (``open_store`` checks whether a backup is due).
+_STAMP_RE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{6})Z")
 
 #: SQLite error names that mean "this file is not (or no longer) a usable
 #: database", as opposed to "busy" or "cannot open", which must never get a
@@ -82,13 +87,23 @@ def list_backups(backup_dir: Path) -> list[Backup]:
         if not (name.startswith(_PREFIX) and name.endswith(_SUFFIX)):
             continue
         stamp = name[len(_PREFIX) : -len(_SUFFIX)]
-        try:
-            taken = datetime.strptime(stamp, _STAMP).replace(tzinfo=UTC)
-        except ValueError:
+        taken = _parse_stamp(stamp)
+        if taken is None:
             continue
         backups.append(Backup(path, taken))
     backups.sort(key=lambda b: b.taken, reverse=True)
     return backups
+
+
+def _parse_stamp(stamp: str) -> datetime | None:
+    """Read a backup name's time (as ``_STAMP`` wrote it), or ``None``."""
+    match = _STAMP_RE.fullmatch(stamp)
+    if match is None:
+        return None
+    try:
+        return datetime(*(int(part) for part in match.groups()), tzinfo=UTC)
+    except ValueError:  # digits, but no such date (month 13, ...)
+        return None
 
 
 def backup_due(
