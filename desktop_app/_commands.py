@@ -67,6 +67,15 @@ def open_app(
 
 def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
     """Open the window; plugins load once it is on screen."""
+    # The Qt-free modules the start needs, imported before PySide6: once
+    # PySide6 is loaded, its import hook reads the source of every module
+    # named by an import statement that runs (to look for "PySide6"), which
+    # cost ~10 ms of the first paint. Imported now, their import
+    # statements run before the hook exists.
+    import desktop_app.plugins
+    import desktop_app.startup
+    import desktop_app.store  # noqa: F401
+
     try:
         from desktop_app.ui.app import run_app
     except ImportError as e:
