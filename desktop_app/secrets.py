@@ -22,7 +22,6 @@ discovering its backends costs start-up time.
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -174,6 +173,10 @@ def store_secrets(
         register_secret(settings[name])
     if not secrets_backend_available():
         return settings, []
+    # uuid here, not at the top: it imports platform (~3 ms), and every
+    # start imports this module while only saving a secret needs it.
+    import uuid
+
     import keyring
     from keyring.errors import KeyringError
 

@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
 from desktop_app.ui import transfer_actions
-from desktop_app.ui.about import show_about
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
@@ -148,5 +147,13 @@ def build_menus(window: MainWindow) -> None:
         help_menu,
         "&About desktop-app",
         "aboutAction",
-        lambda: show_about(window, window.manager),
+        lambda: _show_about(window),
     )
+
+
+def _show_about(window: Any) -> None:
+    # Imported when asked for: the About box (QMessageBox, platform) is
+    # not part of the first frame.
+    from desktop_app.ui.about import show_about
+
+    show_about(window, window.manager)
