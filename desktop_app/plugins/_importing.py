@@ -28,6 +28,7 @@ import re
 import sys
 import threading
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,18 +72,32 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
         path (str): The source file.
         bytecode_dir (Path | None): The content-keyed code cache; ``None``
             compiles every time.
+        on_source (callable, optional): Called with the SHA-256 (hex) of
+            the source bytes about to run, so the caller can remember what
+            it loaded without reading and hashing the file a second time.
     """
 
-    def __init__(self, fullname: str, path: str, bytecode_dir: Path | None) -> None:
+    def __init__(
+        self,
+        fullname: str,
+        path: str,
+        bytecode_dir: Path | None,
+        on_source: Callable[[str], None] | None = None,
+    ) -> None:
         super().__init__(fullname, path)
         self.bytecode_dir = bytecode_dir
+        self.on_source = on_source
 
     def get_code(self, fullname: str) -> types.CodeType:
         # SourceLoader.get_code would first work out a __pycache__ path and
         # ask path_stats (refused below) for every plugin: straight to the
         # source and the content-keyed cache instead.
         path = self.get_filename(fullname)
-        return self.source_to_code(self.get_data(path), path)
+        data = self.get_data(path)
+        source_hash = hashlib.sha256(data).hexdigest()
+        if self.on_source is not None:
+            self.on_source(source_hash)
+        return self._code(data, path, source_hash)
 
     def path_stats(self, path: str) -> dict[str, Any]:
         # Without stats, SourceLoader.get_code neither reads nor writes
@@ -92,11 +107,18 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
     def source_to_code(  # type: ignore[override]
         self, data: bytes, path: str, *, _optimize: int = -1
     ) -> types.CodeType:
+        return self._code(data, path, hashlib.sha256(data).hexdigest(), _optimize)
+
+    def _code(
+        self, data: bytes, path: str, source_hash: str, optimize: int = -1
+    ) -> types.CodeType:
+        compile_ = super().source_to_code
         if self.bytecode_dir is None or not trusted_folder(self.bytecode_dir):
-            return super().source_to_code(data, path, _optimize=_optimize)
+            return compile_(data, path, _optimize=optimize)
+        # Keyed by the source's hash (the bytes are hashed once, above),
+        # its path (in tracebacks) and the bytecode version.
         digest = hashlib.sha256(importlib.util.MAGIC_NUMBER)
-        digest.update(os.fsencode(path) + b"\0")
-        digest.update(data)
+        digest.update(os.fsencode(path) + b"\0" + source_hash.encode())
         cached = self.bytecode_dir / f"{digest.hexdigest()}.code"
         try:
             code = marshal.loads(cached.read_bytes())
@@ -104,7 +126,7 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
                 return code
         except (OSError, ValueError, EOFError, TypeError):
             pass  # not cached yet, or a damaged entry: compile again
-        code = super().source_to_code(data, path, _optimize=_optimize)
+        code = compile_(data, path, _optimize=optimize)
         write_atomically(cached, marshal.dumps(code))
         return code
 
@@ -164,9 +186,14 @@ _finder = _PluginFinder()
 
 
 def _spec(
-    name: str, file: Path, *, package: bool, bytecode_dir: Path | None = None
+    name: str,
+    file: Path,
+    *,
+    package: bool,
+    bytecode_dir: Path | None = None,
+    on_source: Callable[[str], None] | None = None,
 ) -> importlib.machinery.ModuleSpec:
-    loader = _SourceOnlyLoader(name, str(file), bytecode_dir)
+    loader = _SourceOnlyLoader(name, str(file), bytecode_dir, on_source)
     spec = importlib.util.spec_from_file_location(
         name,
         file,
@@ -195,12 +222,20 @@ def _ensure_parents(module_name: str) -> None:
 
 
 def import_folder_plugin(
-    path: Path, module_name: str, bytecode_dir: Path | None = None
+    path: Path,
+    module_name: str,
+    bytecode_dir: Path | None = None,
+    *,
+    on_source: Callable[[str], None] | None = None,
 ) -> types.ModuleType:
     """Import a plugin file or package folder under ``module_name``.
 
     ``bytecode_dir`` is the content-keyed cache of compiled code (``None``:
-    compile every time).
+    compile every time). For a one-file plugin, ``on_source`` is called
+    with the SHA-256 (hex) of the bytes that run, before they run: the
+    same value as :py:func:`~desktop_app.plugins._discovery.fingerprint`
+    of the file, without a second read (a package's fingerprint covers
+    all its files, so it is not called for packages).
 
     Raises:
         BaseException: Whatever the plugin's code raises, as is; the module
@@ -210,7 +245,13 @@ def import_folder_plugin(
     file = path / "__init__.py" if package else path
     with _lock:
         _ensure_parents(module_name)
-        spec = _spec(module_name, file, package=package, bytecode_dir=bytecode_dir)
+        spec = _spec(
+            module_name,
+            file,
+            package=package,
+            bytecode_dir=bytecode_dir,
+            on_source=None if package else on_source,
+        )
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     try:

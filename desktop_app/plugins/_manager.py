@@ -236,9 +236,13 @@ class PluginManager:
         )
         self._plugins[info.key] = info
         self._sources[info.key] = source
-        if source.path is not None:
-            self._fingerprints[info.key] = fingerprint(source.path)
+        # A one-file plugin's fingerprint comes from the bytes its import
+        # ran (see _load), saving a second read and hash of every file.
+        self._fingerprints.pop(info.key, None)
         self._load(info, source)
+        if source.path is not None and info.key not in self._fingerprints:
+            # Not imported (disabled, refused) or a package.
+            self._fingerprints[info.key] = fingerprint(source.path)
         return info
 
     def _load(self, info: PluginInfo, source: PluginSource) -> None:
@@ -260,7 +264,12 @@ class PluginManager:
         try:
             if source.path is not None:
                 module = import_folder_plugin(
-                    source.path, info.module_name, self.bytecode_cache
+                    source.path,
+                    info.module_name,
+                    self.bytecode_cache,
+                    on_source=lambda digest: self._fingerprints.__setitem__(
+                        info.key, digest
+                    ),
                 )
             else:
                 module = import_distribution_module(info.module_name)

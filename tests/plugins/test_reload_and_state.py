@@ -156,3 +156,31 @@ def test_entry_point_plugins_load_as_distributions(
     assert dist.status == "loaded" and manager.is_registered("acme.integration")
     pm.unload_all()
     assert "acme_plugin" not in sys.modules
+
+
+def test_unchanged_plugins_are_not_reloaded_whatever_their_state(
+    manager, plugins_dir, make_plugins
+):
+    # Loaded, failed, disabled and package plugins: each remembers what it
+    # loaded (or would have), so a scan of an unchanged folder touches none.
+    write_plugin(plugins_dir, "versioned.py", VERSIONED.format(version=1))
+    write_plugin(plugins_dir, "broken.py", "this is not python\n")
+    write_plugin(plugins_dir, "off.py", "raise RuntimeError('never imported')\n")
+    write_plugin(plugins_dir, "pkg/__init__.py", "from . import helper\n")
+    write_plugin(plugins_dir, "pkg/helper.py", "VALUE = 1\n")
+    pm = make_plugins()
+    pm.load_all()
+    pm.set_enabled("off", False)
+    statuses = {info.name: info.status for info in pm.plugins}
+    assert statuses == {
+        "broken": "failed",
+        "off": "disabled",
+        "pkg": "loaded",
+        "versioned": "loaded",
+    }
+
+    assert pm.reload_changed() == []
+
+    write_plugin(plugins_dir, "pkg/helper.py", "VALUE = 2\n")
+    [changed] = pm.reload_changed()
+    assert changed.name == "pkg"
