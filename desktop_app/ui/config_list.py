@@ -11,7 +11,6 @@ are the store's (by name, then id); the model keeps no other copy.
 
 from __future__ import annotations
 
-import gc
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +39,25 @@ _HEADERS = ("Name", "Enabled", "Last updated")
 
 _Index = QModelIndex | QPersistentModelIndex
 
+# A loaded row is an exact tuple of atomic values (id, name, enabled, last
+# update, load error). CPython's collector stops tracking such tuples, so
+# 100,000 loaded rows cost full collections nothing; keeping the configs
+# themselves (each with a settings dict) made those collections the worst
+# stall of a long scroll. The configs are read again by id when edited.
+_ID, _NAME, _ENABLED, _UPDATED, _ERROR = range(5)
+Row = tuple[int, str, bool, datetime | None, str | None]
+
+
+def _row(config: IntegrationConfig) -> Row:
+    assert config.id is not None
+    return (
+        config.id,
+        config.name,
+        bool(config.enabled),
+        config.last_updated,
+        config.load_error,
+    )
+
 
 class ConfigListModel(QAbstractTableModel):
     """Name, enabled (a check box saved at once) and last update of configs.
@@ -55,7 +73,7 @@ class ConfigListModel(QAbstractTableModel):
         super().__init__(parent)
         self._manager = manager
         self._integration_id: str | None = None
-        self._rows: list[IntegrationConfig] = []
+        self._rows: list[Row] = []
         self._total: int | None = 0
         self._at_end = True
         self._search = ""
@@ -110,9 +128,12 @@ class ConfigListModel(QAbstractTableModel):
         else:
             store = self._manager.store
             search = self._search or None
-            self._rows = store.list_configs(
-                self._integration_id, search=search, offset=0, limit=keep
-            )
+            self._rows = [
+                _row(config)
+                for config in store.list_configs(
+                    self._integration_id, search=search, offset=0, limit=keep
+                )
+            ]
             self._at_end = len(self._rows) < keep
             if search is None:
                 # One row of the store's counts table, not a scan.
@@ -128,8 +149,8 @@ class ConfigListModel(QAbstractTableModel):
             return
         if kind == "updated":
             row = self.row_of(config.id)
-            if row >= 0 and self._rows[row].name == config.name:
-                self._rows[row] = config.copy()
+            if row >= 0 and self._rows[row][_NAME] == config.name:
+                self._rows[row] = _row(config)
                 self.dataChanged.emit(
                     self.index(row, 0), self.index(row, len(_HEADERS) - 1)
                 )
@@ -138,14 +159,25 @@ class ConfigListModel(QAbstractTableModel):
 
     def row_of(self, config_id: int | None) -> int:
         """Return the loaded row of a config id, or -1."""
-        for row, config in enumerate(self._rows):
-            if config.id == config_id:
+        for row, values in enumerate(self._rows):
+            if values[_ID] == config_id:
                 return row
         return -1
 
     def config_at(self, row: int) -> IntegrationConfig:
-        """Return the config shown in a row."""
-        return self._rows[row]
+        """Return the config shown in a row, as listed: its id, name,
+        enabled state and last update (not its settings; read it by id to
+        edit it)."""
+        config_id, name, enabled, last_updated, load_error = self._rows[row]
+        assert self._integration_id is not None
+        return IntegrationConfig(
+            self._integration_id,
+            id=config_id,
+            name=name,
+            enabled=enabled,
+            last_updated=last_updated,
+            load_error=load_error,
+        )
 
     # Lazy loading ---------------------------------------------------------
 
@@ -159,7 +191,7 @@ class ConfigListModel(QAbstractTableModel):
         # Keyset paging: continue after the last loaded row. An OFFSET would
         # make SQLite step over every loaded row again, a stall per page
         # that grows with the scroll position.
-        after = store.page_key(self._rows[-1]) if self._rows else None
+        after = store.page_key(self.config_at(-1)) if self._rows else None
         page = store.list_configs(
             self._integration_id,
             search=self._search or None,
@@ -171,9 +203,8 @@ class ConfigListModel(QAbstractTableModel):
         if page:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(page)
+            self._rows.extend(_row(config) for config in page)
             self.endInsertRows()
-            _settle(page)
         if not self._search and len(self._rows) >= (self._total or 0):
             self._at_end = True  # the count says so: no empty page to read
         if self._at_end:
@@ -211,27 +242,27 @@ class ConfigListModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        config = self._rows[index.row()]
+        row = index.row()
+        values = self._rows[row]
         column = index.column()
         if role == CONFIG_ROLE:
-            return config
+            return self.config_at(row)
         if column == NAME_COLUMN:
             if role in (
                 Qt.ItemDataRole.DisplayRole,
                 Qt.ItemDataRole.AccessibleTextRole,
             ):
-                return config.name
-            if role == Qt.ItemDataRole.ToolTipRole and config.load_error:
-                return config.load_error
+                return values[_NAME]
+            if role == Qt.ItemDataRole.ToolTipRole and values[_ERROR]:
+                return values[_ERROR]
         elif column == ENABLED_COLUMN:
+            enabled = values[_ENABLED]
             if role == Qt.ItemDataRole.CheckStateRole:
-                return (
-                    Qt.CheckState.Checked if config.enabled else Qt.CheckState.Unchecked
-                )
+                return Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked
             if role == Qt.ItemDataRole.AccessibleTextRole:
-                return "Enabled" if config.enabled else "Disabled"
+                return "Enabled" if enabled else "Disabled"
         elif column == UPDATED_COLUMN and role == Qt.ItemDataRole.DisplayRole:
-            return _format_time(config.last_updated)
+            return _format_time(values[_UPDATED])
         return None
 
     def setData(  # noqa: N802
@@ -244,9 +275,9 @@ class ConfigListModel(QAbstractTableModel):
         ):
             return False
         enabled = Qt.CheckState(value) == Qt.CheckState.Checked
-        row = self._rows[index.row()]
+        config_id = self._rows[index.row()][_ID]
         try:
-            config = self._manager.get_config(row.id)
+            config = self._manager.get_config(config_id)
             config.enabled = enabled
             self._manager.save_config(config)
         except StoreError as e:
@@ -254,25 +285,9 @@ class ConfigListModel(QAbstractTableModel):
             self.reload()
             return False
         # config_updated usually patched the row already; make sure it did.
-        self._rows[index.row()] = config.copy()
+        self._rows[index.row()] = _row(config)
         self.dataChanged.emit(index, index)
         return True
-
-
-def _settle(page: list[IntegrationConfig]) -> None:
-    """Take loaded rows out of the garbage collector's full passes.
-
-    Each row is a config with its settings dict and two datetimes; once
-    100,000 are loaded, every full collection (triggered by allocations
-    anywhere) walked all of them, the worst gap of the scroll. Rows live
-    until the list is reset and hold no reference cycles, so after the
-    young generations are collected (so no pending garbage is kept) the
-    survivors are frozen: refcounting still frees them on reset, but full
-    collections skip them.
-    """
-    if page:
-        gc.collect(1)
-        gc.freeze()
 
 
 def _format_time(value: datetime | None) -> str:
