@@ -253,24 +253,27 @@ class ChoiceEditor(Editor):
 
     def _create_input(self, parent: QWidget | None) -> QWidget:
         combo = QComboBox(parent)
-        choices = self.field.choices
+        choices = list(self.field.choices)
         if all(value != "" for value, _label in choices):
-            combo.addItem("", "")
-        for value, label in choices:
-            combo.addItem(str(label), value)
+            choices.insert(0, ("", ""))
+        #: The choices' values, by row: kept here rather than as item data
+        #: so the combo fills with one addItems() call.
+        self.values = [value for value, _label in choices]
+        combo.addItems([str(label) for _value, label in choices])
         combo.currentIndexChanged.connect(self.changed)
         self.combo = combo
         return combo
 
     def value(self) -> Any:
-        return self.combo.currentData()
+        index = self.combo.currentIndex()
+        return self.values[index] if index >= 0 else None
 
     def set_value(self, value: Any) -> None:
-        for index in range(self.combo.count()):
-            if self.combo.itemData(index) == value:
-                self.combo.setCurrentIndex(index)
-                return
-        self.combo.setCurrentIndex(0)
+        try:
+            index = self.values.index(value)
+        except ValueError:
+            index = 0
+        self.combo.setCurrentIndex(index)
 
 
 class MultipleChoiceEditor(Editor):

@@ -177,7 +177,7 @@ class ConfigDialogDriver:
         elif isinstance(widget, QAbstractSpinBox) and value not in (None, ""):
             self._type_number(name, widget, value)
         elif isinstance(widget, QComboBox):
-            self._choose(name, widget, value)
+            self._choose(name, widget, getattr(editor, "values", None), value)
         elif isinstance(widget, QListWidget):
             self._check_items(name, widget, value)
         else:
@@ -236,14 +236,18 @@ class ConfigDialogDriver:
                 f"{shown!r}; its range is {spin.minimum()} to {spin.maximum()})"  # type: ignore[attr-defined]
             )
 
-    def _choose(self, name: str, combo: QComboBox, value: Any) -> None:
+    def _choose(
+        self, name: str, combo: QComboBox, values: list[Any] | None, value: Any
+    ) -> None:
+        # Match the choice's value (what the form stores) or its label.
+        if values is None:
+            values = [combo.itemData(i) for i in range(combo.count())]
         for index in range(combo.count()):
-            if combo.itemData(index) == value or combo.itemText(index) == value:
+            if values[index] == value or combo.itemText(index) == value:
                 combo.setFocus()
                 combo.setCurrentIndex(index)
                 return
-        offered = [combo.itemData(i) for i in range(combo.count())]
-        raise ValueError(f'"{name}" does not offer {value!r} (it offers {offered!r})')
+        raise ValueError(f'"{name}" does not offer {value!r} (it offers {values!r})')
 
     def _check_items(self, name: str, view: QListWidget, value: Any) -> None:
         wanted = [value] if isinstance(value, str) else list(value or [])
