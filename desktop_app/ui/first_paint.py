@@ -78,13 +78,26 @@ class FirstPaintProbe(QObject):
         print(
             f"desktop-app: first paint: window {self.window_painted - start:.3f} s, "
             f"integrations {self.list_painted - start:.3f} s ({rows} rows) "
-            f"[monotonic {self.window_painted:.6f} {self.list_painted:.6f}]",
+            f"[monotonic {self.window_painted:.6f} {self.list_painted:.6f}]"
+            f"{_peak_memory()}",
             file=sys.stderr,
             flush=True,
         )
         if self._exit:
             # Nothing to save or shut down: the point is the first frame.
             os._exit(0)
+
+
+def _peak_memory() -> str:
+    """`` [hwm KiB]``: this process's peak resident memory (Linux), or ``""``."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return f" [hwm {line.split()[1]}]"
+    except OSError:
+        pass
+    return ""
 
 
 def install_if_requested(window: Any) -> FirstPaintProbe | None:
