@@ -12,7 +12,6 @@ import time
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -36,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.activity import ActivityLog, ActivityRecord
-from desktop_app.ui._views import compact_rows
+from desktop_app.ui._views import HeaderedTableModel, compact_rows
 from desktop_app.ui.bridge import ActivityFeed
 
 __all__ = ["ActivityModel", "ActivityPanel"]
@@ -48,13 +47,15 @@ _Index = QModelIndex | QPersistentModelIndex
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class ActivityModel(QAbstractTableModel):
+class ActivityModel(HeaderedTableModel):
     """Activity records, oldest first, at most ``max_rows`` of them.
 
     Args:
         name_of (callable): Integration id → name to show.
         max_rows (int): Older rows are dropped beyond this.
     """
+
+    headers = _HEADERS
 
     def __init__(
         self, name_of: Any, max_rows: int = 5000, parent: QObject | None = None
@@ -93,22 +94,6 @@ class ActivityModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._records)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-        ):
-            return _HEADERS[section]
-        return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

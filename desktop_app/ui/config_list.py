@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -25,6 +24,7 @@ from PySide6.QtCore import (
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
+from desktop_app.ui._views import HeaderedTableModel
 
 __all__ = ["CONFIG_ROLE", "PAGE_SIZE", "ConfigListModel"]
 
@@ -59,12 +59,14 @@ def _row(config: IntegrationConfig) -> Row:
     )
 
 
-class ConfigListModel(QAbstractTableModel):
+class ConfigListModel(HeaderedTableModel):
     """Name, enabled (a check box saved at once) and last update of configs.
 
     Args:
         manager (IntegrationManager): Whose store is read and written.
     """
+
+    headers = _HEADERS
 
     #: Saving a toggled check box failed; the message says why.
     saveFailed = Signal(str)
@@ -216,22 +218,6 @@ class ConfigListModel(QAbstractTableModel):
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(  # noqa: N802
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-        ):
-            return _HEADERS[section]
-        return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)
