@@ -7,7 +7,6 @@ keeps no second copy of the configurations.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ from PySide6.QtCore import (
     QSettings,
     Qt,
     QTimer,
+    Signal,
 )
 from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         # background: off the path to the first frame, done before the
         # user's first save.
         self._writes_warmed = False
-        self.integration_view.on_painted_rows = self._after_list_painted
+        self.integration_view.rowsPainted.connect(self._after_list_painted)
 
     @property
     def activity_panel(self) -> ActivityPanel:
@@ -179,13 +179,13 @@ class MainWindow(QMainWindow):
 
     def _after_list_painted(self) -> None:
         # After this paint, not during it.
-        QTimer.singleShot(0, self._warm_writes)
+        if not self._writes_warmed:
+            QTimer.singleShot(0, self._warm_writes)
 
     def _warm_writes(self) -> None:
         if self._writes_warmed:
             return
         self._writes_warmed = True
-        self.integration_view.on_painted_rows = None
         warm = getattr(self._manager, "prepare_writes_in_background", None)
         if warm is not None:
             warm()
@@ -446,8 +446,8 @@ class MainWindow(QMainWindow):
 
 
 class _IntegrationView(QListView):
-    """The integrations list; calls :py:attr:`on_painted_rows` after each
-    paint that showed rows, until the window clears it.
+    """The integrations list; emits :py:attr:`rowsPainted` after each paint
+    that showed rows.
 
     A paint override, not an event filter on ``viewport()``: the first
     ``viewport()`` call from Python makes PySide6 resolve the viewport's
@@ -455,13 +455,14 @@ class _IntegrationView(QListView):
     about 20 ms on the UI thread while the window opens.
     """
 
-    on_painted_rows: Callable[[], None] | None = None
+    #: A paint showed rows (the window warms the store's writes after the
+    #: first; the start-up probe reports it).
+    rowsPainted = Signal()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)
-        callback = self.on_painted_rows
-        if callback is not None and self.model().rowCount() > 0:
-            callback()
+        if self.model().rowCount() > 0:
+            self.rowsPainted.emit()
 
 
 def _open_folder(folder: Path) -> None:
