@@ -105,7 +105,13 @@ def test_concurrent_writers_never_hit_locks_or_lose_writes(db_path):
             assert settings == {"count": i + 1000, "writer": f"w{n}"}
 
 
-def test_stale_form_in_one_process_conflicts_with_a_save_in_another(manager):
+def _form_gone_stale(manager):
+    """Save a config, open a form on it, then have another process save it.
+
+    Returns:
+        tuple: The config as first saved, and the form (now stale) whose
+        own save would change ``count`` to 2.
+    """
     integration = manager.register_integration_class(Counter)
     data = {"name": "shared", "enabled": True, "count": 1, "writer": "here"}
     config = CounterForm(integration, data).save()
@@ -128,6 +134,11 @@ def test_stale_form_in_one_process_conflicts_with_a_save_in_another(manager):
         check=True,
         timeout=60,
     )
+    return config, stale_form
+
+
+def test_stale_form_in_one_process_conflicts_with_a_save_in_another(manager):
+    config, stale_form = _form_gone_stale(manager)
     before = stale_form.config.settings
     with pytest.raises(ConfigConflictError) as info:
         stale_form.save()
@@ -138,28 +149,7 @@ def test_stale_form_in_one_process_conflicts_with_a_save_in_another(manager):
 
 
 def test_a_forced_form_save_overwrites_the_newer_copy_of_another_process(manager):
-    integration = manager.register_integration_class(Counter)
-    data = {"name": "shared", "enabled": True, "count": 1, "writer": "here"}
-    config = CounterForm(integration, data).save()
-    stale_form = CounterForm(
-        integration,
-        {**data, "count": 2},
-        config=manager.get_config(config.id),
-    )
-    other = textwrap.dedent(PRELUDE) + textwrap.dedent(
-        f"""
-        config = manager.get_config({config.id})
-        data = {{"name": "shared", "enabled": True, "count": 99, "writer": "there"}}
-        CounterForm(integration, data, config=config).save()
-        manager.shutdown()
-        """
-    )
-    subprocess.run(
-        [sys.executable, "-c", other, str(manager.store.path)],
-        cwd=ROOT,
-        check=True,
-        timeout=60,
-    )
+    config, stale_form = _form_gone_stale(manager)
     with pytest.raises(ConfigConflictError):
         stale_form.save()
 
@@ -169,5 +159,6 @@ def test_a_forced_form_save_overwrites_the_newer_copy_of_another_process(manager
     assert (stored.settings, stored.revision) == ({"count": 2, "writer": "here"}, 3)
     assert saved.revision == 3
     # After the overwrite the copy is current again: a plain save works.
-    CounterForm(integration, {**data, "count": 3}, config=saved).save()
+    data = {"name": "shared", "enabled": True, "count": 3, "writer": "here"}
+    CounterForm(stale_form.integration, data, config=saved).save()
     assert manager.get_config(config.id).settings["count"] == 3

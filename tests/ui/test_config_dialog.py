@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from dialog_helpers import click_ok, open_dialog, type_into
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
@@ -24,25 +25,6 @@ from desktop_app.forms import IntegrationConfigForm
 from desktop_app.integration import Integration
 from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.editors import UNCHANGED_SECRET_PLACEHOLDER
-
-
-def open_dialog(qtbot, integration, config=None):
-    dialog = ConfigDialog(integration, config)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
-
-
-def type_into(qtbot, dialog, name, text):
-    edit = dialog.findChild(QLineEdit, name)
-    edit.clear()
-    qtbot.keyClicks(edit, text)
-
-
-def click_ok(qtbot, dialog):
-    ok = dialog.button_box.button(dialog.button_box.StandardButton.Ok)
-    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
 
 def test_adding_by_typing_shows_errors_saves_nothing_then_saves_when_fixed(

@@ -6,33 +6,14 @@ from __future__ import annotations
 
 import keyring
 import pytest
+from dialog_helpers import click_ok, open_dialog, type_into
 from keyring.backends import fail
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 from ui_samples import OtherIntegration, valid_settings
 
 from desktop_app import secrets
 from desktop_app.store import ConfigStore
-from desktop_app.ui.config_dialog import ConfigDialog
-
-
-def open_dialog(qtbot, integration, config=None):
-    dialog = ConfigDialog(integration, config)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    return dialog
-
-
-def type_into(qtbot, dialog, name, text):
-    edit = dialog.findChild(QLineEdit, name)
-    edit.clear()
-    qtbot.keyClicks(edit, text)
-
-
-def click_ok(qtbot, dialog):
-    ok = dialog.button_box.button(dialog.button_box.StandardButton.Ok)
-    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
 
 
 def click_in_next_box(qtbot, button_name):
