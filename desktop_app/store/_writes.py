@@ -36,7 +36,10 @@ _UPDATE_FORCED = (
 _UPDATE_CHECKED = _UPDATE_FORCED.where(_table.c.revision == bindparam("b_revision"))
 _SELECT_REVISION = select(_table.c.revision).where(_table.c.id == bindparam("b_id"))
 _INSERT = insert(_table).returning(_table.c.id)
-_INSERT_MANY = insert(_table)
+_INSERT_MANY_SQL = (
+    "INSERT INTO configs (integration_id, name, name_key, enabled, settings,"
+    " time_added, last_updated, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 _MAX_ID = select(func.max(_table.c.id))
 _DELETE = delete(_table).where(_table.c.id == bindparam("b_id"))
 
@@ -130,12 +133,28 @@ def bulk_insert(
             transaction is rolled back.
     """
     now = datetime.now(UTC)
+    # One timestamp for every row, converted once by the column's own type
+    # (the text SQLAlchemy would write), and rows as plain tuples for the
+    # driver's executemany: SQLAlchemy's per-row, per-column parameter
+    # processing was a third of an import of 10,000.
+    column_type = _table.c.time_added.type
+    stamp = column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    when = stamp(now) if stamp is not None else now
     rows = [
-        {**_values(config, text, now), "time_added": now, "revision": 1}
+        (
+            config.integration_id,
+            config.name,
+            config.name.casefold(),
+            bool(config.enabled),
+            text,
+            when,
+            when,
+            1,
+        )
         for config, text in zip(configs, settings, strict=True)
     ]
     first = (conn.execute(_MAX_ID).scalar() or 0) + 1
-    conn.execute(_INSERT_MANY, rows)
+    conn.exec_driver_sql(_INSERT_MANY_SQL, rows)
     last = conn.execute(_MAX_ID).scalar()
     if last != first + len(rows) - 1:
         raise StoreError(

@@ -282,6 +282,10 @@ def test_bulk_insert_ids_are_the_stored_rows_ids(store):
     for config in configs:
         stored = store.get_config(config.id)
         assert (stored.name, stored.settings) == (config.name, config.settings)
+        # Timestamps read back as the same aware UTC moment the objects got.
+        assert stored.time_added == stored.last_updated == config.time_added
+        assert stored.time_added.utcoffset() == timedelta(0)
+        assert (stored.revision, stored.enabled) == (1, config.enabled)
     assert [c.id for c in configs] == sorted(c.id for c in configs)
     assert {c.id for c in store.list_configs(EMAIL)} == {c.id for c in configs}
     more = [IntegrationConfig(EMAIL, name="later")]
