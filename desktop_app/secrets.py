@@ -21,6 +21,7 @@ discovering its backends costs start-up time.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -95,7 +96,14 @@ def secrets_storage_note() -> str | None:
 
 def secret_fields(integration: Any) -> tuple[str, ...]:
     """Names of the secret fields of an integration's configuration form."""
-    form_cls = getattr(integration, "config_form_cls", None)
+    return _secret_fields_of(getattr(integration, "config_form_cls", None))
+
+
+@functools.lru_cache(maxsize=256)
+def _secret_fields_of(form_cls: Any) -> tuple[str, ...]:
+    # Once per form class (their fields are fixed when the class is
+    # defined), not once per stored configuration: an import asks 10,000
+    # times.
     fields = getattr(form_cls, "base_fields", None) or {}
     return tuple(name for name, field in fields.items() if field.is_secret)
 

@@ -103,6 +103,19 @@ class Form:
         self._errors: dict[str, list[str]] | None = None
         self._cleaned_data: dict[str, Any] = {}
 
+    def rebind(self, data: Mapping[str, Any]) -> None:
+        """Take another set of raw values, dropping earlier results.
+
+        For checking many sets of values with one form (an import checks
+        thousands of configurations): building a form per set copies every
+        field each time. The form's own fields and initial values stay as
+        they are.
+        """
+        self.is_bound = True
+        self.data = dict(data)
+        self._errors = None
+        self._cleaned_data = {}
+
     @property
     def errors(self) -> dict[str, list[str]]:
         """Messages by field name (``'__all__'`` for the form as a whole).

@@ -62,6 +62,8 @@ class IntegerField(_NumberField):
     def to_python(self, value: Any) -> int | None:
         if self.is_empty(value) or (isinstance(value, str) and not value.strip()):
             return None
+        if type(value) is int:
+            return value
         invalid = ValidationError("Enter a whole number.", code="invalid")
         if isinstance(value, bool):
             raise invalid

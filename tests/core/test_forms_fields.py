@@ -202,6 +202,75 @@ def test_url_field_rejects_non_urls(value):
     assert messages_of(forms.URLField(), value) == ["Enter a valid URL."]
 
 
+def test_url_field_rejects_lookalikes_of_plain_addresses():
+    # The plain-address shortcut must not let these past: a port out of
+    # range, a numeric last label, a no-break space in the path, a
+    # 254-character host.
+    long_host = ".".join(["a" * 63] * 3 + ["b" * 61]) + ".c"
+    for value in [
+        "http://example.com:65536/",
+        "http://10.0.0.300/",
+        "https://example.com/a\N{NO-BREAK SPACE}b",
+        f"http://{long_host}/",
+    ]:
+        assert messages_of(forms.URLField(), value) == ["Enter a valid URL."], value
+
+
+url_parts = st.sampled_from(
+    [
+        "http",
+        "HTTPS",
+        "ftp",
+        "gopher",
+        "://",
+        ":",
+        "/",
+        ".",
+        "-",
+        "@",
+        "[",
+        "]",
+        "#",
+        "?",
+        "a",
+        "Z",
+        "0",
+        "9",
+        "com",
+        "x" * 63,
+        "\N{KELVIN SIGN}",
+        "ü",
+        " ",
+        "\N{NO-BREAK SPACE}",
+        "%",
+        "80",
+        "65536",
+    ]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    value=st.one_of(
+        st.lists(url_parts, max_size=12).map("".join),
+        # scheme://label.label…/rest: mostly addresses the shortcut takes.
+        st.tuples(
+            st.sampled_from(["http://", "HTTPS://", "ftp://", "ftps://"]),
+            st.lists(
+                st.from_regex(r"[a-zA-Z0-9\-]{1,64}", fullmatch=True),
+                min_size=1,
+                max_size=5,
+            ),
+            st.sampled_from(["", "/", "/p?q=1#f", ":8080/", "/a b", "/\u00a0"]),
+        ).map(lambda t: t[0] + ".".join(t[1]) + t[2]),
+        st.text(),
+    )
+)
+def test_url_field_shortcut_agrees_with_the_full_check(value):
+    field = forms.URLField()
+    assert field._is_valid_url(value) == field._is_valid_url_in_full(value)
+
+
 def test_url_field_rejects_a_megabyte_quickly():
     [message] = messages_of(forms.URLField(), "http://" + MEGABYTE)
     assert "at most 100000 characters" in message

@@ -339,3 +339,17 @@ def test_forms_import_without_qt_or_database():
     )
     root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-c", code], check=True, cwd=root)
+
+
+def test_rebind_checks_new_values_from_scratch():
+    class Hours(forms.Form):
+        start = forms.IntegerField(min_value=0)
+        end = forms.IntegerField(required=False)
+
+    form = Hours({"start": -1, "end": 3})
+    assert list(form.errors) == ["start"]
+    form.rebind({"start": 2})
+    assert form.is_valid()
+    assert form.cleaned_data == {"start": 2, "end": None}
+    form.rebind({})
+    assert form.errors == {"start": ["This field is required."]}

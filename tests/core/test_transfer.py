@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 
@@ -96,6 +97,37 @@ def test_bad_value_names_config_and_field_and_saves_nothing(manager, mail):
     message = " ".join(info.value.messages)
     assert "Configuration 2 ('broken')" in message and "Hour" in message
     assert snapshot(manager) == before
+
+
+def test_each_item_is_checked_on_its_own(manager, mail):
+    # One form checks every item of an integration: nothing of an earlier
+    # item (its values, a secret it lacked) may carry over to the next.
+    incomplete = item("second")
+    del incomplete["settings"]["color"]
+    with pytest.raises(ValidationError) as info:
+        import_configs(manager, document(item("first", password="pw"), incomplete))
+    assert info.value.messages == [
+        "Configuration 2 ('second'): Color: This field is required."
+    ]
+    assert snapshot(manager) == []
+    first, second = import_configs(
+        manager, document(item("first"), item("second", password="pw"))
+    )
+    assert (first.settings["password"], second.settings["password"]) == ("", "pw")
+
+
+def test_import_leaves_the_garbage_collector_as_it_was(manager, mail):
+    import_configs(manager, document(item("a")))
+    assert gc.isenabled()
+    with pytest.raises(ValidationError):
+        import_configs(manager, document(item("b", hour=99)))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        import_configs(manager, document(item("c")))
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 @pytest.mark.parametrize(
