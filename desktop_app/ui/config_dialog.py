@@ -142,6 +142,15 @@ class ConfigDialog(QDialog):
         """
         return self._editors[name]
 
+    def label(self, name: str) -> QLabel | None:
+        """Return the label beside a field's editor (its buddy is the input);
+        ``None`` for a check box, which carries its own.
+
+        Raises:
+            KeyError: The form has no such field.
+        """
+        return self._section_of[name].label(name)
+
     def field_errors(self) -> dict[str, list[str]]:
         """Return field name → the messages shown under it."""
         shown: dict[str, list[str]] = {}

@@ -113,18 +113,21 @@ class FieldsetSection(QWidget):
         self.editors[name] = editor
         layout = self.form_layout
         if isinstance(editor, CheckEditor):
-            label = QLabel("", rows)  # the check box carries the label
+            text = ""  # no label: the check box carries it
         else:
             text = field.label or name
             if field.required:
                 text = f"{text} <span style='color:{self._error_color}'>*</span>"
-            label = QLabel(text, rows)
-            label.setBuddy(editor.input)
-        label.setObjectName(f"{name}_label")
+        # The label comes from addRow(text, …), made by Qt with the field as
+        # its buddy: a QLabel built from Python per row was a fifth of the
+        # dialog's build.
         if not field.help_text:
             # Most fields: the editor goes straight into the row. An error
             # label, when one is needed, becomes a row of its own below it.
-            layout.addRow(label, editor.widget)
+            layout.addRow(text, editor.widget)
+            label = self._label_of(editor.widget)
+            if label is not None and editor.widget is not editor.input:
+                label.setBuddy(editor.input)
             return
         # The editor and its help stacked tightly, so the help reads as part
         # of the field, not as a row of its own; an error joins the stack.
@@ -139,7 +142,22 @@ class FieldsetSection(QWidget):
         help_label.setEnabled(False)  # the palette's secondary text colour
         stack.addWidget(help_label)
         self._cells[name] = stack
-        layout.addRow(label, cell)
+        layout.addRow(text, cell)
+        label = self._label_of(cell)
+        if label is not None:
+            label.setBuddy(editor.input)
+
+    def _label_of(self, field_widget: QWidget) -> QLabel | None:
+        label = self.form_layout.labelForField(field_widget)
+        return label if isinstance(label, QLabel) else None
+
+    def label(self, name: str) -> QLabel | None:
+        """Return the label beside a field's editor; ``None`` for a check
+        box, which carries its own."""
+        cell = self._cells.get(name)
+        if cell is not None:
+            return self._label_of(cell.parentWidget())
+        return self._label_of(self.editors[name].widget)
 
     def is_expanded(self) -> bool:
         """Whether the fields are shown (always, unless collapsible)."""

@@ -98,6 +98,17 @@ def test_every_editor_type_has_its_widget_object_name_label_and_bounds(qtbot, sa
         assert widget is not None, name
         assert dialog.editor(name).input is widget
         assert widget.accessibleName() == label
+    for name, (_widget_cls, label) in expected.items():
+        # Every label points at its input (screen readers and mnemonics
+        # follow it), also where the input sits in a row (Browse…) or above
+        # a help text; a check box carries its own label.
+        if name in ("enabled", "verbose"):
+            assert dialog.label(name) is None
+        else:
+            assert dialog.label(name).text().startswith(label), name
+            assert dialog.label(name).buddy() is dialog.editor(name).input
+    assert "*" in dialog.label("name").text()  # required
+    assert "*" not in dialog.label("timeout").text()  # optional
     retries = dialog.findChild(QSpinBox, "retries")
     assert (retries.minimum(), retries.maximum()) == (0, 10)
     assert retries.value() == 3
