@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_samples import valid_settings
 
+from desktop_app.signals import configs_reloaded
 from desktop_app.ui import transfer_actions
 from desktop_app.ui.main_window import MainWindow
 
@@ -53,7 +54,20 @@ def test_export_then_import_round_trips_without_the_password(
     assert json.loads(text)["configs"][0]["name"] == "Team hook"
     assert "Exported 1 configuration" in window.statusBar().currentMessage()
 
-    assert transfer_actions.import_configs(window, path) == 1
+    during = []
+
+    def note_cursor(sender, **kwargs):
+        cursor = QApplication.overrideCursor()
+        during.append(cursor.shape() if cursor is not None else None)
+
+    configs_reloaded.connect(note_cursor)
+    try:
+        assert transfer_actions.import_configs(window, path) == 1
+    finally:
+        configs_reloaded.disconnect(note_cursor)
+    assert during == [Qt.CursorShape.WaitCursor]  # busy while it ran…
+    assert QApplication.overrideCursor() is None  # …and not after
+    assert "Imported 1 configuration" in window.statusBar().currentMessage()
     names = sorted(c.name for c in manager.get_integration_configs(sample))
     assert names == ["Team hook", "Team hook"]
     qtbot.waitUntil(lambda: window.config_panel.model.rowCount() == 2)
@@ -89,5 +103,6 @@ def test_a_bad_file_imports_nothing_and_says_why(qtbot, manager, window, tmp_pat
     assert transfer_actions.import_configs(window, path) == 0
 
     assert manager.get_integration_configs() == []
+    assert QApplication.overrideCursor() is None
     assert "Nothing was imported" in shown[0]
     assert "bad" in shown[0]
