@@ -97,6 +97,7 @@ def run(quick: bool = False) -> list[Result]:
     import tempfile
     from pathlib import Path
 
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     from desktop_app.integration import Integration
@@ -128,6 +129,12 @@ def run(quick: bool = False) -> list[Result]:
             elapsed = (time.perf_counter() - t0) * 1e3
             dialog.close()
             dialog.deleteLater()
+            # processEvents() outside exec() never runs deferred deletes:
+            # without this every round's dialog stayed alive, and showing a
+            # dialog walks all live widgets (QDialog::adjustPosition,
+            # active-window changes), so each round paid for all the earlier
+            # ones, most for the side with more widgets.
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
             app.processEvents()
             return elapsed
 

@@ -29,7 +29,11 @@ from desktop_app.errors import ConfigConflictError, StoreError
 from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm
 from desktop_app.secrets import secrets_storage_note
 from desktop_app.ui.editors import Editor, PasswordEditor
-from desktop_app.ui.fieldset_section import FieldsetSection, error_color
+from desktop_app.ui.fieldset_section import (
+    FieldsetSection,
+    error_color,
+    new_form_layout,
+)
 
 __all__ = ["ConfigDialog"]
 
@@ -84,19 +88,16 @@ class ConfigDialog(QDialog):
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
         content = QWidget()
         self._scroll.setWidget(content)
-        content_layout = QVBoxLayout(content)
-        content_layout.setSpacing(14)
+        rows = new_form_layout(content)
         self._sections: list[FieldsetSection] = []
         self._editors: dict[str, Editor] = {}
         self._section_of: dict[str, FieldsetSection] = {}
         for fieldset in form.fieldsets:
-            section = FieldsetSection(fieldset, form.fields, content)
-            content_layout.addWidget(section)
+            section = FieldsetSection(fieldset, form.fields, rows)
             self._sections.append(section)
             for name, editor in section.editors.items():
                 self._editors[name] = editor
                 self._section_of[name] = section
-        content_layout.addStretch(1)
         layout.addWidget(self._scroll, 1)
 
         buttons = QDialogButtonBox(

@@ -1,9 +1,14 @@
 """One fieldset of a generated form: heading, description, field rows.
 
 Sections are built from the form's normalised
-:py:class:`~desktop_app.forms.Fieldset` tuples. ``classes`` hints are
-honoured: ``'collapse'`` makes the section collapsible and closed by
-default, ``'wide'`` puts labels above editors so editors get the full width.
+:py:class:`~desktop_app.forms.Fieldset` tuples, as rows of one
+``QFormLayout`` that every section of a dialog shares: a widget with two
+nested layouts per section made Qt size each section on its own, about a
+sixth of building and showing a 50-field dialog, and one layout lines up
+the labels of all sections. ``classes`` hints are honoured: ``'collapse'``
+makes the section collapsible and closed by default (its rows are hidden
+with ``QFormLayout.setRowVisible``), ``'wide'`` puts labels above editors
+so editors get the full width.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
+    QSizePolicy,
+    QSpacerItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -24,7 +31,10 @@ from PySide6.QtWidgets import (
 from desktop_app import forms
 from desktop_app.ui.editors import CheckEditor, Editor, create_editor
 
-__all__ = ["FieldsetSection", "error_color"]
+__all__ = ["FieldsetSection", "error_color", "new_form_layout"]
+
+#: Extra space above each section's heading but the first.
+SECTION_GAP = 10
 
 
 def error_color(widget: QWidget) -> str:
@@ -33,39 +43,62 @@ def error_color(widget: QWidget) -> str:
     return "#ff7b72" if dark else "#c62828"
 
 
-class FieldsetSection(QWidget):
-    """The editors of one fieldset, with their labels, help and errors.
+def new_form_layout(parent: QWidget) -> QFormLayout:
+    """Return the layout sections are added to, installed on ``parent``."""
+    layout = QFormLayout(parent)
+    layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    return layout
+
+
+class FieldsetSection:
+    """The rows of one fieldset: heading, description, editors, errors.
 
     Args:
         fieldset (desktop_app.forms.Fieldset): What to show.
         fields (mapping): Field name → bound field, for the fieldset's names.
-        parent (QWidget, optional): The parent widget.
+        layout (QFormLayout): Where the rows go (see
+            :py:func:`new_form_layout`); installed on the widget that owns
+            them. Rows are appended.
 
     Attributes:
         editors (dict[str, Editor]): Field name → editor, in display order.
+        toggle_button (QToolButton | None): Opens and closes a collapsible
+            section.
     """
 
     def __init__(
         self,
         fieldset: forms.Fieldset,
         fields: Mapping[str, forms.Field],
-        parent: QWidget | None = None,
+        layout: QFormLayout,
     ) -> None:
-        super().__init__(parent)
         self.fieldset = fieldset
         self.editors: dict[str, Editor] = {}
+        self.form_layout = layout
+        parent = layout.parentWidget()
+        assert parent is not None, "install the layout on a widget first"
+        self._parent = parent
         self._error_labels: dict[str, QLabel] = {}
         self._cells: dict[str, QVBoxLayout] = {}
+        self._wide_labels: dict[str, QLabel] = {}
+        # A widget of each row that collapses with the section, by field
+        # name (None for rows of no field: the description).
+        self._row_widgets: list[tuple[str | None, QWidget]] = []
         # One palette lookup per section, not one per row.
-        self._error_color = error_color(self)
+        self._error_color = error_color(parent)
+        self._wide = "wide" in fieldset.classes
         self.collapsible = "collapse" in fieldset.classes
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.setSpacing(6)
+        self._expanded = not self.collapsible
 
+        if layout.rowCount():
+            layout.addItem(
+                QSpacerItem(
+                    0, SECTION_GAP, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed
+                )
+            )
         self.toggle_button: QToolButton | None = None
         if self.collapsible:
-            button = QToolButton(self)
+            button = QToolButton(parent)
             button.setObjectName("sectionToggle")
             button.setText(fieldset.title or "More options")
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -74,42 +107,26 @@ class FieldsetSection(QWidget):
             button.setArrowType(Qt.ArrowType.RightArrow)
             _bold(button)
             button.toggled.connect(self._on_toggled)
-            outer.addWidget(button)
+            layout.addRow(button)
             self.toggle_button = button
         elif fieldset.title:
-            title = QLabel(fieldset.title, self)
+            title = QLabel(fieldset.title, parent)
             title.setObjectName("sectionTitle")
             _bold(title)
-            outer.addWidget(title)
-
-        self.body = QWidget(self)
-        body_layout = QVBoxLayout(self.body)
-        body_layout.setContentsMargins(0, 0, 0, 0)
-        body_layout.setSpacing(6)
+            layout.addRow(title)
         if fieldset.description:
-            description = QLabel(fieldset.description, self.body)
+            description = QLabel(fieldset.description, parent)
             description.setWordWrap(True)
             description.setObjectName("sectionDescription")
-            body_layout.addWidget(description)
-        # The rows' layout sits straight in the body: one widget less per
-        # section, and editors are created in their final parent.
-        rows = self.body
-        self.form_layout = QFormLayout()
-        self.form_layout.setContentsMargins(0, 0, 0, 0)
-        self.form_layout.setFieldGrowthPolicy(
-            QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow
-        )
-        if "wide" in fieldset.classes:
-            self.form_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+            layout.addRow(description)
+            self._row_widgets.append((None, description))
         for name in fieldset.fields:
-            self._add_row(name, fields[name], rows)
-        body_layout.addLayout(self.form_layout)
-        outer.addWidget(self.body)
+            self._add_row(name, fields[name], parent)
         if self.collapsible:
-            self.body.setVisible(False)
+            self._show_rows(False)
 
-    def _add_row(self, name: str, field: forms.Field, rows: QWidget) -> None:
-        editor = create_editor(field, rows)
+    def _add_row(self, name: str, field: forms.Field, parent: QWidget) -> None:
+        editor = create_editor(field, parent)
         self.editors[name] = editor
         layout = self.form_layout
         if isinstance(editor, CheckEditor):
@@ -118,42 +135,44 @@ class FieldsetSection(QWidget):
             text = field.label or name
             if field.required:
                 text = f"{text} <span style='color:{self._error_color}'>*</span>"
-        # The label comes from addRow(text, …), made by Qt with the field as
-        # its buddy: a QLabel built from Python per row was a fifth of the
-        # dialog's build.
-        if not field.help_text:
-            # Most fields: the editor goes straight into the row. An error
-            # label, when one is needed, becomes a row of its own below it.
-            layout.addRow(text, editor.widget)
-            label = self._label_of(editor.widget)
-            if label is not None and editor.widget is not editor.input:
-                label.setBuddy(editor.input)
-            return
-        # The editor and its help stacked tightly, so the help reads as part
-        # of the field, not as a row of its own; an error joins the stack.
-        cell = QWidget(rows)
-        stack = QVBoxLayout(cell)
-        stack.setContentsMargins(0, 0, 0, 0)
-        stack.setSpacing(2)
-        stack.addWidget(editor.widget)
-        help_label = QLabel(field.help_text, cell)
-        help_label.setObjectName(f"{name}_help")
-        help_label.setWordWrap(True)
-        help_label.setEnabled(False)  # the palette's secondary text colour
-        stack.addWidget(help_label)
-        self._cells[name] = stack
-        layout.addRow(text, cell)
-        label = self._label_of(cell)
-        if label is not None:
+        widget = editor.widget
+        if field.help_text:
+            # The editor and its help stacked tightly, so the help reads as
+            # part of the field, not as a row of its own; an error joins it.
+            widget = self._new_cell(name, parent)
+            self._cells[name].addWidget(editor.widget)
+            help_label = QLabel(field.help_text, widget)
+            help_label.setObjectName(f"{name}_help")
+            help_label.setWordWrap(True)
+            help_label.setEnabled(False)  # the palette's secondary text colour
+            self._cells[name].addWidget(help_label)
+        if self._wide and text:
+            # Label above the editor, both across the full width.
+            label = QLabel(text, parent)
             label.setBuddy(editor.input)
+            layout.addRow(label)
+            layout.addRow(widget)
+            self._row_widgets.append((None, label))
+            self._wide_labels[name] = label
+        else:
+            # The label comes from addRow(text, …), made by Qt with the
+            # field as its buddy: a QLabel built from Python per row was a
+            # fifth of the dialog's build.
+            layout.addRow(text, widget)
+            label = self._label_of(widget)
+            if label is not None and widget is not editor.input:
+                label.setBuddy(editor.input)
+        self._row_widgets.append((name, widget))
 
     def _label_of(self, field_widget: QWidget) -> QLabel | None:
         label = self.form_layout.labelForField(field_widget)
         return label if isinstance(label, QLabel) else None
 
     def label(self, name: str) -> QLabel | None:
-        """Return the label beside a field's editor; ``None`` for a check
-        box, which carries its own."""
+        """Return the label of a field's editor; ``None`` for a check box,
+        which carries its own."""
+        if name in self._wide_labels:
+            return self._wide_labels[name]
         cell = self._cells.get(name)
         if cell is not None:
             return self._label_of(cell.parentWidget())
@@ -161,7 +180,7 @@ class FieldsetSection(QWidget):
 
     def is_expanded(self) -> bool:
         """Whether the fields are shown (always, unless collapsible)."""
-        return not self.body.isHidden()
+        return self._expanded
 
     def set_expanded(self, expanded: bool) -> None:
         """Open or close a collapsible section."""
@@ -173,7 +192,12 @@ class FieldsetSection(QWidget):
         self.toggle_button.setArrowType(
             Qt.ArrowType.DownArrow if expanded else Qt.ArrowType.RightArrow
         )
-        self.body.setVisible(expanded)
+        self._show_rows(expanded)
+
+    def _show_rows(self, shown: bool) -> None:
+        self._expanded = shown
+        for _name, widget in self._row_widgets:
+            self.form_layout.setRowVisible(widget, shown)
 
     def set_errors(self, name: str, messages: list[str]) -> None:
         """Show a field's messages under it (an empty list clears them)."""
@@ -193,7 +217,22 @@ class FieldsetSection(QWidget):
 
     def _error_label(self, name: str) -> QLabel:
         # Made with the field's first error: most dialogs never show one.
-        stack = self._cells.get(name) or self._wrap_in_cell(name)
+        stack = self._cells.get(name)
+        if stack is None:
+            # A field built without a cell (no help text) gets one now, so
+            # its error sits right under it like a help text would.
+            editor_widget = self.editors[name].widget
+            cell = self._new_cell(name, self._parent)
+            self.form_layout.replaceWidget(editor_widget, cell)
+            self._cells[name].addWidget(editor_widget)
+            # A closed section hid the editor itself; now the cell stands
+            # for the row, so the editor shows whenever its row does.
+            editor_widget.show()
+            self._row_widgets = [
+                (n, cell if n == name else w) for n, w in self._row_widgets
+            ]
+            self.form_layout.setRowVisible(cell, self._expanded)
+            stack = self._cells[name]
         label = QLabel("", stack.parentWidget())
         label.setObjectName(f"{name}_error")
         label.setWordWrap(True)
@@ -203,19 +242,15 @@ class FieldsetSection(QWidget):
         self._error_labels[name] = label
         return label
 
-    def _wrap_in_cell(self, name: str) -> QVBoxLayout:
-        # A field built without a cell (no help text) gets one now, so its
-        # error sits right under it like a help text would.
-        editor_widget = self.editors[name].widget
-        cell = QWidget(editor_widget.parentWidget())
+    def _new_cell(self, name: str, parent: QWidget) -> QWidget:
+        """Return a new, empty cell that stacks a field's editor, help and
+        errors tightly (kept in ``_cells``)."""
+        cell = QWidget(parent)
         stack = QVBoxLayout(cell)
         stack.setContentsMargins(0, 0, 0, 0)
         stack.setSpacing(2)
-        self.form_layout.replaceWidget(editor_widget, cell)
-        stack.addWidget(editor_widget)
-        cell.show()
         self._cells[name] = stack
-        return stack
+        return cell
 
     def shown_errors(self) -> dict[str, list[str]]:
         """Return field name → messages currently shown."""

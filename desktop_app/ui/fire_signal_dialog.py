@@ -24,7 +24,11 @@ from PySide6.QtWidgets import (
 from desktop_app import signals
 from desktop_app.forms import NON_FIELD_ERRORS, Fieldset
 from desktop_app.ui.editors import Editor
-from desktop_app.ui.fieldset_section import FieldsetSection, error_color
+from desktop_app.ui.fieldset_section import (
+    FieldsetSection,
+    error_color,
+    new_form_layout,
+)
 
 __all__ = ["FireSignalDialog"]
 
@@ -97,7 +101,7 @@ class FireSignalDialog(QDialog):
 
     def _on_signal_changed(self, index: int) -> None:
         if self._section is not None:
-            self._section.deleteLater()
+            self._section_host.deleteLater()
             self._section = None
         self.status.clear()
         if index < 0:
@@ -110,12 +114,15 @@ class FireSignalDialog(QDialog):
         form = self._form_cls()
         if form.fields:
             fieldset = Fieldset("Payload", "", tuple(form.fields))
-            self._section = FieldsetSection(fieldset, form.fields, self)
-            self._section.setObjectName("payloadSection")
+            self._section_host = QWidget(self)
+            self._section_host.setObjectName("payloadSection")
+            rows = new_form_layout(self._section_host)
+            rows.setContentsMargins(0, 0, 0, 0)
+            self._section = FieldsetSection(fieldset, form.fields, rows)
             for name, editor in self._section.editors.items():
                 field = form.fields[name]
                 editor.set_value(field.to_data(form.get_initial_for_field(name)))
-            self._payload_host.addWidget(self._section)
+            self._payload_host.addWidget(self._section_host)
         self.send_button.setEnabled(True)
 
     def send(self) -> bool:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QToolButton,
 )
 from ui_samples import valid_settings
 
@@ -140,6 +141,60 @@ def test_collapse_fieldset_is_closed_by_default_and_opens_on_an_error(
 
     assert dialog.field_errors() == {"level": ["This field is required."]}
     assert dialog.findChild(QComboBox, "level").isVisible()
+
+
+def test_collapsed_section_opens_and_closes_with_its_button(qtbot, sample):
+    dialog = open_dialog(qtbot, sample)
+    toggle = dialog.findChild(QToolButton, "sectionToggle")
+    retries = dialog.findChild(QSpinBox, "retries")
+    assert not toggle.isChecked() and not retries.isVisible()
+
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert retries.isVisible() and dialog.label("retries").isVisible()
+    qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert not retries.isVisible() and not dialog.label("retries").isVisible()
+    # Other sections' rows are left alone.
+    assert dialog.findChild(QLineEdit, "endpoint_url").isVisible()
+
+
+class WideForm(IntegrationConfigForm):
+    message = forms.CharField(label="Message template", help_text="Use {name}.")
+    channel = forms.CharField(label="Channel")
+
+    class Meta:
+        fieldsets = (("Message", {"fields": ("message",), "classes": ("wide",)}),)
+
+
+class WideIntegration(Integration):
+    integration_id = "tests.ui.WideIntegration"
+    name = "Wide"
+    config_form_cls = WideForm
+
+    def initialize(self):
+        pass
+
+
+def test_wide_section_puts_labels_above_full_width_editors(qtbot, manager):
+    wide = manager.register_integration_class(WideIntegration)
+    dialog = open_dialog(qtbot, wide)
+    message = dialog.findChild(QLineEdit, "message")
+    label = dialog.label("message")
+    assert label.text().startswith("Message template")
+    assert label.buddy() is message
+
+    def left(widget):
+        return widget.mapTo(dialog, widget.rect().topLeft())
+
+    # Above its editor and starting where it starts; the editor is wider
+    # than one in a labelled row of the same dialog.
+    assert left(label).y() < left(message).y()
+    assert left(label).x() == left(message).x()
+    assert message.width() > dialog.findChild(QLineEdit, "channel").width()
+    assert dialog.findChild(QLabel, "message_help").isVisible()
+
+    click_ok(qtbot, dialog)
+    assert dialog.field_errors()["message"] == ["This field is required."]
+    assert dialog.findChild(QLabel, "message_error").isVisible()
 
 
 def test_password_is_masked_toggleable_and_a_stored_secret_is_never_shown(
