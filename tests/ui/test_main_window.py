@@ -6,7 +6,7 @@ import json
 import threading
 
 import pytest
-from helpers import check_indicator_center, click, on_next_modal
+from helpers import check_indicator_center, click, on_next_modal, open_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
@@ -29,8 +29,7 @@ from desktop_app.ui.main_window import MainWindow
 def window(qtbot, manager, settings, sample, other):
     win = MainWindow(manager, settings=settings)
     qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    open_window(qtbot, win)
     yield win
     win.close()
 
@@ -380,6 +379,43 @@ def test_a_change_from_another_thread_reaches_the_window(
     qtbot.waitUntil(
         lambda: window.integration_model.index(0).data(SUMMARY_ROLE).startswith("1 ")
     )
+
+
+def test_the_shell_paints_first_and_the_configurations_pane_comes_a_turn_later(
+    qtbot, manager, settings, sample
+):
+    manager.create_config(sample, name="Listed", settings=valid_settings())
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    # The first frame shows the integrations; what can wait is built in
+    # the event-loop turns after it.
+    assert win.findChild(QListView, "integrationList").isVisible()
+    assert win.findChild(QTableView, "configList") is None
+    assert win.add_action.isEnabled()  # an integration is selected
+
+    qtbot.waitUntil(lambda: config_view(win) is not None)
+    qtbot.waitUntil(config_view(win).isVisible)
+    assert names_in(config_view(win)) == ["Listed"]
+    assert win.selected_integration() is sample
+    win.close()
+
+
+def test_asking_for_the_configurations_pane_early_builds_it_at_once(
+    qtbot, manager, settings, sample
+):
+    manager.create_config(sample, name="Early", settings=valid_settings())
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    panel = win.config_panel
+    assert panel.integration is sample
+    assert names_in(config_view(win)) == ["Early"]
+
+    open_window(qtbot, win)  # the turn meant to build it builds nothing
+    assert win.config_panel is panel
+    assert len(win.findChildren(QTableView, "configList")) == 1
+    win.close()
 
 
 def test_window_geometry_splitter_and_dock_are_restored(
