@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
+from desktop_app.ui._config_rows import ConfigRows
 from desktop_app.ui._views import HeaderedTableModel
 
 __all__ = ["CONFIG_ROLE", "PAGE_SIZE", "ConfigListModel"]
@@ -39,24 +40,11 @@ _HEADERS = ("Name", "Enabled", "Last updated")
 
 _Index = QModelIndex | QPersistentModelIndex
 
-# A loaded row is an exact tuple of atomic values (id, name, enabled, last
-# update, load error). CPython's collector stops tracking such tuples, so
-# 100,000 loaded rows cost full collections nothing; keeping the configs
-# themselves (each with a settings dict) made those collections the worst
-# stall of a long scroll. The configs are read again by id when edited.
-_ID, _NAME, _ENABLED, _UPDATED, _ERROR = range(5)
-Row = tuple[int, str, bool, datetime | None, str | None]
-
-
-def _row(config: IntegrationConfig) -> Row:
-    assert config.id is not None
-    return (
-        config.id,
-        config.name,
-        bool(config.enabled),
-        config.last_updated,
-        config.load_error,
-    )
+# Loaded rows keep what the list shows (ConfigRows: columns of plain
+# values, which CPython's collector does not track, so 100,000 loaded rows
+# cost full collections nothing; keeping the configs themselves, each with
+# a settings dict, made those collections the worst stall of a long
+# scroll). The configs are read again by id when edited.
 
 
 class ConfigListModel(HeaderedTableModel):
@@ -75,7 +63,7 @@ class ConfigListModel(HeaderedTableModel):
         super().__init__(parent)
         self._manager = manager
         self._integration_id: str | None = None
-        self._rows: list[Row] = []
+        self._rows = ConfigRows()
         self._total: int | None = 0
         self._at_end = True
         self._search = ""
@@ -117,7 +105,7 @@ class ConfigListModel(HeaderedTableModel):
         if text == self._search:
             return
         self._search = text
-        self._rows = []  # a new result: start again from its first page
+        self._rows = ConfigRows()  # a new result: from its first page
         self.reload()
 
     def reload(self) -> None:
@@ -126,16 +114,15 @@ class ConfigListModel(HeaderedTableModel):
         keep = max(len(self._rows), PAGE_SIZE)
         self.beginResetModel()
         if self._integration_id is None:
-            self._rows, self._total, self._at_end = [], 0, True
+            self._rows, self._total, self._at_end = ConfigRows(), 0, True
         else:
             store = self._manager.store
             search = self._search or None
-            self._rows = [
-                _row(config)
-                for config in store.list_configs(
+            self._rows = ConfigRows(
+                store.list_configs(
                     self._integration_id, search=search, offset=0, limit=keep
                 )
-            ]
+            )
             self._at_end = len(self._rows) < keep
             if search is None:
                 # One row of the store's counts table, not a scan.
@@ -151,8 +138,8 @@ class ConfigListModel(HeaderedTableModel):
             return
         if kind == "updated":
             row = self.row_of(config.id)
-            if row >= 0 and self._rows[row][_NAME] == config.name:
-                self._rows[row] = _row(config)
+            if row >= 0 and self._rows.name(row) == config.name:
+                self._rows.replace(row, config)
                 self.dataChanged.emit(
                     self.index(row, 0), self.index(row, len(_HEADERS) - 1)
                 )
@@ -161,24 +148,21 @@ class ConfigListModel(HeaderedTableModel):
 
     def row_of(self, config_id: int | None) -> int:
         """Return the loaded row of a config id, or -1."""
-        for row, values in enumerate(self._rows):
-            if values[_ID] == config_id:
-                return row
-        return -1
+        return self._rows.row_of(config_id)
 
     def config_at(self, row: int) -> IntegrationConfig:
         """Return the config shown in a row, as listed: its id, name,
         enabled state and last update (not its settings; read it by id to
         edit it)."""
-        config_id, name, enabled, last_updated, load_error = self._rows[row]
+        rows = self._rows
         assert self._integration_id is not None
         return IntegrationConfig(
             self._integration_id,
-            id=config_id,
-            name=name,
-            enabled=enabled,
-            last_updated=last_updated,
-            load_error=load_error,
+            id=rows.id(row),
+            name=rows.name(row),
+            enabled=rows.enabled(row),
+            last_updated=rows.last_updated(row),
+            load_error=rows.load_error(row),
         )
 
     # Lazy loading ---------------------------------------------------------
@@ -205,7 +189,7 @@ class ConfigListModel(HeaderedTableModel):
         if page:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(_row(config) for config in page)
+            self._rows.extend(page)
             self.endInsertRows()
         if not self._search and len(self._rows) >= (self._total or 0):
             self._at_end = True  # the count says so: no empty page to read
@@ -229,7 +213,7 @@ class ConfigListModel(HeaderedTableModel):
         if not index.isValid():
             return None
         row = index.row()
-        values = self._rows[row]
+        rows = self._rows
         column = index.column()
         if role == CONFIG_ROLE:
             return self.config_at(row)
@@ -238,17 +222,17 @@ class ConfigListModel(HeaderedTableModel):
                 Qt.ItemDataRole.DisplayRole,
                 Qt.ItemDataRole.AccessibleTextRole,
             ):
-                return values[_NAME]
-            if role == Qt.ItemDataRole.ToolTipRole and values[_ERROR]:
-                return values[_ERROR]
+                return rows.name(row)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return rows.load_error(row)
         elif column == ENABLED_COLUMN:
-            enabled = values[_ENABLED]
+            enabled = rows.enabled(row)
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked
             if role == Qt.ItemDataRole.AccessibleTextRole:
                 return "Enabled" if enabled else "Disabled"
         elif column == UPDATED_COLUMN and role == Qt.ItemDataRole.DisplayRole:
-            return _format_time(values[_UPDATED])
+            return _format_time(rows.last_updated(row))
         return None
 
     def setData(  # noqa: N802
@@ -261,7 +245,7 @@ class ConfigListModel(HeaderedTableModel):
         ):
             return False
         enabled = Qt.CheckState(value) == Qt.CheckState.Checked
-        config_id = self._rows[index.row()][_ID]
+        config_id = self._rows.id(index.row())
         try:
             config = self._manager.get_config(config_id)
             config.enabled = enabled
@@ -271,7 +255,7 @@ class ConfigListModel(HeaderedTableModel):
             self.reload()
             return False
         # config_updated usually patched the row already; make sure it did.
-        self._rows[index.row()] = _row(config)
+        self._rows.replace(index.row(), config)
         self.dataChanged.emit(index, index)
         return True
 
