@@ -503,6 +503,8 @@ class MainWindow(QMainWindow):
         """Save the layout and stop following the manager and the log."""
         self.save_settings()
         self.events.close()
+        if self._config_panel is not None:
+            self._config_panel.model.stop_reading()
         if self._activity_panel is not None:
             self._activity_panel.close_feed()
         super().closeEvent(event)

@@ -39,7 +39,17 @@ def test_fetching_every_page_lists_each_config_once_in_store_order(
     assert model.total() == len(expected) == PAGE_SIZE * 2 + 17
 
 
-def test_fetching_more_of_a_filtered_list_stays_filtered(qapp, manager, sample):
+def fetch_all(qtbot, model):
+    """Fetch pages as a view scrolled to the end would, each filtered page
+    arriving from the background."""
+    while True:
+        qtbot.waitUntil(lambda: not model.reading)
+        if not model.canFetchMore():
+            return
+        model.fetchMore()
+
+
+def test_fetching_more_of_a_filtered_list_stays_filtered(qtbot, manager, sample):
     manager.store.bulk_insert(
         IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
         for i in range(PAGE_SIZE + 50)
@@ -48,15 +58,15 @@ def test_fetching_more_of_a_filtered_list_stays_filtered(qapp, manager, sample):
     model = ConfigListModel(manager)
     model.set_integration(sample.integration_id)
     model.set_search("prod")
+    qtbot.waitUntil(lambda: model.search == "prod")
 
-    while model.canFetchMore():
-        model.fetchMore()
+    fetch_all(qtbot, model)
 
     names = [model.config_at(row).name for row in range(model.rowCount())]
     assert names == [f"Production {i:04}" for i in range(PAGE_SIZE + 50)]
 
 
-def test_the_end_is_found_without_counting_a_filter(qapp, manager, sample):
+def test_the_end_is_found_without_counting_a_filter(qtbot, manager, sample):
     manager.store.bulk_insert(
         IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
         for i in range(PAGE_SIZE * 2)
@@ -71,10 +81,12 @@ def test_the_end_is_found_without_counting_a_filter(qapp, manager, sample):
     assert not any("count(*)" in sql for sql in statements)
 
     model.set_search("prod")
+    qtbot.waitUntil(lambda: model.search == "prod")
     assert model.total() is None  # not known before the last page
     pages = 1
     while model.canFetchMore():
         model.fetchMore()
+        qtbot.waitUntil(lambda: not model.reading)
         pages += 1
     # Exactly two full pages match: the third read comes back empty.
     assert pages == 3
