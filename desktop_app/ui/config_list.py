@@ -183,7 +183,7 @@ class ConfigListModel(HeaderedTableModel):
         self._rows, self._total, self._at_end = rows, total, at_end
         self.endResetModel()
 
-    def _read_in_background(self, search: str, after: Any) -> None:
+    def _read_in_background(self, search: str, after: tuple[str, int] | None) -> None:
         """Read a page of ``search`` (the first, or the one ``after`` a
         row's key) on the worker thread; it is applied when it comes back
         unless the list has moved on (another filter, integration, reload).
@@ -200,7 +200,9 @@ class ConfigListModel(HeaderedTableModel):
                 integration_id, search=search, after=after, limit=PAGE_SIZE
             )
 
-        def done(page: list[IntegrationConfig] | None, error: Any) -> None:
+        def done(
+            page: list[IntegrationConfig] | None, error: BaseException | None
+        ) -> None:
             if generation != self._generation:
                 return  # stale: what it was read for is no longer shown
             self._reading = False
