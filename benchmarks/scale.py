@@ -110,9 +110,12 @@ class _StallMeter:
         app.processEvents()
         while not done():
             app.processEvents()
-        # One more tick after the work, so the last stall is counted.
+        # Ticks for 12 ms more, so work the step left queued is counted.
+        # Wait for a tick, not the clock: a task that starts just before
+        # the 12 ms are up and runs past them must end with a tick too, or
+        # its stall would be counted nowhere.
         end = time.perf_counter()
-        while time.perf_counter() - end < 0.012:
+        while self._last - end < 0.012:
             app.processEvents()
         self._timer.stop()
         return (end - t0) * 1e3, self.longest

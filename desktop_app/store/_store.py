@@ -124,6 +124,12 @@ class ConfigStore:
         """The folder holding this database's backups."""
         return self._backup_dir
 
+    @property
+    def closed(self) -> bool:
+        """Whether :py:meth:`close` was called (a read still running on
+        another thread then fails, and nobody is left to tell)."""
+        return self._closed
+
     def backup(self) -> Path:
         """Make a backup now (SQLite online backup) and rotate old ones.
 

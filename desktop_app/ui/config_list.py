@@ -7,6 +7,13 @@ further page continues after the last row loaded (keyset paging), so page
 1,000 costs what page 1 does. A short page marks the end, so a filter is
 never counted before its rows show (counting scans every row). The rows
 are the store's (by name, then id); the model keeps no other copy.
+
+A filter's pages are read on a worker thread: with few matches, filling a
+page means testing every name of the integration (15-20 ms at 100,000).
+The rows shown stay until the filtered page arrives; a result that the
+user has moved on from (typed more, chose another integration) is dropped.
+Unfiltered pages are index range scans, as cheap as the page is short,
+and stay on the UI thread.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ from PySide6.QtCore import (
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
+from desktop_app.ui._background_reads import BackgroundReads
+from desktop_app.ui._config_rows import ConfigRows
 from desktop_app.ui._views import HeaderedTableModel
 
 __all__ = ["CONFIG_ROLE", "PAGE_SIZE", "ConfigListModel"]
@@ -39,24 +48,11 @@ _HEADERS = ("Name", "Enabled", "Last updated")
 
 _Index = QModelIndex | QPersistentModelIndex
 
-# A loaded row is an exact tuple of atomic values (id, name, enabled, last
-# update, load error). CPython's collector stops tracking such tuples, so
-# 100,000 loaded rows cost full collections nothing; keeping the configs
-# themselves (each with a settings dict) made those collections the worst
-# stall of a long scroll. The configs are read again by id when edited.
-_ID, _NAME, _ENABLED, _UPDATED, _ERROR = range(5)
-Row = tuple[int, str, bool, datetime | None, str | None]
-
-
-def _row(config: IntegrationConfig) -> Row:
-    assert config.id is not None
-    return (
-        config.id,
-        config.name,
-        bool(config.enabled),
-        config.last_updated,
-        config.load_error,
-    )
+# Loaded rows keep what the list shows (ConfigRows: columns of plain
+# values, which CPython's collector does not track, so 100,000 loaded rows
+# cost full collections nothing; keeping the configs themselves, each with
+# a settings dict, made those collections the worst stall of a long
+# scroll). The configs are read again by id when edited.
 
 
 class ConfigListModel(HeaderedTableModel):
@@ -75,10 +71,17 @@ class ConfigListModel(HeaderedTableModel):
         super().__init__(parent)
         self._manager = manager
         self._integration_id: str | None = None
-        self._rows: list[Row] = []
+        self._rows = ConfigRows()
         self._total: int | None = 0
         self._at_end = True
         self._search = ""
+        #: The filter asked for last; ``_search`` is the one shown.
+        self._requested = ""
+        # Numbers the rows' states: a background read started for an
+        # older one is dropped when it comes back.
+        self._generation = 0
+        self._reading = False
+        self._reads = BackgroundReads(self)
 
     @property
     def integration_id(self) -> str | None:
@@ -98,52 +101,142 @@ class ConfigListModel(HeaderedTableModel):
 
     @property
     def search(self) -> str:
-        """The text names must contain (``""``: every config)."""
+        """The text the names shown contain (``""``: every config).
+
+        After :py:meth:`set_search` with a filter, this changes when the
+        filtered rows arrive (see :py:attr:`requested_search`).
+        """
         return self._search
+
+    @property
+    def requested_search(self) -> str:
+        """The filter asked for last, whether or not its rows are shown."""
+        return self._requested
+
+    @property
+    def reading(self) -> bool:
+        """A page is being read in the background (more cannot be fetched
+        until it is in)."""
+        return self._reading
 
     def set_integration(self, integration_id: str | None) -> None:
         """Show another integration's configs, unfiltered, reading the
         first page."""
         self._integration_id = integration_id
-        self._search = ""
-        self.reload()
+        self._requested = ""
+        self._read_now(PAGE_SIZE)
 
     def set_search(self, text: str) -> None:
         """Show only configs whose name contains ``text`` (ignoring case).
 
         The store filters and pages (``search=``), so narrowing 100,000
-        configs reads one page, not all of them.
+        configs reads one page, not all of them. A filter's first page is
+        read in the background; the rows shown stay until it arrives.
+        Clearing the filter reads the unfiltered first page at once.
         """
-        if text == self._search:
+        if text == self._requested:
             return
-        self._search = text
-        self._rows = []  # a new result: start again from its first page
-        self.reload()
+        self._requested = text
+        if text and self._integration_id is not None:
+            self._generation += 1
+            self._read_in_background(text, after=None)
+        else:
+            self._read_now(PAGE_SIZE)  # a new result: from its first page
 
     def reload(self) -> None:
         """Re-read as many rows as were loaded (at least a page), and the
-        count when unfiltered."""
-        keep = max(len(self._rows), PAGE_SIZE)
-        self.beginResetModel()
+        count when unfiltered.
+
+        Synchronous even when filtered: the window selects a row right
+        after a change reloads the list. A background read on its way is
+        dropped (this one is newer).
+        """
+        same = self._search == self._requested
+        self._read_now(max(len(self._rows), PAGE_SIZE) if same else PAGE_SIZE)
+
+    def _read_now(self, keep: int) -> None:
+        """Show the first ``keep`` rows of the filter asked for, read here."""
+        self._generation += 1
+        self._reading = False
+        self._search = self._requested
         if self._integration_id is None:
-            self._rows, self._total, self._at_end = [], 0, True
+            self._reset(ConfigRows(), total=0, at_end=True)
+            return
+        store = self._manager.store
+        search = self._search or None
+        rows = ConfigRows(
+            store.list_configs(
+                self._integration_id, search=search, offset=0, limit=keep
+            )
+        )
+        at_end = len(rows) < keep
+        if search is None:
+            # One row of the store's counts table, not a scan.
+            total: int | None = store.count(self._integration_id)
+            at_end = at_end or len(rows) >= (total or 0)
         else:
-            store = self._manager.store
-            search = self._search or None
-            self._rows = [
-                _row(config)
-                for config in store.list_configs(
-                    self._integration_id, search=search, offset=0, limit=keep
-                )
-            ]
-            self._at_end = len(self._rows) < keep
-            if search is None:
-                # One row of the store's counts table, not a scan.
-                self._total = store.count(self._integration_id)
-                self._at_end = self._at_end or len(self._rows) >= self._total
-            else:
-                self._total = len(self._rows) if self._at_end else None
+            total = len(rows) if at_end else None
+        self._reset(rows, total, at_end)
+
+    def _reset(self, rows: ConfigRows, total: int | None, at_end: bool) -> None:
+        self.beginResetModel()
+        self._rows, self._total, self._at_end = rows, total, at_end
         self.endResetModel()
+
+    def _read_in_background(self, search: str, after: tuple[str, int] | None) -> None:
+        """Read a page of ``search`` (the first, or the one ``after`` a
+        row's key) on the worker thread; it is applied when it comes back
+        unless the list has moved on (another filter, integration, reload).
+        """
+        generation = self._generation
+        integration_id = self._integration_id
+        store = self._manager.store
+        self._reading = True
+
+        def read() -> list[IntegrationConfig] | None:
+            if generation != self._generation:
+                return None  # superseded while it waited: skip the scan
+            return store.list_configs(
+                integration_id, search=search, after=after, limit=PAGE_SIZE
+            )
+
+        def done(
+            page: list[IntegrationConfig] | None, error: BaseException | None
+        ) -> None:
+            if generation != self._generation:
+                return  # stale: what it was read for is no longer shown
+            self._reading = False
+            if error is not None:
+                if getattr(store, "closed", False):
+                    return  # shut down under it: nothing left to show
+                raise error  # as the same read on this thread would
+            assert page is not None
+            at_end = len(page) < PAGE_SIZE
+            if after is None:
+                self._search = search
+                self._reset(
+                    ConfigRows(page), total=len(page) if at_end else None, at_end=at_end
+                )
+            else:
+                self._append(page)
+                self._at_end = at_end
+                if at_end:
+                    self._total = len(self._rows)
+
+        self._reads.submit(read, done)
+
+    def stop_reading(self) -> None:
+        """Drop background reads (the window is closing)."""
+        self._generation += 1
+        self._reading = False
+        self._reads.shutdown()
+
+    def _append(self, page: list[IntegrationConfig]) -> None:
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
 
     def on_config_changed(self, kind: str, config: IntegrationConfig) -> None:
         """Follow a change: patch the row in place when the order holds."""
@@ -151,8 +244,8 @@ class ConfigListModel(HeaderedTableModel):
             return
         if kind == "updated":
             row = self.row_of(config.id)
-            if row >= 0 and self._rows[row][_NAME] == config.name:
-                self._rows[row] = _row(config)
+            if row >= 0 and self._rows.name(row) == config.name:
+                self._rows.replace(row, config)
                 self.dataChanged.emit(
                     self.index(row, 0), self.index(row, len(_HEADERS) - 1)
                 )
@@ -161,57 +254,48 @@ class ConfigListModel(HeaderedTableModel):
 
     def row_of(self, config_id: int | None) -> int:
         """Return the loaded row of a config id, or -1."""
-        for row, values in enumerate(self._rows):
-            if values[_ID] == config_id:
-                return row
-        return -1
+        return self._rows.row_of(config_id)
 
     def config_at(self, row: int) -> IntegrationConfig:
         """Return the config shown in a row, as listed: its id, name,
         enabled state and last update (not its settings; read it by id to
         edit it)."""
-        config_id, name, enabled, last_updated, load_error = self._rows[row]
+        rows = self._rows
         assert self._integration_id is not None
         return IntegrationConfig(
             self._integration_id,
-            id=config_id,
-            name=name,
-            enabled=enabled,
-            last_updated=last_updated,
-            load_error=load_error,
+            id=rows.id(row),
+            name=rows.name(row),
+            enabled=rows.enabled(row),
+            last_updated=rows.last_updated(row),
+            load_error=rows.load_error(row),
         )
 
     # Lazy loading ---------------------------------------------------------
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
-        return not parent.isValid() and not self._at_end
+        return not parent.isValid() and not self._at_end and not self._reading
 
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
-        if parent.isValid() or self._integration_id is None:
+        if parent.isValid() or self._integration_id is None or self._reading:
             return
         store = self._manager.store
         # Keyset paging: continue after the last loaded row. An OFFSET would
         # make SQLite step over every loaded row again, a stall per page
         # that grows with the scroll position.
         after = store.page_key(self.config_at(-1)) if self._rows else None
-        page = store.list_configs(
-            self._integration_id,
-            search=self._search or None,
-            after=after,
-            limit=PAGE_SIZE,
-        )
+        if self._search:
+            self._read_in_background(self._search, after=after)
+            return
+        page = store.list_configs(self._integration_id, after=after, limit=PAGE_SIZE)
         # A short page is the last one: no count needed to know the end.
         self._at_end = len(page) < PAGE_SIZE
-        if page:
-            first = len(self._rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
-            self._rows.extend(_row(config) for config in page)
-            self.endInsertRows()
-        if not self._search and len(self._rows) >= (self._total or 0):
+        self._append(page)
+        if len(self._rows) >= (self._total or 0):
             self._at_end = True  # the count says so: no empty page to read
         if self._at_end:
-            # Now known for a filter; unfiltered, it also follows rows that
-            # another process deleted while the user scrolled.
+            # Follows rows that another process deleted while the user
+            # scrolled (a filter's end is noted where its page arrives).
             self._total = len(self._rows)
 
     # Model API ------------------------------------------------------------
@@ -229,7 +313,7 @@ class ConfigListModel(HeaderedTableModel):
         if not index.isValid():
             return None
         row = index.row()
-        values = self._rows[row]
+        rows = self._rows
         column = index.column()
         if role == CONFIG_ROLE:
             return self.config_at(row)
@@ -238,17 +322,17 @@ class ConfigListModel(HeaderedTableModel):
                 Qt.ItemDataRole.DisplayRole,
                 Qt.ItemDataRole.AccessibleTextRole,
             ):
-                return values[_NAME]
-            if role == Qt.ItemDataRole.ToolTipRole and values[_ERROR]:
-                return values[_ERROR]
+                return rows.name(row)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return rows.load_error(row)
         elif column == ENABLED_COLUMN:
-            enabled = values[_ENABLED]
+            enabled = rows.enabled(row)
             if role == Qt.ItemDataRole.CheckStateRole:
                 return Qt.CheckState.Checked if enabled else Qt.CheckState.Unchecked
             if role == Qt.ItemDataRole.AccessibleTextRole:
                 return "Enabled" if enabled else "Disabled"
         elif column == UPDATED_COLUMN and role == Qt.ItemDataRole.DisplayRole:
-            return _format_time(values[_UPDATED])
+            return _format_time(rows.last_updated(row))
         return None
 
     def setData(  # noqa: N802
@@ -261,7 +345,7 @@ class ConfigListModel(HeaderedTableModel):
         ):
             return False
         enabled = Qt.CheckState(value) == Qt.CheckState.Checked
-        config_id = self._rows[index.row()][_ID]
+        config_id = self._rows.id(index.row())
         try:
             config = self._manager.get_config(config_id)
             config.enabled = enabled
@@ -271,7 +355,7 @@ class ConfigListModel(HeaderedTableModel):
             self.reload()
             return False
         # config_updated usually patched the row already; make sure it did.
-        self._rows[index.row()] = _row(config)
+        self._rows.replace(index.row(), config)
         self.dataChanged.emit(index, index)
         return True
 

@@ -38,6 +38,7 @@ from desktop_app.activity import get_activity_log
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
 from desktop_app.paths import DataPaths
+from desktop_app.ui._deferred import DeferredQueue
 from desktop_app.ui.activity_panel import ActivityPanel
 from desktop_app.ui.bridge import ManagerEvents, UiDispatcher
 from desktop_app.ui.config_panel import ConfigPanel
@@ -101,12 +102,25 @@ class MainWindow(QMainWindow):
         self.integration_filter = IntegrationFilterModel(self)
         self.integration_filter.setSourceModel(self.integration_model)
 
+        # What can wait for the shell's first frame is built after it, one
+        # piece per event-loop turn (or when first asked for): opening the
+        # window on 100,000 configs stalled the event loop ~45-60 ms in one
+        # piece.
+        self._deferred = DeferredQueue(self)
         self._build_left()
-        self.config_panel = ConfigPanel(manager, self)
+        # The configurations pane goes into this holder in the turn after
+        # the first frame; the splitter sizes it (and restores its size)
+        # from the start.
+        self._config_panel: ConfigPanel | None = None
+        self._details = QWidget(self)
+        self._details.setObjectName("detailsPane")
+        self._details_layout = QVBoxLayout(self._details)
+        self._details_layout.setContentsMargins(0, 0, 0, 0)
+        self._deferred.add(self._build_config_panel)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(self._left)
-        self.splitter.addWidget(self.config_panel)
+        self.splitter.addWidget(self._details)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setSizes([340, 520])
@@ -121,28 +135,22 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         # The dock now (the layout restored below places it); its panel in
-        # the turn after this one (or when first asked for): ~5 ms less in
-        # the event-loop turn that opens the window.
+        # the turn after the configurations pane (or when first asked for).
         self._activity_panel: ActivityPanel | None = None
         self.activity_dock = QDockWidget("Activity", self)
         self.activity_dock.setObjectName("activityDock")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
-        QTimer.singleShot(0, self, self._build_activity_panel)
+        self._deferred.add(self._build_activity_panel)
 
-        self._undo_button = QPushButton("Undo", self)
-        self._undo_button.setObjectName("undoButton")
-        self._undo_button.setFlat(True)
-        self._undo_button.hide()
-        self._undo_button.clicked.connect(self.undo_delete)
-        self.statusBar().addPermanentWidget(self._undo_button)
+        # Made with the first deletion: the first QPushButton of a process
+        # costs ~2-3 ms of set-up, which the first frame need not pay.
+        self._undo_button: QPushButton | None = None
         self.statusBar().messageChanged.connect(self._on_status_message_changed)
 
         build_menus(self)
         self.events.configChanged.connect(self._on_config_changed)
         self.events.integrationStateChanged.connect(self._on_integration_state_changed)
         self.events.configsReloaded.connect(self._on_configs_reloaded)
-        self.config_panel.configDeleted.connect(self._on_config_deleted)
-        self.config_panel.selectionChanged.connect(self._update_actions)
         self.integration_view.selectionModel().currentChanged.connect(
             self._on_integration_selected
         )
@@ -157,6 +165,32 @@ class MainWindow(QMainWindow):
         # user's first save.
         self._writes_warmed = False
         self.integration_view.rowsPainted.connect(self._after_list_painted)
+
+    @property
+    def config_panel(self) -> ConfigPanel:
+        """The configurations pane (built in the event-loop turn after the
+        window's first frame, or on first use)."""
+        return self._build_config_panel()
+
+    def _build_config_panel(self) -> ConfigPanel:
+        panel = self._config_panel
+        if panel is None:
+            integration = self._current_integration()
+            panel = ConfigPanel(self._manager, self._details)
+            # The splitter sized (or restored) the empty holder; keep those
+            # sizes now that the holder has the panel's minimum size, as if
+            # the panel had been there from the start.
+            sizes = self.splitter.sizes()
+            self._details_layout.addWidget(panel)
+            self._details_layout.activate()
+            self.splitter.refresh()
+            self.splitter.setSizes(sizes)
+            panel.configDeleted.connect(self._on_config_deleted)
+            panel.selectionChanged.connect(self._update_actions)
+            panel.set_integration(integration)
+            self._config_panel = panel
+            self._update_actions()
+        return panel
 
     @property
     def activity_panel(self) -> ActivityPanel:
@@ -178,9 +212,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(_WARM_UP_FALLBACK_MS, self._warm_writes)
 
     def _after_list_painted(self) -> None:
-        # After this paint, not during it.
+        # After this paint and the panes still to build, not during them:
+        # the import on the other thread competes for the interpreter.
         if not self._writes_warmed:
-            QTimer.singleShot(0, self._warm_writes)
+            self._deferred.add(self._warm_writes)
 
     def _warm_writes(self) -> None:
         if self._writes_warmed:
@@ -239,7 +274,7 @@ class MainWindow(QMainWindow):
 
         The selected integration stays selected when it is still there.
         """
-        current = self.config_panel.integration
+        current = self._current_integration()
         clear_icon_cache()
         self.integration_model.reload()
         self._update_empty_state()
@@ -257,11 +292,19 @@ class MainWindow(QMainWindow):
         """Return the integration shown in the detail pane, or ``None``."""
         return self.config_panel.integration
 
+    def _current_integration(self) -> Any:
+        # What the detail pane shows, or will show once it is built: the
+        # list's current integration.
+        if self._config_panel is not None:
+            return self._config_panel.integration
+        current = self.integration_view.currentIndex()
+        return current.data(INTEGRATION_ROLE) if current.isValid() else None
+
     def _select_first_integration(self) -> None:
         if self.integration_filter.rowCount() > 0:
             self.integration_view.setCurrentIndex(self.integration_filter.index(0, 0))
-        else:
-            self.config_panel.set_integration(None)
+        elif self._config_panel is not None:
+            self._config_panel.set_integration(None)
 
     def _select_source_row(self, row: int) -> None:
         index = self.integration_filter.mapFromSource(self.integration_model.index(row))
@@ -276,8 +319,9 @@ class MainWindow(QMainWindow):
 
     def _on_integration_selected(self, current: QModelIndex, previous: Any) -> None:
         integration = current.data(INTEGRATION_ROLE) if current.isValid() else None
-        if integration is not self.config_panel.integration:
-            self.config_panel.set_integration(integration)
+        panel = self._config_panel  # not built yet: it reads the list's current
+        if panel is not None and integration is not panel.integration:
+            panel.set_integration(integration)
         self._update_actions()
 
     def _on_filter_changed(self, text: str) -> None:
@@ -300,21 +344,26 @@ class MainWindow(QMainWindow):
 
     def _on_config_changed(self, kind: str, config: IntegrationConfig) -> None:
         self.integration_model.refresh_counts()
-        selected_id = self._selected_config_id()
-        self.config_panel.model.on_config_changed(kind, config)
-        self.config_panel.select_config(selected_id)
+        panel = self._config_panel  # not built yet: it reads what is stored
+        if panel is not None:
+            selected_id = self._selected_config_id()
+            panel.model.on_config_changed(kind, config)
+            panel.select_config(selected_id)
 
     def _on_integration_state_changed(self, integration: Any) -> None:
         self.integration_model.refresh_state()
 
     def _on_configs_reloaded(self) -> None:
         self.integration_model.refresh_counts()
-        selected_id = self._selected_config_id()
-        self.config_panel.model.reload()
-        self.config_panel.select_config(selected_id)
+        panel = self._config_panel
+        if panel is not None:
+            selected_id = self._selected_config_id()
+            panel.model.reload()
+            panel.select_config(selected_id)
 
     def _selected_config_id(self) -> int | None:
-        config = self.config_panel.selected_config()
+        panel = self._config_panel
+        config = panel.selected_config() if panel is not None else None
         return config.id if config is not None else None
 
     # Delete and Undo ------------------------------------------------------
@@ -322,13 +371,25 @@ class MainWindow(QMainWindow):
     def _on_config_deleted(self, config: IntegrationConfig) -> None:
         self._undo_config = config
         self.statusBar().showMessage(f'Deleted "{config.name}".', _UNDO_TIMEOUT_MS)
-        self._undo_button.show()
+        self._build_undo_button().show()
         self._update_actions()
 
+    def _build_undo_button(self) -> QPushButton:
+        button = self._undo_button
+        if button is None:
+            button = QPushButton("Undo", self)
+            button.setObjectName("undoButton")
+            button.setFlat(True)
+            button.clicked.connect(self.undo_delete)
+            self.statusBar().addPermanentWidget(button)
+            self._undo_button = button
+        return button
+
     def _on_status_message_changed(self, message: str) -> None:
-        if not message and self._undo_config is not None:
+        button = self._undo_button
+        if not message and self._undo_config is not None and button is not None:
             # The offer expired with its message; Edit → Undo still works.
-            self._undo_button.hide()
+            button.hide()
 
     def undo_delete(self) -> None:
         """Bring back the configuration deleted last, under its old id."""
@@ -336,7 +397,8 @@ class MainWindow(QMainWindow):
         if config is None:
             return
         self._undo_config = None
-        self._undo_button.hide()
+        if self._undo_button is not None:
+            self._undo_button.hide()
         try:
             self._manager.restore_config(config)
         except StoreError as e:
@@ -354,8 +416,9 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        has_integration = self.config_panel.integration is not None
-        has_selection = self.config_panel.selected_config() is not None
+        panel = self._config_panel
+        has_integration = self._current_integration() is not None
+        has_selection = panel is not None and panel.selected_config() is not None
         self.add_action.setEnabled(has_integration)
         for action in (self.edit_action, self.duplicate_action, self.delete_action):
             action.setEnabled(has_selection)
@@ -440,6 +503,8 @@ class MainWindow(QMainWindow):
         """Save the layout and stop following the manager and the log."""
         self.save_settings()
         self.events.close()
+        if self._config_panel is not None:
+            self._config_panel.model.stop_reading()
         if self._activity_panel is not None:
             self._activity_panel.close_feed()
         super().closeEvent(event)

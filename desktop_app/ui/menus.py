@@ -45,7 +45,6 @@ def build_menus(window: MainWindow) -> None:
     the window (``add_action``, ``undo_action`` …).
     """
     bar = window.menuBar()
-    panel = window.config_panel
 
     file_menu = bar.addMenu("&File")
     _action(
@@ -92,23 +91,29 @@ def build_menus(window: MainWindow) -> None:
         QKeySequence.StandardKey.Undo,
     )
     edit_menu.addSeparator()
+    # Through the window: its configurations pane is built after the
+    # first frame (on first use at the latest).
     window.add_action = _action(
         window,
         edit_menu,
         "&Add configuration…",
         "addAction",
-        panel.add_config,
+        lambda: window.config_panel.add_config(),
         "Ctrl+N",
     )
     window.edit_action = _action(
-        window, edit_menu, "&Edit configuration…", "editAction", panel.edit_config
+        window,
+        edit_menu,
+        "&Edit configuration…",
+        "editAction",
+        lambda: window.config_panel.edit_config(),
     )
     window.duplicate_action = _action(
         window,
         edit_menu,
         "D&uplicate configuration",
         "duplicateAction",
-        panel.duplicate_config,
+        lambda: window.config_panel.duplicate_config(),
         "Ctrl+D",
     )
     window.delete_action = _action(
@@ -116,7 +121,7 @@ def build_menus(window: MainWindow) -> None:
         edit_menu,
         "&Delete configuration",
         "deleteAction",
-        panel.delete_config,
+        lambda: window.config_panel.delete_config(),
     )
     edit_menu.addSeparator()
     window.find_action = _action(

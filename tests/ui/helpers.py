@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 
 def on_next_modal(callback, widget_type=None, timeout_ms=5000):
@@ -48,3 +53,13 @@ def click(qtbot, widget, pos=None):
         qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
     else:
         qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+
+def open_window(qtbot, window):
+    """Show the main window and let the event loop build the panes it
+    builds after its first frame (configurations, then activity)."""
+    window.show()
+    qtbot.waitUntil(
+        lambda: window.findChild(QTableView, "configList") is not None
+        and window.findChild(QTableView, "activityView") is not None
+    )

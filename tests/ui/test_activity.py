@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from helpers import click
+from helpers import click, open_window
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QSpinBox, QTableView
@@ -23,7 +23,7 @@ def window(qtbot, manager, settings, sample):
     )
     win = MainWindow(manager, settings=settings)
     qtbot.addWidget(win)
-    win.show()
+    open_window(qtbot, win)
     yield win
     win.close()
 

@@ -3,8 +3,18 @@ full order, with ties and non-ASCII names."""
 
 from __future__ import annotations
 
+import sqlite3
+
+from PySide6.QtCore import Qt
+
 from desktop_app.config import IntegrationConfig
-from desktop_app.ui.config_list import PAGE_SIZE, ConfigListModel
+from desktop_app.ui.config_list import (
+    ENABLED_COLUMN,
+    NAME_COLUMN,
+    PAGE_SIZE,
+    UPDATED_COLUMN,
+    ConfigListModel,
+)
 
 
 def test_fetching_every_page_lists_each_config_once_in_store_order(
@@ -29,7 +39,17 @@ def test_fetching_every_page_lists_each_config_once_in_store_order(
     assert model.total() == len(expected) == PAGE_SIZE * 2 + 17
 
 
-def test_fetching_more_of_a_filtered_list_stays_filtered(qapp, manager, sample):
+def fetch_all(qtbot, model):
+    """Fetch pages as a view scrolled to the end would, each filtered page
+    arriving from the background."""
+    while True:
+        qtbot.waitUntil(lambda: not model.reading)
+        if not model.canFetchMore():
+            return
+        model.fetchMore()
+
+
+def test_fetching_more_of_a_filtered_list_stays_filtered(qtbot, manager, sample):
     manager.store.bulk_insert(
         IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
         for i in range(PAGE_SIZE + 50)
@@ -38,15 +58,15 @@ def test_fetching_more_of_a_filtered_list_stays_filtered(qapp, manager, sample):
     model = ConfigListModel(manager)
     model.set_integration(sample.integration_id)
     model.set_search("prod")
+    qtbot.waitUntil(lambda: model.search == "prod")
 
-    while model.canFetchMore():
-        model.fetchMore()
+    fetch_all(qtbot, model)
 
     names = [model.config_at(row).name for row in range(model.rowCount())]
     assert names == [f"Production {i:04}" for i in range(PAGE_SIZE + 50)]
 
 
-def test_the_end_is_found_without_counting_a_filter(qapp, manager, sample):
+def test_the_end_is_found_without_counting_a_filter(qtbot, manager, sample):
     manager.store.bulk_insert(
         IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
         for i in range(PAGE_SIZE * 2)
@@ -61,10 +81,12 @@ def test_the_end_is_found_without_counting_a_filter(qapp, manager, sample):
     assert not any("count(*)" in sql for sql in statements)
 
     model.set_search("prod")
+    qtbot.waitUntil(lambda: model.search == "prod")
     assert model.total() is None  # not known before the last page
     pages = 1
     while model.canFetchMore():
         model.fetchMore()
+        qtbot.waitUntil(lambda: not model.reading)
         pages += 1
     # Exactly two full pages match: the third read comes back empty.
     assert pages == 3
@@ -78,3 +100,40 @@ def test_the_end_is_found_without_counting_a_filter(qapp, manager, sample):
     assert model.rowCount() == model.total() == PAGE_SIZE * 4
     # Pages read: 1 on selecting, 3 filtered, 4 unfiltered again.
     assert len([sql for sql in statements if "LIMIT" in sql]) == 1 + 3 + 4
+
+
+def test_each_row_shows_name_state_last_update_and_load_error(qapp, manager, sample):
+    good = manager.store.save_config(
+        IntegrationConfig(sample.integration_id, name="Good", enabled=True)
+    )
+    broken = manager.store.save_config(
+        IntegrationConfig(sample.integration_id, name="Broken", enabled=False)
+    )
+    with sqlite3.connect(manager.store.path) as conn:
+        conn.execute("UPDATE configs SET settings = '{' WHERE id = ?", (broken.id,))
+    model = ConfigListModel(manager)
+    model.set_integration(sample.integration_id)
+
+    def cell(row, column, role=Qt.ItemDataRole.DisplayRole):
+        return model.index(row, column).data(role)
+
+    check = Qt.ItemDataRole.CheckStateRole
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert [cell(r, NAME_COLUMN) for r in (0, 1)] == ["Broken", "Good"]
+    assert cell(0, ENABLED_COLUMN, check) == Qt.CheckState.Unchecked
+    assert cell(1, ENABLED_COLUMN, check) == Qt.CheckState.Checked
+    assert "not valid JSON" in cell(0, NAME_COLUMN, tip)
+    assert cell(1, NAME_COLUMN, tip) is None
+    local = good.last_updated.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert cell(1, UPDATED_COLUMN) == local
+    listed = model.config_at(1)
+    assert (listed.id, listed.name, listed.enabled) == (good.id, "Good", True)
+    assert listed.last_updated == good.last_updated
+    assert model.row_of(good.id) == 1 and model.row_of(12345) == -1
+
+    # A save elsewhere that keeps the order patches the row in place.
+    good.enabled = False
+    manager.store.save_config(good)
+    model.on_config_changed("updated", good)
+    assert cell(1, ENABLED_COLUMN, check) == Qt.CheckState.Unchecked
+    assert model.config_at(1).last_updated == good.last_updated

@@ -6,7 +6,7 @@ import json
 import threading
 
 import pytest
-from helpers import check_indicator_center, click, on_next_modal
+from helpers import check_indicator_center, click, on_next_modal, open_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
@@ -29,8 +29,7 @@ from desktop_app.ui.main_window import MainWindow
 def window(qtbot, manager, settings, sample, other):
     win = MainWindow(manager, settings=settings)
     qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    open_window(qtbot, win)
     yield win
     win.close()
 
@@ -365,6 +364,85 @@ def test_the_config_filter_narrows_the_list_by_name_through_the_store(
     assert view.model().total() == 600
 
 
+def hold_search_reads(monkeypatch, store, held):
+    """Make the store's reads for the filter ``held`` wait until released.
+
+    Returns (started, release) events.
+    """
+    started, release = threading.Event(), threading.Event()
+    real_list = store.list_configs
+
+    def list_configs(*args, **kwargs):
+        if kwargs.get("search") == held:
+            started.set()
+            assert release.wait(10)
+        return real_list(*args, **kwargs)
+
+    monkeypatch.setattr(store, "list_configs", list_configs)
+    return started, release
+
+
+def test_a_filter_result_the_user_typed_past_is_never_shown(
+    qtbot, manager, window, sample, monkeypatch
+):
+    manager.store.bulk_insert(
+        IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
+        for kind in ("Staging", "Production")
+        for i in range(300)
+    )
+    select_integration(window, "Chat Notifier")
+    select_integration(window, "Sample Service")
+    view = config_view(window)
+    model = view.model()
+    started, release = hold_search_reads(monkeypatch, manager.store, "staging")
+    shown = []
+    model.modelReset.connect(lambda: shown.append(names_in(view)[:2]))
+    filter_edit = window.findChild(QLineEdit, "configFilter")
+
+    qtbot.keyClicks(filter_edit, "staging")
+    qtbot.waitUntil(started.is_set)  # read in the background, held there
+    # The list stays as it was meanwhile.
+    assert len(names_in(view)) == PAGE_SIZE and model.search == ""
+    qtbot.keyClicks(filter_edit, " 0001")
+    qtbot.waitUntil(lambda: model.requested_search == "staging 0001")
+    release.set()
+
+    qtbot.waitUntil(lambda: names_in(view) == ["Staging 0001"])
+    assert model.search == "staging 0001" and model.total() == 1
+    # One change on screen: the "staging" page came back late and went.
+    assert shown == [["Staging 0001"]]
+
+
+def test_a_late_filter_result_does_not_land_in_another_integration(
+    qtbot, manager, window, sample, other, monkeypatch
+):
+    manager.store.bulk_insert(
+        IntegrationConfig(sample.integration_id, name=f"Staging {i:04}")
+        for i in range(10)
+    )
+    manager.store.bulk_insert(
+        IntegrationConfig(other.integration_id, name=f"Chat {i}") for i in range(3)
+    )
+    select_integration(window, "Sample Service")
+    view = config_view(window)
+    started, release = hold_search_reads(monkeypatch, manager.store, "staging")
+    filter_edit = window.findChild(QLineEdit, "configFilter")
+    qtbot.keyClicks(filter_edit, "staging")
+    qtbot.waitUntil(started.is_set)
+
+    select_integration(window, "Chat Notifier")
+    assert filter_edit.text() == ""
+    assert names_in(view) == ["Chat 0", "Chat 1", "Chat 2"]
+    shown = []
+    view.model().modelReset.connect(lambda: shown.append(names_in(view)))
+    release.set()
+    # Results come back in the order asked for: once this filter's rows
+    # show, the late "staging" page has come back too.
+    qtbot.keyClicks(filter_edit, "chat 1")
+    qtbot.waitUntil(lambda: names_in(view) == ["Chat 1"])
+    assert shown == [["Chat 1"]]
+
+
 def test_a_change_from_another_thread_reaches_the_window(
     qtbot, manager, window, sample
 ):
@@ -380,6 +458,43 @@ def test_a_change_from_another_thread_reaches_the_window(
     qtbot.waitUntil(
         lambda: window.integration_model.index(0).data(SUMMARY_ROLE).startswith("1 ")
     )
+
+
+def test_the_shell_paints_first_and_the_configurations_pane_comes_a_turn_later(
+    qtbot, manager, settings, sample
+):
+    manager.create_config(sample, name="Listed", settings=valid_settings())
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    # The first frame shows the integrations; what can wait is built in
+    # the event-loop turns after it.
+    assert win.findChild(QListView, "integrationList").isVisible()
+    assert win.findChild(QTableView, "configList") is None
+    assert win.add_action.isEnabled()  # an integration is selected
+
+    qtbot.waitUntil(lambda: config_view(win) is not None)
+    qtbot.waitUntil(config_view(win).isVisible)
+    assert names_in(config_view(win)) == ["Listed"]
+    assert win.selected_integration() is sample
+    win.close()
+
+
+def test_asking_for_the_configurations_pane_early_builds_it_at_once(
+    qtbot, manager, settings, sample
+):
+    manager.create_config(sample, name="Early", settings=valid_settings())
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    panel = win.config_panel
+    assert panel.integration is sample
+    assert names_in(config_view(win)) == ["Early"]
+
+    open_window(qtbot, win)  # the turn meant to build it builds nothing
+    assert win.config_panel is panel
+    assert len(win.findChildren(QTableView, "configList")) == 1
+    win.close()
 
 
 def test_window_geometry_splitter_and_dock_are_restored(
