@@ -468,7 +468,7 @@ class IntegrationManager:
 
         def run() -> None:
             try:
-                prepare()
+                prepare(in_background=True)
             except Exception:
                 # The first write will try again and report the error.
                 logger.exception("Preparing the store's write path failed")

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from desktop_app._gentle import gently
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import DatabaseDamagedError, StoreError
 from desktop_app.store import _reads, backup
@@ -83,6 +84,8 @@ class ConfigStore:
         self._write_engine: Engine | None = None
         self._read_engine: Engine | None = None
         self._engine_lock = threading.Lock()
+        # Set by a write that needs the engine a warm-up is still building.
+        self._write_waiting = threading.Event()
         self._write_lock = threading.Lock()
         self._closed = False
         self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -148,16 +151,25 @@ class ConfigStore:
             path,
         )
 
-    def prepare_writes(self) -> Engine:
+    def prepare_writes(self, *, in_background: bool = False) -> Engine:
         """Import SQLAlchemy and set up the write engine now.
 
         Writes do this themselves when needed; the window calls it from a
         background thread after its first paint, so the user's first save
         does not wait for the import. Thread-safe and cheap once done.
 
+        Args:
+            in_background (bool): Called from a warm-up thread while the
+                user works: run :py:func:`~desktop_app._gentle.gently`, so
+                the UI thread is not kept waiting for Python's lock, until
+                a write needs the engine (then at full speed).
+
         Returns:
             sqlalchemy.engine.Engine: The write engine (for instrumentation).
         """
+        if in_background and self._write_engine is None:
+            with gently(hurry=self._write_waiting):
+                return self.prepare_writes()
         with self._engine_lock:
             if self._write_engine is None:
                 from desktop_app.store import _writes  # noqa: F401  (warm it)
@@ -457,6 +469,8 @@ class ConfigStore:
     @contextmanager
     def _write(self) -> Iterator[tuple[Connection, Any]]:
         self._check_open()
+        if self._write_engine is None:
+            self._write_waiting.set()
         engine = self.prepare_writes()
         from desktop_app.store import _writes
 
