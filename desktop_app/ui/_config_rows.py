@@ -11,6 +11,7 @@ None of it is tracked by the cyclic collector either.
 
 from __future__ import annotations
 
+import bisect
 from array import array
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
@@ -75,6 +76,43 @@ class ConfigRows:
             self._errors[row] = config.load_error
         else:
             self._errors.pop(row, None)
+
+    def insert(self, row: int, config: IntegrationConfig) -> None:
+        """Put a row for ``config`` before ``row`` (``len(self)``: last)."""
+        assert config.id is not None
+        self._shift_errors(row, +1)
+        if config.load_error:
+            self._errors[row] = config.load_error
+        self._ids.insert(row, config.id)
+        self._names.insert(row, config.name)
+        self._enabled.insert(row, 1 if config.enabled else 0)
+        self._updated.insert(row, _to_us(config.last_updated))
+
+    def remove(self, row: int) -> None:
+        """Drop a row; the rows after it move up by one."""
+        del self._ids[row]
+        del self._names[row]
+        del self._enabled[row]
+        del self._updated[row]
+        self._errors.pop(row, None)
+        self._shift_errors(row, -1)
+
+    def _shift_errors(self, start: int, by: int) -> None:
+        # Few rows have a load error, so re-keying them is cheap.
+        if any(row >= start for row in self._errors):
+            self._errors = {
+                (row + by if row >= start else row): error
+                for row, error in self._errors.items()
+            }
+
+    def sort_position(self, key: tuple[str, int]) -> int:
+        """Where a row with this ``(name.casefold(), id)`` key belongs: the
+        rows are in the store's list order (name, case-insensitive, then
+        id)."""
+        names, ids = self._names, self._ids
+        return bisect.bisect_left(
+            range(len(ids)), key, key=lambda row: (names[row].casefold(), ids[row])
+        )
 
     def id(self, row: int) -> int:
         """The config id of a row."""

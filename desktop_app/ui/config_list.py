@@ -239,18 +239,41 @@ class ConfigListModel(HeaderedTableModel):
             self.endInsertRows()
 
     def on_config_changed(self, kind: str, config: IntegrationConfig) -> None:
-        """Follow a change: patch the row in place when the order holds."""
+        """Follow a change by patching the loaded rows, not re-reading them.
+
+        A list scrolled far down holds many rows: re-reading 100,000 after
+        one was added took 1.7 s. An update that keeps the name is patched
+        in place; an addition, a deletion or a rename moves just that row
+        (an addition past the loaded rows comes with a later page). With a
+        filter shown or being read, the rows are read again instead.
+        """
         if config is None or config.integration_id != self._integration_id:
             return
-        if kind == "updated":
-            row = self.row_of(config.id)
-            if row >= 0 and self._rows.name(row) == config.name:
-                self._rows.replace(row, config)
-                self.dataChanged.emit(
-                    self.index(row, 0), self.index(row, len(_HEADERS) - 1)
-                )
-                return
-        self.reload()
+        row = self.row_of(config.id)
+        if kind == "updated" and row >= 0 and self._rows.name(row) == config.name:
+            self._rows.replace(row, config)
+            self.dataChanged.emit(
+                self.index(row, 0), self.index(row, len(_HEADERS) - 1)
+            )
+            return
+        if self._search or self._requested or self._reading:
+            self.reload()
+            return
+        rows = self._rows
+        # The count first (one row of the store's counts table), so views
+        # that follow the row signals see the new total.
+        self._total = self._manager.store.count(self._integration_id)
+        if row >= 0:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            rows.remove(row)
+            self.endRemoveRows()
+        if kind != "deleted":
+            position = rows.sort_position(self._manager.store.page_key(config))
+            if position < len(rows) or self._at_end:
+                self.beginInsertRows(QModelIndex(), position, position)
+                rows.insert(position, config)
+                self.endInsertRows()
+        self._at_end = len(rows) >= (self._total or 0)
 
     def row_of(self, config_id: int | None) -> int:
         """Return the loaded row of a config id, or -1."""

@@ -118,6 +118,7 @@ class ConfigPanel(QWidget):
         self.view.selectionModel().selectionChanged.connect(self.selectionChanged)
         self.model.modelReset.connect(self._on_model_reset)
         self.model.rowsInserted.connect(self._update_empty_state)
+        self.model.rowsRemoved.connect(self._update_empty_state)
         self.view.installEventFilter(self)
         self.stack.addWidget(self.view)
 

@@ -137,3 +137,71 @@ def test_each_row_shows_name_state_last_update_and_load_error(qapp, manager, sam
     model.on_config_changed("updated", good)
     assert cell(1, ENABLED_COLUMN, check) == Qt.CheckState.Unchecked
     assert model.config_at(1).last_updated == good.last_updated
+
+
+def names_of(model):
+    return [model.config_at(row).name for row in range(model.rowCount())]
+
+
+def test_changes_move_single_rows_without_reading_the_list_again(
+    qapp, manager, sample
+):
+    manager.store.bulk_insert(
+        IntegrationConfig(sample.integration_id, name=f"config {i:04}")
+        for i in range(PAGE_SIZE + 10)
+    )
+    model = ConfigListModel(manager)
+    model.set_integration(sample.integration_id)
+    while model.canFetchMore():
+        model.fetchMore()
+    statements: list[str] = []
+    manager.store.add_statement_listener(statements.append)
+    changes: list[str] = []
+    model.rowsInserted.connect(lambda *_: changes.append("inserted"))
+    model.rowsRemoved.connect(lambda *_: changes.append("removed"))
+    model.modelReset.connect(lambda: changes.append("reset"))
+
+    added = manager.create_config(sample, name="Config 0005½")
+    model.on_config_changed("created", added)
+    renamed = manager.get_config(model.config_at(0).id)
+    renamed.name = "zz last"
+    manager.save_config(renamed)
+    model.on_config_changed("updated", renamed)
+    gone = model.config_at(3)
+    manager.delete_config(gone.id)
+    model.on_config_changed("deleted", gone)
+    # The list's reads are pages (LIMIT); the manager's own reads are not.
+    list_reads = [s for s in statements if "FROM configs " in s and "LIMIT" in s]
+
+    # Every row where a fresh read of the store puts it, nothing re-read.
+    expected = [c.name for c in manager.store.list_configs(sample.integration_id)]
+    assert names_of(model) == expected
+    assert expected.index("Config 0005½") == expected.index("config 0005") + 1
+    assert expected[-1] == "zz last" and gone.name not in expected
+    assert model.total() == PAGE_SIZE + 10
+    assert changes == ["inserted", "removed", "inserted", "removed"]
+    assert list_reads == []
+
+
+def test_a_config_added_past_the_loaded_rows_comes_with_its_page(
+    qapp, manager, sample
+):
+    manager.store.bulk_insert(
+        IntegrationConfig(sample.integration_id, name=f"config {i:04}")
+        for i in range(PAGE_SIZE * 2)
+    )
+    model = ConfigListModel(manager)
+    model.set_integration(sample.integration_id)
+    assert model.rowCount() == PAGE_SIZE
+
+    late = manager.create_config(sample, name="config 0300½")
+    model.on_config_changed("created", late)
+    assert model.rowCount() == PAGE_SIZE  # not loaded yet…
+    assert model.total() == PAGE_SIZE * 2 + 1
+
+    while model.canFetchMore():
+        model.fetchMore()
+    names = names_of(model)
+    assert names == [c.name for c in manager.store.list_configs(sample.integration_id)]
+    assert names.index("config 0300½") == 301  # …and then in its place
+    assert model.total() == model.rowCount() == PAGE_SIZE * 2 + 1
