@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMainWindow,
-    QPushButton,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -36,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from desktop_app.activity import get_activity_log
 from desktop_app.config import IntegrationConfig
-from desktop_app.errors import StoreError
 from desktop_app.paths import DataPaths
 from desktop_app.ui._deferred import DeferredQueue
 from desktop_app.ui.activity_panel import ActivityPanel
@@ -50,6 +48,7 @@ from desktop_app.ui.integration_list import (
     IntegrationListModel,
 )
 from desktop_app.ui.menus import build_menus
+from desktop_app.ui.undo_delete import DeleteUndo
 
 if TYPE_CHECKING:
     from desktop_app.ui.notice_banner import NoticeBanner
@@ -59,8 +58,6 @@ if TYPE_CHECKING:
 # QDesktopServices) is imported where it is used.
 
 __all__ = ["MainWindow"]
-
-_UNDO_TIMEOUT_MS = 15000
 
 #: When the integrations list never paints rows (no plugins), the write path
 #: is warmed this long after the window shows.
@@ -91,7 +88,6 @@ class MainWindow(QMainWindow):
         self.manager = manager
         self._settings = settings if settings is not None else QSettings()
         self._paths = DataPaths(Path(manager.store.path).parent)
-        self._undo_config: IntegrationConfig | None = None
         # Parented to the application, not the window: the manager keeps
         # dispatching after this window closes (an embedding host may go on).
         self._dispatcher = UiDispatcher(QApplication.instance())
@@ -142,12 +138,9 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
         self._deferred.add(self._build_activity_panel)
 
-        # Made with the first deletion: the first QPushButton of a process
-        # costs ~2-3 ms of set-up, which the first frame need not pay.
-        self._undo_button: QPushButton | None = None
-        self.statusBar().messageChanged.connect(self._on_status_message_changed)
-
         build_menus(self)
+        #: Deleted configurations, for Edit → Undo and the status bar.
+        self.deletions = DeleteUndo(self, manager, self.undo_action)
         self.events.configChanged.connect(self._on_config_changed)
         self.events.integrationStateChanged.connect(self._on_integration_state_changed)
         self.events.configsReloaded.connect(self._on_configs_reloaded)
@@ -369,51 +362,12 @@ class MainWindow(QMainWindow):
     # Delete and Undo ------------------------------------------------------
 
     def _on_config_deleted(self, config: IntegrationConfig) -> None:
-        self._undo_config = config
-        self.statusBar().showMessage(f'Deleted "{config.name}".', _UNDO_TIMEOUT_MS)
-        self._build_undo_button().show()
-        self._update_actions()
-
-    def _build_undo_button(self) -> QPushButton:
-        button = self._undo_button
-        if button is None:
-            button = QPushButton("Undo", self)
-            button.setObjectName("undoButton")
-            button.setFlat(True)
-            button.clicked.connect(self.undo_delete)
-            self.statusBar().addPermanentWidget(button)
-            self._undo_button = button
-        return button
-
-    def _on_status_message_changed(self, message: str) -> None:
-        button = self._undo_button
-        if not message and self._undo_config is not None and button is not None:
-            # The offer expired with its message; Edit → Undo still works.
-            button.hide()
+        self.deletions.deleted(config)
 
     def undo_delete(self) -> None:
-        """Bring back the configuration deleted last, under its old id."""
-        config = self._undo_config
-        if config is None:
-            return
-        self._undo_config = None
-        if self._undo_button is not None:
-            self._undo_button.hide()
-        try:
-            self._manager.restore_config(config)
-        except StoreError as e:
-            from PySide6.QtWidgets import QMessageBox
-
-            QMessageBox.warning(self, "Cannot undo", str(e))
-        else:
-            self.statusBar().showMessage(f'Restored "{config.name}".', 5000)
-            if (
-                self.config_panel.integration is not None
-                and self.config_panel.integration.integration_id
-                == config.integration_id
-            ):
-                self.config_panel.select_config(config.id)
-        self._update_actions()
+        """Bring back the configuration deleted last, under its old id
+        (again for the one before, and so on)."""
+        self.deletions.undo()
 
     def _update_actions(self) -> None:
         panel = self._config_panel
@@ -422,12 +376,6 @@ class MainWindow(QMainWindow):
         self.add_action.setEnabled(has_integration)
         for action in (self.edit_action, self.duplicate_action, self.delete_action):
             action.setEnabled(has_selection)
-        self.undo_action.setEnabled(self._undo_config is not None)
-        self.undo_action.setText(
-            f'&Undo delete "{self._undo_config.name}"'
-            if self._undo_config is not None
-            else "&Undo"
-        )
 
     # Notices --------------------------------------------------------------
 

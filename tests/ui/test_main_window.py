@@ -560,6 +560,34 @@ def test_the_undo_button_in_the_status_bar_restores_the_deleted_config(
     assert "Restored" in window.statusBar().currentMessage()
 
 
+def test_undo_brings_deletions_back_newest_first(qtbot, manager, window, sample):
+    first = manager.create_config(sample, name="First", settings=valid_settings())
+    second = manager.create_config(sample, name="Second", settings=valid_settings())
+    select_integration(window, "Sample Service")
+    view = config_view(window)
+    for _ in range(2):
+        select_row(view, 0)
+        on_next_modal(
+            lambda box: click(qtbot, box.button(QMessageBox.StandardButton.Yes)),
+            QMessageBox,
+        )
+        click(qtbot, window.config_panel.delete_button)
+    assert manager.get_integration_configs(sample) == []
+    assert window.undo_action.text() == '&Undo delete "Second"'
+
+    window.undo_action.trigger()
+    assert names_in(view) == ["Second"]
+    assert window.undo_action.text() == '&Undo delete "First"'
+    window.undo_action.trigger()
+    assert names_in(view) == ["First", "Second"]
+    assert {c.id for c in manager.get_integration_configs(sample)} == {
+        first.id,
+        second.id,
+    }
+    assert not window.undo_action.isEnabled()
+    assert window.undo_action.text() == "&Undo"
+
+
 def test_about_names_the_versions_and_the_database(manager):
     import platform
 
