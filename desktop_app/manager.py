@@ -483,7 +483,11 @@ class IntegrationManager:
         if self._shut_down:
             return
         if self._warm_up is not None:
-            # Never close the store under a half-built write engine.
+            # Never close the store under a half-built write engine; and
+            # the warm-up runs gently (slowly) until told someone waits.
+            hurry = getattr(self.store, "hurry_writes", None)
+            if hurry is not None:
+                hurry()
             self._warm_up.join()
         if self._watcher is not None:
             self._watcher.stop()

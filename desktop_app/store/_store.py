@@ -183,6 +183,12 @@ class ConfigStore:
                 self._write_engine = engine
             return self._write_engine
 
+    def hurry_writes(self) -> None:
+        """Let a gentle warm-up (:py:meth:`prepare_writes` with
+        ``in_background``) finish at full speed: someone is waiting for it
+        (a write, or closing the app)."""
+        self._write_waiting.set()
+
     # Instrumentation
 
     def add_statement_listener(self, callback: StatementListener) -> None:
@@ -470,7 +476,7 @@ class ConfigStore:
     def _write(self) -> Iterator[tuple[Connection, Any]]:
         self._check_open()
         if self._write_engine is None:
-            self._write_waiting.set()
+            self.hurry_writes()
         engine = self.prepare_writes()
         from desktop_app.store import _writes
 
