@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -179,12 +180,17 @@ class Form:
         self._cleaned_data = {}
         if not self.is_bound:
             return
+        hooks = _field_hooks(type(self))
         for name, field in self.fields.items():
             try:
                 self._cleaned_data[name] = self._clean_field(name, field)
-                hook = getattr(self, f"clean_{name}", None)
+                # The class's clean_<field>() hooks, looked up once per class
+                # (a field added to one instance is looked up by name).
+                hook = hooks.get(name, _UNKNOWN)
+                if hook is _UNKNOWN:
+                    hook = f"clean_{name}" if hasattr(self, f"clean_{name}") else None
                 if hook is not None:
-                    self._cleaned_data[name] = hook()
+                    self._cleaned_data[name] = getattr(self, hook)()
             except ValidationError as e:
                 self.add_error(name, e)
         try:
@@ -212,3 +218,16 @@ class Form:
         # Never the data: it may hold secrets.
         state = "unbound" if not self.is_bound else f"valid={self.is_valid()}"
         return f"<{type(self).__name__} {state} fields={list(self.fields)}>"
+
+
+_UNKNOWN = object()
+
+
+@functools.cache
+def _field_hooks(form_cls: type[Form]) -> dict[str, str | None]:
+    """Field name → name of its ``clean_<field>()`` hook (``None``: none),
+    for the class's declared fields."""
+    return {
+        name: f"clean_{name}" if hasattr(form_cls, f"clean_{name}") else None
+        for name in form_cls.base_fields
+    }
