@@ -353,3 +353,22 @@ def test_rebind_checks_new_values_from_scratch():
     assert form.cleaned_data == {"start": 2, "end": None}
     form.rebind({})
     assert form.errors == {"start": ["This field is required."]}
+
+
+def test_clean_hooks_run_for_declared_and_per_instance_fields():
+    class Shout(forms.Form):
+        word = forms.CharField()
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["extra"] = forms.CharField(required=False)
+
+        def clean_word(self):
+            return self.cleaned_data["word"].upper()
+
+        def clean_extra(self):
+            return self.cleaned_data["extra"] + "!"
+
+    form = Shout({"word": "hi", "extra": "yo"})
+    assert form.is_valid()
+    assert form.cleaned_data == {"word": "HI", "extra": "yo!"}
