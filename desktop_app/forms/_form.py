@@ -223,10 +223,11 @@ class Form:
 _UNKNOWN = object()
 
 
-@functools.cache
+@functools.lru_cache(maxsize=256)
 def _field_hooks(form_cls: type[Form]) -> dict[str, str | None]:
     """Field name → name of its ``clean_<field>()`` hook (``None``: none),
-    for the class's declared fields."""
+    for the class's declared fields. Bounded, so form classes of reloaded
+    plugins are not kept forever."""
     return {
         name: f"clean_{name}" if hasattr(form_cls, f"clean_{name}") else None
         for name in form_cls.base_fields
