@@ -31,3 +31,32 @@ def manager(db_path):
     yield mgr
     mgr.shutdown()
     set_integration_manager(None)
+
+
+@pytest.fixture
+def memory_keyring():
+    """A real keyring backend in memory, so secrets take the keyring path."""
+    import keyring
+    from keyring_backends import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def no_keyring(monkeypatch):
+    """No usable keyring: secrets stay in the database (and the one-time
+    note about it is due again)."""
+    import keyring
+    from keyring.backends import fail
+
+    from desktop_app import secrets
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    monkeypatch.setattr(secrets, "_note_given", False)
+    yield
+    keyring.set_keyring(previous)

@@ -6,11 +6,7 @@ import json
 import logging
 import sqlite3
 
-import keyring
 import pytest
-from keyring.backend import KeyringBackend
-from keyring.backends import fail
-from keyring.errors import PasswordDeleteError
 
 from desktop_app import forms, secrets
 from desktop_app.activity import (
@@ -26,28 +22,6 @@ from desktop_app.signals import define_signal
 
 TOKEN = "tok-\N{SNOWMAN}-s3cr3t-value"
 poked = define_signal("tests.secrets.poked")
-
-
-class MemoryKeyring(KeyringBackend):
-    """A real keyring backend that keeps entries in a dict."""
-
-    priority = 1
-
-    def __init__(self):
-        super().__init__()
-        self.entries = {}
-
-    def set_password(self, service, username, password):
-        self.entries[(service, username)] = password
-
-    def get_password(self, service, username):
-        return self.entries.get((service, username))
-
-    def delete_password(self, service, username):
-        try:
-            del self.entries[(service, username)]
-        except KeyError:
-            raise PasswordDeleteError(username) from None
 
 
 class TokenForm(IntegrationConfigForm):
@@ -70,24 +44,6 @@ class Tokened(Integration):
 
     def _fail(self, config):
         raise PermissionError(f"server rejected token {config.get('token')}")
-
-
-@pytest.fixture
-def memory_keyring():
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def no_keyring(monkeypatch):
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    monkeypatch.setattr(secrets, "_note_given", False)
-    yield
-    keyring.set_keyring(previous)
 
 
 def raw_settings(manager, config_id):

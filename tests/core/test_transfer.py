@@ -6,11 +6,9 @@ import gc
 import json
 import sqlite3
 
-import keyring
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_secrets import MemoryKeyring
 
 from desktop_app import forms
 from desktop_app.errors import StoreError
@@ -58,16 +56,6 @@ def snapshot(manager):
         (c.id, c.name, c.enabled, c.settings, c.revision)
         for c in manager.store.list_configs()
     ]
-
-
-@pytest.fixture
-def memory_keyring():
-    """A real keyring backend in memory, so secrets take the keyring path."""
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    yield backend
-    keyring.set_keyring(previous)
 
 
 @pytest.fixture

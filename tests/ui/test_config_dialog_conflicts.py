@@ -4,10 +4,8 @@ user that secrets stay in the database."""
 
 from __future__ import annotations
 
-import keyring
 import pytest
 from dialog_helpers import click_ok, open_dialog, type_into
-from keyring.backends import fail
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
 from ui_samples import OtherIntegration, valid_settings
@@ -126,15 +124,6 @@ def test_overwrite_of_a_configuration_deleted_elsewhere_says_so(
     assert dialog.isVisible()
     [message] = dialog.form_errors()
     assert str(config.id) in message
-
-
-@pytest.fixture
-def no_keyring(monkeypatch):
-    previous = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    monkeypatch.setattr(secrets, "_note_given", False)
-    yield
-    keyring.set_keyring(previous)
 
 
 def test_without_a_keyring_the_first_password_dialog_says_where_secrets_go(
