@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
 
 from desktop_app.ui.config_dialog import ConfigDialog
 
@@ -28,3 +28,37 @@ def click_ok(qtbot, dialog):
     """Click the dialog's OK button."""
     ok = dialog.button_box.button(dialog.button_box.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+
+def answer_next_message_box(qtbot, button):
+    """Click a button of the next modal message box, from the event loop.
+
+    Args:
+        button: A ``QMessageBox.StandardButton``, or the object name of a
+            custom button.
+
+    Returns:
+        dict: Filled in when the box shows: its ``name``, ``text`` (with
+        the informative text), ``buttons`` (their texts) and ``default``.
+    """
+    seen = {}
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, answer)
+            return
+        seen["name"] = box.objectName()
+        seen["text"] = f"{box.text()} {box.informativeText()}"
+        seen["buttons"] = sorted(b.text().replace("&", "") for b in box.buttons())
+        default = box.defaultButton()
+        seen["default"] = default.text().replace("&", "") if default else None
+        target = (
+            box.findChild(QPushButton, button)
+            if isinstance(button, str)
+            else box.button(button)
+        )
+        qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, answer)
+    return seen

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from dialog_helpers import click_ok, open_dialog, type_into
-from PySide6.QtCore import Qt, QTimer
+from dialog_helpers import answer_next_message_box, click_ok, open_dialog, type_into
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -231,23 +230,6 @@ def test_editing_starts_from_the_config_and_titles_the_dialog(qtbot, manager, sa
     assert dialog.findChild(QSpinBox, "retries").value() == 7
     assert dialog.editor("channels").value() == ["c"]
     assert not dialog.is_modified()
-
-
-def answer_next_message_box(qtbot, button):
-    """Click ``button`` in the next modal message box, from the event loop."""
-    seen = {}
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        seen["text"] = box.text()
-        seen["name"] = box.objectName()
-        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, answer)
-    return seen
 
 
 def test_cancel_with_unsaved_changes_asks_before_discarding(qtbot, sample):

@@ -5,34 +5,12 @@ user that secrets stay in the database."""
 from __future__ import annotations
 
 import pytest
-from dialog_helpers import click_ok, open_dialog, type_into
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton
+from dialog_helpers import answer_next_message_box, click_ok, open_dialog, type_into
+from PySide6.QtWidgets import QLabel
 from ui_samples import OtherIntegration, valid_settings
 
 from desktop_app import secrets
 from desktop_app.store import ConfigStore
-
-
-def click_in_next_box(qtbot, button_name):
-    """Click the button named ``button_name`` in the next modal message box."""
-    seen = {}
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
-        seen["name"] = box.objectName()
-        seen["text"] = f"{box.text()} {box.informativeText()}"
-        seen["buttons"] = sorted(b.text().replace("&", "") for b in box.buttons())
-        seen["default"] = box.defaultButton().text().replace("&", "")
-        qtbot.mouseClick(
-            box.findChild(QPushButton, button_name), Qt.MouseButton.LeftButton
-        )
-
-    QTimer.singleShot(0, answer)
-    return seen
 
 
 def save_elsewhere(manager, config_id, **changes):
@@ -67,7 +45,7 @@ def test_reload_after_a_conflict_shows_the_stored_version_and_saves_on_top(
         manager, config.id, name="Renamed", settings=valid_settings(client_id="theirs")
     )
 
-    seen = click_in_next_box(qtbot, "reloadButton")
+    seen = answer_next_message_box(qtbot, "reloadButton")
     click_ok(qtbot, dialog)
 
     assert seen["name"] == "configConflictBox"
@@ -97,7 +75,7 @@ def test_overwrite_after_a_conflict_saves_the_edits_over_the_newer_copy(
     type_into(qtbot, dialog, "client_id", "my edit")
     save_elsewhere(manager, config.id, settings=valid_settings(client_id="theirs"))
 
-    click_in_next_box(qtbot, "overwriteButton")
+    answer_next_message_box(qtbot, "overwriteButton")
     click_ok(qtbot, dialog)
 
     assert not dialog.isVisible()
@@ -114,7 +92,7 @@ def test_overwrite_of_a_configuration_deleted_elsewhere_says_so(
     dialog = open_dialog(qtbot, sample, stale)
     type_into(qtbot, dialog, "client_id", "my edit")
     save_elsewhere(manager, config.id, name="Renamed")
-    click_in_next_box(qtbot, "overwriteButton")
+    answer_next_message_box(qtbot, "overwriteButton")
     other = ConfigStore(manager.store.path)
     other.delete_config(config.id)
     other.close()
