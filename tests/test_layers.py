@@ -7,6 +7,8 @@ the manager and the store's API); the core never imports the UI.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,29 @@ def test_builtin_integrations_import_qt_only_lazily():
     for path in _modules(ROOT / "integrations"):
         top = _imports(path, top_level_only=True)
         assert not {m for m in top if m.startswith("PySide6")}, path
+
+
+@pytest.mark.parametrize(
+    "modules",
+    [
+        "desktop_app.plugins, desktop_app.__main__",
+        "integrations.webhook",
+        "integrations.chat",
+        "integrations.event_file",
+        "integrations.desktop_notification",
+    ],
+)
+def test_importing_the_core_and_built_ins_loads_no_qt(modules):
+    # What the source check above cannot see: imports made when modules run.
+    code = (
+        f"import sys, {modules};"
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    assert out.stdout.strip() == "[]"

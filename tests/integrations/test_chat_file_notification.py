@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from desktop_app.activity import get_activity_log
 from desktop_app.errors import DeliveryError
 from integrations._common import render_template
@@ -138,21 +136,3 @@ def test_notification_headless_does_not_import_qt():
 def test_delivery_error_keeps_its_culprit():
     error = DeliveryError("http://h/p", "HTTP 500")
     assert (error.target, error.reason) == ("http://h/p", "HTTP 500")
-
-
-@pytest.mark.parametrize(
-    "module", ["webhook", "chat", "event_file", "desktop_notification"]
-)
-def test_builtin_modules_import_without_qt(module):
-    code = (
-        f"import sys, integrations.{module};"
-        "print(any(m.startswith('PySide6') for m in sys.modules))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    assert out.stdout.strip() == "False"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 from pathlib import Path
 
@@ -295,18 +294,3 @@ def test_same_file_name_in_two_folders_does_not_clash(tmp_path, manager, make_pl
     assert sys.modules[one.module_name].VALUE == 1
     assert sys.modules[two.module_name].VALUE == 2
     assert manager.is_registered("test.dup1") and manager.is_registered("test.dup2")
-
-
-def test_plugin_core_imports_without_qt():
-    code = (
-        "import sys, desktop_app.plugins, desktop_app.__main__;"
-        "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    assert out.stdout.strip() == "[]"
