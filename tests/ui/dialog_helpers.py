@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QPushButton
+from helpers import on_next_modal
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
 
 from desktop_app.ui.config_dialog import ConfigDialog
 
@@ -31,7 +32,7 @@ def click_ok(qtbot, dialog):
 
 
 def answer_next_message_box(qtbot, button):
-    """Click a button of the next modal message box, from the event loop.
+    """Click a button of the next modal message box (see ``on_next_modal``).
 
     Args:
         button: A ``QMessageBox.StandardButton``, or the object name of a
@@ -43,11 +44,7 @@ def answer_next_message_box(qtbot, button):
     """
     seen = {}
 
-    def answer():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, answer)
-            return
+    def answer(box):
         seen["name"] = box.objectName()
         seen["text"] = f"{box.text()} {box.informativeText()}"
         seen["buttons"] = sorted(b.text().replace("&", "") for b in box.buttons())
@@ -60,5 +57,5 @@ def answer_next_message_box(qtbot, button):
         )
         qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, answer)
+    on_next_modal(answer, QMessageBox)
     return seen

@@ -6,6 +6,7 @@ import json
 import textwrap
 
 import pytest
+from helpers import open_window
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
@@ -35,8 +36,7 @@ def _write(folder, name, code):
 def window(qtbot, manager, settings, tmp_path):
     win = MainWindow(manager, settings=settings)
     qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    open_window(qtbot, win)
     paths = DataPaths(tmp_path).ensure()
     plugins = install_plugins(win, paths, entry_points=False)
     yield win

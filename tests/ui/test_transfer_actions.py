@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from helpers import on_next_modal, open_window
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from ui_samples import valid_settings
 
@@ -18,22 +19,17 @@ from desktop_app.ui.main_window import MainWindow
 def window(qtbot, manager, settings, sample):
     win = MainWindow(manager, settings=settings)
     qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    open_window(qtbot, win)
     yield win
     win.close()
 
 
 def _close_next_message_box(found):
-    def close():
-        box = QApplication.activeModalWidget()
-        if isinstance(box, QMessageBox):
-            found.append(box.text() + "\n" + box.informativeText())
-            box.accept()
-        else:
-            QTimer.singleShot(20, close)
+    def close(box):
+        found.append(box.text() + "\n" + box.informativeText())
+        box.accept()
 
-    QTimer.singleShot(0, close)
+    on_next_modal(close, QMessageBox)
 
 
 def test_export_then_import_round_trips_without_the_password(
