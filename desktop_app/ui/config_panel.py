@@ -247,11 +247,7 @@ class ConfigPanel(QWidget):
         """Open the dialog for a new configuration."""
         if self._integration is None:
             return
-        from desktop_app.ui.config_dialog import ConfigDialog  # only when used
-
-        dialog = ConfigDialog(self._integration, None, self)
-        if dialog.exec() and dialog.saved_config is not None:
-            self.select_config(dialog.saved_config.id)
+        self._open_dialog(None)
 
     def edit_config(self) -> None:
         """Open the dialog for the selected configuration."""
@@ -263,6 +259,11 @@ class ConfigPanel(QWidget):
         except StoreError as e:
             self._show_error("Cannot edit the configuration", str(e))
             return
+        self._open_dialog(config)
+
+    def _open_dialog(self, config: IntegrationConfig | None) -> None:
+        """Run the generated dialog (adding when ``config`` is ``None``) and
+        select what it saved."""
         from desktop_app.ui.config_dialog import ConfigDialog  # only when used
 
         dialog = ConfigDialog(self._integration, config, self)
