@@ -10,8 +10,7 @@ import struct
 import zlib
 from pathlib import Path
 
-from desktop_app.config import IntegrationConfig
-from desktop_app.store import ConfigStore
+from desktop_app.store import ConfigRecord, ConfigStore
 
 _PLUGIN = '''"""Start-up benchmark plugin {i}."""
 
@@ -77,11 +76,11 @@ def plugin_integration_id(i: int) -> str:
     return f"benchmarks.startup.p{i:03d}"
 
 
-def config_rows(integration_ids: list[str], count: int) -> list[IntegrationConfig]:
+def config_rows(integration_ids: list[str], count: int) -> list[ConfigRecord]:
     """Return ``count`` new configs spread round-robin over the ids; every
     other one enabled, settings like a small real form's."""
     return [
-        IntegrationConfig(
+        ConfigRecord(
             integration_id=integration_ids[j % len(integration_ids)],
             name=f"Config {j:06d}",
             enabled=j % 2 == 0,

@@ -1,61 +1,82 @@
-"""In-memory snapshots of enabled configurations, the event path's data.
+"""The manager's cache of enabled configurations, the event path's data.
 
 Integrations read their enabled configurations on every event, so the
-manager keeps them in memory as :py:class:`~desktop_app.config.ConfigSnapshot`
-objects, per integration id, loaded from the store on first use and patched
-in place when this process saves or deletes one. Per-integration counts,
-read with one query, answer "does it have an enabled config?" for
-integrations whose snapshot is not loaded yet.
+manager keeps them in memory: per integration id, the read-only
+:py:class:`~desktop_app.config.ConfigSnapshot` of each enabled
+configuration, the tuples ``get_configs(**filters)`` returned (one per
+filter), and the per-integration counts, read with one query, that answer
+"does it have an enabled config?" before any snapshot is loaded.
+
+Only the manager holds one of these. It patches it when this process saves
+or deletes a configuration, and drops it when another process commits.
+Reads on the event path take no lock: they look up dicts that writers
+replace or extend, never change in place.
 """
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
-from desktop_app import secrets
-from desktop_app.config import ConfigSnapshot, IntegrationConfig
+from desktop_app.config import ConfigSnapshot
 
-if TYPE_CHECKING:
-    from desktop_app.store import ConfigStore
+__all__ = ["EnabledConfigCache", "matches"]
 
-__all__ = ["EnabledSnapshots"]
+#: ``get_configs(**filters)`` with no filters.
+NO_FILTER: Any = None
 
-logger = logging.getLogger(__name__)
+_ATTRIBUTE_FILTERS = frozenset({"id", "name", "enabled", "integration_id"})
 
 
-class EnabledSnapshots:
-    """Enabled configurations per integration id, kept in step with saves.
+class EnabledConfigCache:
+    """Enabled configurations per integration id, loaded on first use.
 
     Args:
-        store (ConfigStore): Where snapshots and counts are read from.
-        integration_of (callable): Returns the registered integration for an
-            id, or ``None`` (snapshots carry it, and its defaults).
+        load (callable): Returns an integration's enabled configurations as
+            snapshots, read from the store.
+        count (callable): Returns ``{integration_id: (total, enabled)}``.
     """
 
     def __init__(
-        self, store: ConfigStore, integration_of: Callable[[str], Any]
+        self,
+        load: Callable[[str], list[ConfigSnapshot]],
+        count: Callable[[], dict[str, tuple[int, int]]],
     ) -> None:
-        self._store = store
-        self._integration_of = integration_of
-        self._by_integration: dict[str, dict[int, ConfigSnapshot]] = {}
+        self._load_from_store = load
+        self._count = count
+        self._snapshots: dict[str, dict[int, ConfigSnapshot]] = {}
+        #: integration id → filter key → what get_configs() returned.
+        self.results: dict[str, dict[Any, tuple[ConfigSnapshot, ...]]] = {}
         self._counts: dict[str, tuple[int, int]] | None = None
         #: Reentrant: the manager holds it around compound updates.
         self.lock = threading.RLock()
 
-    def configs(self, integration_id: str) -> list[ConfigSnapshot]:
-        """Return an integration's enabled configurations."""
+    def configs(
+        self, integration_id: str, filters: Mapping[str, Any]
+    ) -> tuple[ConfigSnapshot, ...]:
+        """Return an integration's enabled configurations matching
+        ``filters``, cached per filter until they change."""
+        key = _filter_key(filters)
         with self.lock:
-            return list(self._load(integration_id).values())
+            results = self.results.get(integration_id)
+            if results is None:
+                results = self.results[integration_id] = {}
+            cached = results.get(key)
+            if cached is None:
+                snapshots = self._load(integration_id).values()
+                cached = tuple(
+                    s for s in snapshots if not filters or matches(s, filters)
+                )
+                results[key] = cached
+            return cached
 
     def has_enabled(self, integration_id: str) -> bool:
         """Whether an integration has at least one enabled configuration."""
         with self.lock:
-            snapshot = self._by_integration.get(integration_id)
-            if snapshot is not None:
-                return bool(snapshot)
+            snapshots = self._snapshots.get(integration_id)
+            if snapshots is not None:
+                return bool(snapshots)
             return self.counts().get(integration_id, (0, 0))[1] > 0
 
     def counts(self) -> dict[str, tuple[int, int]]:
@@ -66,61 +87,73 @@ class EnabledSnapshots:
         """
         with self.lock:
             if self._counts is None:
-                self._counts = self._store.count_configs()
+                self._counts = self._count()
             return self._counts
 
-    def apply(self, config: IntegrationConfig, *, deleted: bool) -> None:
-        """Patch the snapshot after this process saved or deleted ``config``."""
+    def put(self, integration_id: str, config_id: int, snapshot: ConfigSnapshot | None) -> None:
+        """Patch in this process's save (``snapshot``) or delete or disable
+        (``None``) of one configuration, without re-reading the others."""
         with self.lock:
-            snapshot = self._load(config.integration_id)
-            if deleted or not config.enabled or config.load_error:
-                snapshot.pop(config.id, None)
+            snapshots = self._load(integration_id)
+            if snapshot is None:
+                snapshots.pop(config_id, None)
             else:
-                config.integration = self._integration_of(config.integration_id)
-                snapshot[config.id] = ConfigSnapshot(config)
+                snapshots[config_id] = snapshot
+            self.results.pop(integration_id, None)
             self._counts = None
 
     def forget(self, integration_id: str) -> None:
-        """Forget one integration's snapshot but keep the counts.
+        """Forget one integration's snapshots but keep the counts.
 
-        For (un)registering an integration: its snapshot holds the old
+        For (un)registering an integration: its snapshots hold the old
         instance's defaults, but no configuration changed, so the counts
-        stay valid. Start-up registers 200 plugins' integrations; dropping
-        the counts each time re-ran the counts query 200 times.
+        stay valid (and start-up registers every plugin against one query).
         """
         with self.lock:
-            self._by_integration.pop(integration_id, None)
+            self._snapshots.pop(integration_id, None)
+            self.results.pop(integration_id, None)
 
     def drop(self, integration_id: str) -> None:
-        """Forget one integration's snapshot (re-read on next use) and the
-        counts (its configurations may have changed)."""
+        """Forget one integration's snapshots and the counts: its
+        configurations may have changed."""
         with self.lock:
-            self._by_integration.pop(integration_id, None)
+            self.forget(integration_id)
             self._counts = None
 
     def drop_all(self) -> None:
-        """Forget every snapshot and the counts."""
+        """Forget everything (another process committed)."""
         with self.lock:
-            self._by_integration = {}
+            self._snapshots = {}
+            self.results = {}
             self._counts = None
 
     def _load(self, integration_id: str) -> dict[int, ConfigSnapshot]:
-        snapshot = self._by_integration.get(integration_id)
-        if snapshot is not None:
-            return snapshot
-        integration = self._integration_of(integration_id)
-        snapshot = {}
-        for config in self._store.list_configs(integration_id, enabled=True):
-            if config.load_error:
-                logger.error(
-                    "Configuration %s of %s is not delivered: %s",
-                    config.id,
-                    integration_id,
-                    config.load_error,
-                )
-                continue
-            config.integration = integration
-            secrets.resolve_secrets(config)
-            snapshot[config.id] = ConfigSnapshot(config)
-        self._by_integration[integration_id] = snapshot
-        return snapshot
+        snapshots = self._snapshots.get(integration_id)
+        if snapshots is None:
+            snapshots = {s.id: s for s in self._load_from_store(integration_id)}
+            self._snapshots[integration_id] = snapshots
+        return snapshots
+
+
+def _filter_key(filters: Mapping[str, Any]) -> Any:
+    if not filters:
+        return NO_FILTER
+    try:
+        return frozenset(filters.items())
+    except TypeError:
+        return repr(sorted(filters.items()))
+
+
+def matches(config: Any, filters: Mapping[str, Any]) -> bool:
+    """Whether a configuration (editable or snapshot) matches ``filters``.
+
+    A filter matches a config attribute (``id``, ``name``, ``enabled``,
+    ``integration_id``) or, failing that, a setting (``config.get(key)``).
+    """
+    for key, value in filters.items():
+        if key in _ATTRIBUTE_FILTERS:
+            if getattr(config, key) != value:
+                return False
+        elif config.get(key) != value:
+            return False
+    return True

@@ -1,38 +1,37 @@
 """Configuration objects: one named set of settings for one integration.
 
-These are plain Python objects, not ORM instances: integrations read them on
-the hot path of every event (``config.get(key)`` in a loop), and plain
-attribute access costs about half of what SQLAlchemy's instrumented access
-does. The store copies rows into these objects and back.
+Two kinds, one per use:
+
+- :py:class:`IntegrationConfig` is editable: ``set()`` then ``save()``. The
+  manager hands one out per call (``integration.get_config(id)``,
+  ``integration.create_config()``, ``manager.get_config(id)``), bound to
+  itself, so ``save()`` and ``delete()`` never look for a global.
+- :py:class:`ConfigSnapshot` is what ``integration.get_configs()`` returns
+  on every event: a read-only dict of the settings with the integration's
+  defaults overlaid, shared by every caller until the configuration
+  changes. Changing it would change it for every later caller without
+  saving anything, so it refuses, and says how to edit instead.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from desktop_app.errors import ConfigNotBoundError, ReadOnlyConfigError
 
 if TYPE_CHECKING:
     from desktop_app.integration import Integration
+    from desktop_app.manager import IntegrationManager
+    from desktop_app.store import ConfigRecord
 
-__all__ = ["CONFIG_FIELDS", "ConfigSnapshot", "IntegrationConfig"]
-
-#: The attributes every configuration object carries.
-CONFIG_FIELDS = (
-    "id",
-    "integration_id",
-    "name",
-    "enabled",
-    "settings",
-    "time_added",
-    "last_updated",
-    "revision",
-    "load_error",
-    "integration",
-)
+__all__ = ["ConfigSnapshot", "IntegrationConfig"]
 
 
 class IntegrationConfig:
-    """A stored configuration of an integration.
+    """A stored (or new) configuration of an integration, to edit and save.
 
     Attributes:
         id (int | None): Database id; ``None`` until first saved.
@@ -41,7 +40,8 @@ class IntegrationConfig:
             reload or a missing plugin.
         name (str): Human-readable name shown in lists.
         enabled (bool): Whether events are delivered to this config.
-        settings (dict): The integration-specific settings (JSON-able).
+        settings (dict): The integration-specific settings (JSON values),
+            with secrets in clear.
         time_added (datetime | None): When it was first saved (UTC).
         last_updated (datetime | None): When it was last saved (UTC).
         revision (int): Increases by one on every save; a save based on an
@@ -52,7 +52,19 @@ class IntegrationConfig:
             when its class is registered.
     """
 
-    __slots__ = CONFIG_FIELDS
+    __slots__ = (
+        "id",
+        "integration_id",
+        "name",
+        "enabled",
+        "settings",
+        "time_added",
+        "last_updated",
+        "revision",
+        "load_error",
+        "integration",
+        "_manager",
+    )
 
     def __init__(
         self,
@@ -60,24 +72,100 @@ class IntegrationConfig:
         *,
         name: str = "",
         enabled: bool = False,
-        settings: dict[str, Any] | None = None,
+        settings: Mapping[str, Any] | None = None,
         id: int | None = None,  # noqa: A002 - mirrors the database column
         time_added: datetime | None = None,
         last_updated: datetime | None = None,
         revision: int = 0,
         load_error: str | None = None,
         integration: Integration | None = None,
+        manager: IntegrationManager | None = None,
     ) -> None:
         self.id = id
         self.integration_id = integration_id
         self.name = name
         self.enabled = enabled
-        self.settings = dict(settings) if settings else {}
+        self.settings: dict[str, Any] = dict(settings) if settings else {}
         self.time_added = time_added
         self.last_updated = last_updated
         self.revision = revision
         self.load_error = load_error
         self.integration = integration
+        if manager is None and integration is not None:
+            manager = integration.integration_mgr
+        self._manager = manager
+
+    @classmethod
+    def from_record(
+        cls,
+        record: ConfigRecord,
+        *,
+        manager: IntegrationManager,
+        integration: Integration | None,
+    ) -> IntegrationConfig:
+        """Build an editable config from a stored record (settings copied)."""
+        return cls(
+            record.integration_id,
+            name=record.name,
+            enabled=record.enabled,
+            settings=record.settings,
+            id=record.id,
+            time_added=record.time_added,
+            last_updated=record.last_updated,
+            revision=record.revision,
+            load_error=record.load_error,
+            integration=integration,
+            manager=manager,
+        )
+
+    @property
+    def manager(self) -> IntegrationManager | None:
+        """The manager this config saves through (``None``: not bound yet;
+        passing it to a manager's ``save_config`` binds it)."""
+        return self._manager
+
+    def to_record(self, settings: Mapping[str, Any] | None = None) -> ConfigRecord:
+        """Return the values to store, as a record.
+
+        Args:
+            settings (Mapping, optional): The settings to store instead of
+                :py:attr:`settings` (the manager passes them with secrets
+                replaced by keyring references).
+        """
+        from desktop_app.store import ConfigRecord
+
+        return ConfigRecord(
+            self.integration_id,
+            name=self.name,
+            enabled=self.enabled,
+            settings=dict(self.settings if settings is None else settings),
+            id=self.id,
+            time_added=self.time_added,
+            last_updated=self.last_updated,
+            revision=self.revision,
+            load_error=self.load_error,
+        )
+
+    def stored_as(
+        self,
+        record: ConfigRecord,
+        *,
+        manager: IntegrationManager,
+        integration: Integration | None,
+    ) -> None:
+        """Take the id, timestamps and revision the store gave ``record``.
+
+        Called by the manager once it has stored this config (the settings
+        in memory, with clear secrets, are what was stored); it also binds
+        the config to that manager.
+        """
+        self.id = record.id
+        self.time_added = record.time_added
+        self.last_updated = record.last_updated
+        self.revision = record.revision
+        self.load_error = None
+        self.integration = integration
+        self._manager = manager
 
     def get(self, key: str, default: Any = None) -> Any:
         """Return a setting, falling back to the integration's defaults.
@@ -109,27 +197,26 @@ class IntegrationConfig:
         Raises:
             desktop_app.errors.ConfigConflictError: The stored copy is newer
                 (unless ``force``).
+            desktop_app.errors.ConfigNotBoundError: No manager to save with.
         """
-        return self._manager().save_config(self, force=force)
+        return self._bound_manager().save_config(self, force=force)
 
     def delete(self) -> None:
         """Delete this configuration from the store."""
-        self._manager().delete_config(self)
+        self._bound_manager().delete_config(self)
 
     def copy(self) -> IntegrationConfig:
         """Return an independent copy (settings copied one level deep)."""
         clone = IntegrationConfig.__new__(IntegrationConfig)
-        for slot in CONFIG_FIELDS:
+        for slot in IntegrationConfig.__slots__:
             setattr(clone, slot, getattr(self, slot))
         clone.settings = dict(self.settings)
         return clone
 
-    def _manager(self):
-        if self.integration is not None:
-            return self.integration.integration_mgr
-        from desktop_app.manager import get_integration_manager
-
-        return get_integration_manager()
+    def _bound_manager(self) -> IntegrationManager:
+        if self._manager is None:
+            raise ConfigNotBoundError(self.integration_id)
+        return self._manager
 
     def __repr__(self) -> str:
         return (
@@ -138,19 +225,39 @@ class IntegrationConfig:
         )
 
 
-class ConfigSnapshot(dict):
-    """A read-mostly view of an enabled configuration, for the event path.
+#: The attributes a snapshot carries besides its dict of settings.
+_SNAPSHOT_SLOTS = (
+    "id",
+    "integration_id",
+    "name",
+    "enabled",
+    "settings",
+    "time_added",
+    "last_updated",
+    "revision",
+    "integration",
+    "_manager",
+)
+
+
+class ConfigSnapshot(dict[str, Any]):
+    """A read-only view of an enabled configuration, for the event path.
 
     :py:meth:`Integration.get_configs` hands these out. The dict holds the
     integration's ``default_settings`` overlaid with the config's own
-    settings, so ``config.get(key)`` is the C-level ``dict.get`` — about as
-    cheap as reading a plain dict, which matters when every event loops
-    over every enabled configuration. Attributes mirror
-    :py:class:`IntegrationConfig`; :py:meth:`save` and :py:meth:`delete`
-    work on a fresh copy through the manager.
+    settings, so ``config.get(key)`` is the C-level ``dict.get``: every event
+    loops over every enabled configuration. Attributes mirror
+    :py:class:`IntegrationConfig`; ``settings`` holds the config's own
+    values only, read-only.
+
+    Snapshots are shared by every caller until the configuration changes, so
+    ``set()``, item assignment and attribute assignment raise
+    :py:class:`~desktop_app.errors.ReadOnlyConfigError`. To edit, take an
+    editable copy (:py:meth:`editable`, or ``integration.get_config(id)``),
+    change it and ``save()`` it.
     """
 
-    __slots__ = CONFIG_FIELDS
+    __slots__ = _SNAPSHOT_SLOTS
 
     # Identity semantics, like IntegrationConfig: two snapshots with equal
     # settings are still two configurations.
@@ -158,48 +265,74 @@ class ConfigSnapshot(dict):
     __ne__ = object.__ne__
     __hash__ = object.__hash__
 
-    def __init__(self, config: IntegrationConfig) -> None:
+    id: int
+    integration_id: str
+    name: str
+    enabled: bool
+    settings: Mapping[str, Any]
+    time_added: datetime | None
+    last_updated: datetime | None
+    revision: int
+    integration: Integration | None
+    _manager: IntegrationManager
+
+    def __init__(
+        self, config: IntegrationConfig, manager: IntegrationManager
+    ) -> None:
         integration = config.integration
         defaults = integration.default_settings if integration is not None else None
         if defaults:
-            super().__init__(defaults)
-            self.update(config.settings)
+            dict.__init__(self, defaults)
+            dict.update(self, config.settings)
         else:
-            super().__init__(config.settings)
-        for slot in CONFIG_FIELDS:
-            setattr(self, slot, getattr(config, slot))
-        self.settings = dict(config.settings)
+            dict.__init__(self, config.settings)
+        values = {slot: getattr(config, slot, None) for slot in _SNAPSHOT_SLOTS}
+        values["settings"] = MappingProxyType(dict(config.settings))
+        values["_manager"] = manager
+        for slot, value in values.items():
+            object.__setattr__(self, slot, value)
+
+    @property
+    def load_error(self) -> None:
+        """Always ``None``: configs whose settings cannot be read are never
+        delivered, so never snapshotted."""
+        return None
+
+    @property
+    def manager(self) -> IntegrationManager:
+        """The manager this snapshot came from."""
+        return self._manager
 
     def __bool__(self) -> bool:
         return True
 
-    def set(self, key: str, value: Any) -> None:
-        """Set a setting in memory; call :py:meth:`save` to store it."""
-        self.settings[key] = value
-        self[key] = value
+    def editable(self) -> IntegrationConfig:
+        """Return an editable copy of this configuration, fresh from the
+        store, to change and ``save()``.
 
-    def to_config(self) -> IntegrationConfig:
-        """Return an editable :py:class:`IntegrationConfig` with these values."""
-        return IntegrationConfig(
-            self.integration_id,
-            name=self.name,
-            enabled=self.enabled,
-            settings=self.settings,
-            id=self.id,
-            time_added=self.time_added,
-            last_updated=self.last_updated,
-            revision=self.revision,
-            load_error=self.load_error,
-            integration=self.integration,
-        )
-
-    def save(self) -> IntegrationConfig:
-        """Store these values (see :py:meth:`IntegrationConfig.save`)."""
-        return self.to_config().save()
+        Raises:
+            desktop_app.errors.ConfigNotFoundError: It was deleted since.
+        """
+        return self._manager.get_config(self.id)
 
     def delete(self) -> None:
         """Delete this configuration from the store."""
-        self.to_config().delete()
+        self._manager.delete_config(self.id)
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise ReadOnlyConfigError(self.id, self.integration_id)
+
+    set = _refuse
+    __setitem__ = _refuse
+    __delitem__ = _refuse
+    __ior__ = _refuse
+    update = _refuse
+    pop = _refuse
+    popitem = _refuse
+    setdefault = _refuse
+    clear = _refuse
+    __setattr__ = _refuse
+    __delattr__ = _refuse
 
     def __repr__(self) -> str:
         return (

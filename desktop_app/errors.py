@@ -12,6 +12,7 @@ from pathlib import Path
 
 __all__ = [
     "ConfigConflictError",
+    "ConfigNotBoundError",
     "ConfigNotFoundError",
     "DatabaseDamagedError",
     "DeliveryError",
@@ -27,6 +28,7 @@ __all__ = [
     "PluginLoadError",
     "PluginNotFoundError",
     "PluginUnsafeError",
+    "ReadOnlyConfigError",
     "StoreError",
 ]
 
@@ -152,6 +154,46 @@ class ConfigConflictError(StoreError):
             f"Configuration {config_id} was changed elsewhere (revision "
             f"{actual_revision}, this copy is revision {expected_revision}); "
             f"reload it or overwrite the newer version"
+        )
+
+
+class ReadOnlyConfigError(DesktopAppError, TypeError):
+    """Code tried to change a configuration snapshot from ``get_configs()``.
+
+    Snapshots are shared by every later caller; a change would be seen by
+    all of them and never saved. A ``TypeError``, like changing any other
+    read-only mapping.
+
+    Attributes:
+        config_id (int): The snapshot's configuration.
+        integration_id (str): Its integration.
+    """
+
+    def __init__(self, config_id: int, integration_id: str) -> None:
+        self.config_id = config_id
+        self.integration_id = integration_id
+        super().__init__(
+            f"Configuration {config_id} from get_configs() is a read-only "
+            f"snapshot. To change it, take an editable copy: "
+            f"config = integration.get_config({config_id}) (or "
+            f"snapshot.editable()), then config.set(key, value) and "
+            f"config.save()."
+        )
+
+
+class ConfigNotBoundError(DesktopAppError):
+    """A configuration was saved or deleted without a manager to do it.
+
+    Attributes:
+        integration_id (str): The configuration's integration.
+    """
+
+    def __init__(self, integration_id: str) -> None:
+        self.integration_id = integration_id
+        super().__init__(
+            f"This {integration_id} configuration has no manager to save it "
+            f"with: create it with integration.create_config() or "
+            f"manager.create_config(), or pass it to manager.save_config()."
         )
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from desktop_app import signals
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
-from desktop_app.errors import IntegrationRegistrationError
+from desktop_app.errors import ConfigNotFoundError, IntegrationRegistrationError
 from desktop_app.hooks import shutdown_hooks
 
 if TYPE_CHECKING:
@@ -71,7 +72,6 @@ class Integration:
         self.hooks: list[Hook] = []
         #: Whether :py:meth:`initialize` has run and its hooks are live.
         self.enabled = False
-        self._configs_cache: dict[Any, tuple[ConfigSnapshot, ...]] = {}
 
     @property
     def id(self) -> str:
@@ -111,7 +111,7 @@ class Integration:
             self.enabled = False
             self._shutdown_hooks()
             raise
-        self.integration_mgr._on_integration_enabled(self)
+        signals.integration_enabled.send(self.integration_mgr, integration=self)
 
     def disable_integration(self) -> None:
         """Shut the integration and its hooks down (idempotent)."""
@@ -122,8 +122,7 @@ class Integration:
             self._shutdown_hooks()
             self.shutdown()
         finally:
-            self._configs_cache = {}
-            self.integration_mgr._on_integration_disabled(self)
+            signals.integration_disabled.send(self.integration_mgr, integration=self)
 
     def _shutdown_hooks(self) -> None:
         shutdown_hooks(self)
@@ -131,35 +130,29 @@ class Integration:
     def get_configs(self, **filters: Any) -> tuple[ConfigSnapshot, ...]:
         """Return the enabled configurations, optionally filtered.
 
-        Results are cached per filter and invalidated whenever a
+        The manager caches them per filter and drops the cache whenever a
         configuration changes, so calling this for every event costs no SQL.
         A filter matches a config attribute (``name``, ``id``) or, failing
         that, a setting (``config.get(key)``).
-        """
-        if not filters:
-            cached = self._configs_cache.get(None)
-            if cached is None:
-                cached = self._build_configs_cache(None, filters)
-            return cached
-        key = _filter_key(filters)
-        cached = self._configs_cache.get(key)
-        if cached is None:
-            cached = self._build_configs_cache(key, filters)
-        return cached
 
-    def _build_configs_cache(
-        self, key: Any, filters: dict[str, Any]
-    ) -> tuple[ConfigSnapshot, ...]:
-        cache = self._configs_cache
-        configs = self.integration_mgr._enabled_configs(self)
-        if filters:
-            configs = [c for c in configs if _matches(c, filters)]
-        result = tuple(configs)
-        if key is not None:
-            cache[key] = result
-        else:
-            cache[None] = result
-        return result
+        Returns:
+            tuple[ConfigSnapshot, ...]: Read-only snapshots, shared with
+            every other caller. To change one, use :py:meth:`get_config`.
+        """
+        return self.integration_mgr.get_enabled_configs(self.integration_id, **filters)
+
+    def get_config(self, config_id: int) -> IntegrationConfig:
+        """Return one of this integration's configurations (enabled or not),
+        fresh from the store, to edit and ``save()``.
+
+        Raises:
+            desktop_app.errors.ConfigNotFoundError: No such configuration of
+                this integration.
+        """
+        config = self.integration_mgr.get_config(config_id)
+        if config.integration_id != self.integration_id:
+            raise ConfigNotFoundError(config_id)
+        return config
 
     def create_config(self, save: bool = False, **kwargs: Any) -> IntegrationConfig:
         """Create a configuration of this integration.
@@ -196,26 +189,6 @@ class Integration:
     def __repr__(self) -> str:
         state = "enabled" if self.enabled else "disabled"
         return f"<{type(self).__name__} {self.integration_id!r} {state}>"
-
-
-_ATTRIBUTE_FILTERS = frozenset({"id", "name", "enabled", "integration_id"})
-
-
-def _filter_key(filters: dict[str, Any]) -> Any:
-    try:
-        return frozenset(filters.items())
-    except TypeError:
-        return repr(sorted(filters.items()))
-
-
-def _matches(config: IntegrationConfig, filters: dict[str, Any]) -> bool:
-    for key, value in filters.items():
-        if key in _ATTRIBUTE_FILTERS:
-            if getattr(config, key) != value:
-                return False
-        elif config.get(key) != value:
-            return False
-    return True
 
 
 def integration_id_of(value: Any) -> str:

@@ -5,26 +5,28 @@ the configuration store, and the in-memory snapshots of *enabled*
 configurations that integrations read on every event. It keeps each
 integration enabled exactly while it has an enabled configuration.
 
-Snapshots (:py:mod:`desktop_app._snapshots`) are patched in place when
-this process saves or deletes a configuration, so the first event after a
-save costs no SQL. Changes committed by another process are noticed by a
-watcher thread (:py:mod:`desktop_app._change_watcher`) that drops the
-snapshots and re-evaluates.
+The manager alone owns that cache (:py:mod:`desktop_app._snapshots`) and
+its invalidation: this process's saves and deletes patch it, so the first
+event after a save costs no SQL; changes committed by another process are
+noticed by a watcher thread (:py:mod:`desktop_app._change_watcher`),
+started by :py:meth:`IntegrationManager.start`, that drops it and
+re-evaluates. Integrations ask through :py:meth:`get_enabled_configs`.
+
+The store takes and returns frozen records; the manager turns them into
+configuration objects bound to itself, with secrets in clear.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import sqlite3
-import threading
 import traceback
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import secrets, signals
 from desktop_app._change_watcher import ChangeWatcher
-from desktop_app._snapshots import EnabledSnapshots
+from desktop_app._snapshots import NO_FILTER, EnabledConfigCache, matches
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
 from desktop_app.errors import (
     ConfigNotFoundError,
@@ -41,7 +43,7 @@ from desktop_app.integration import (
 from desktop_app.worker import BackgroundWorker
 
 if TYPE_CHECKING:
-    from desktop_app.store import ConfigStore
+    from desktop_app.store import ConfigRecord, ConfigStore
 
 __all__ = [
     "IntegrationManager",
@@ -61,12 +63,13 @@ class IntegrationManager:
         store (ConfigStore | str | os.PathLike): The configuration store, or
             the path of its SQLite file.
         watch_interval (float | None): Seconds between checks for changes
-            made by other processes; ``None`` turns the watcher off.
+            made by other processes, once :py:meth:`start` is called;
+            ``None`` turns the watcher off.
     """
 
     def __init__(
         self,
-        store: ConfigStore | str | os.PathLike,
+        store: ConfigStore | str | os.PathLike[str],
         *,
         watch_interval: float | None = 0.5,
     ) -> None:
@@ -79,14 +82,29 @@ class IntegrationManager:
         #: Integration id → why enabling it failed (error text, traceback).
         self.integration_errors: dict[str, tuple[str, str]] = {}
         self._integrations: dict[str, Integration] = {}
-        self._snapshots = EnabledSnapshots(store, self._integrations.get)
-        self._lock = self._snapshots.lock
+        self._enabled = EnabledConfigCache(self._load_enabled, self._read_counts)
+        self._lock = self._enabled.lock
         self._dispatch: Dispatcher = _call_now
+        self._watch_interval = watch_interval
         self._watcher: ChangeWatcher | None = None
         self._shut_down = False
-        self._warm_up: threading.Thread | None = None
-        if watch_interval:
-            self._watcher = ChangeWatcher(self, watch_interval)
+
+    def start(self, dispatcher: Dispatcher | None = None) -> None:
+        """Start watching for changes other processes commit.
+
+        Calling it again only changes the dispatcher.
+
+        Args:
+            dispatcher (callable, optional): Where work triggered by other
+                threads runs (re-evaluating integrations after another
+                process's change): the window passes one that queues the
+                call onto the UI thread, so integrations are initialized and
+                shut down there. By default it runs on the calling thread.
+        """
+        if dispatcher is not None:
+            self._dispatch = dispatcher
+        if self._watcher is None and self._watch_interval and not self._shut_down:
+            self._watcher = ChangeWatcher(self, self._watch_interval)
             self._watcher.start()
 
     # Registration ---------------------------------------------------------
@@ -131,7 +149,7 @@ class IntegrationManager:
         with self._lock:
             self._integrations.pop(integration.integration_id, None)
             self.integration_errors.pop(integration.integration_id, None)
-            self._snapshots.forget(integration.integration_id)
+            self._enabled.forget(integration.integration_id)
 
     def get_integration(self, integration_cls_or_id: Any) -> Integration:
         """Return the registered instance for a class, instance or id.
@@ -174,26 +192,49 @@ class IntegrationManager:
             None if integration_cls is None else integration_id_of(integration_cls)
         )
         enabled = filters.pop("enabled", None)
-        configs = self.store.list_configs(integration_id, enabled=enabled)
-        for config in configs:
-            self._attach_config(config)
-            secrets.resolve_secrets(config)
+        records = self.store.list_configs(integration_id, enabled=enabled)
+        configs = [self._config_from(record) for record in records]
         if filters:
-            from desktop_app.integration import _matches
-
-            configs = [c for c in configs if _matches(c, filters)]
+            configs = [c for c in configs if matches(c, filters)]
         return configs
 
     def get_config(self, config_id: int) -> IntegrationConfig:
-        """Return one stored configuration, fresh from the store."""
-        config = self.store.get_config(config_id)
-        self._attach_config(config)
-        secrets.resolve_secrets(config)
-        return config
+        """Return one stored configuration, fresh from the store, to edit
+        and save.
+
+        Raises:
+            desktop_app.errors.ConfigNotFoundError: No such id.
+        """
+        return self._config_from(self.store.get_config(config_id))
+
+    def get_enabled_configs(
+        self, integration_cls_or_id: Any, **filters: Any
+    ) -> tuple[ConfigSnapshot, ...]:
+        """Return an integration's enabled configurations as read-only
+        snapshots (what :py:meth:`Integration.get_configs` returns).
+
+        Cached per filter until a configuration of the integration changes
+        (in this process or another), so calling it on every event costs no
+        SQL. A filter matches a config attribute (``name``, ``id``) or,
+        failing that, a setting (``config.get(key)``).
+        """
+        integration_id = (
+            integration_cls_or_id
+            if type(integration_cls_or_id) is str
+            else integration_id_of(integration_cls_or_id)
+        )
+        if not filters:
+            # The event path: one lock-free lookup once cached.
+            results = self._enabled.results.get(integration_id)
+            if results is not None:
+                cached = results.get(NO_FILTER)
+                if cached is not None:
+                    return cached
+        return self._enabled.configs(integration_id, filters)
 
     def count_configs(self) -> dict[str, tuple[int, int]]:
         """Return integration id → (configurations, enabled ones)."""
-        return dict(self._snapshots.counts())
+        return dict(self._enabled.counts())
 
     def create_config(
         self, integration_cls_or_id: Any, **kwargs: Any
@@ -216,15 +257,16 @@ class IntegrationManager:
         """
         created = config.id is None
         integration = self._integrations.get(config.integration_id)
-        # Secrets go to the keyring and the row gets references; the object
-        # the caller holds (and the snapshot) keeps the clear values.
-        old_refs = [] if created else self._stored_refs(config)
-        with secrets.stored_secrets(integration, config) as new_refs:
-            self.store.save_config(config, force=force)
+        old_refs = [] if config.id is None else self._stored_refs(config.id)
+        record, new_refs = self._store_with_secrets(
+            integration,
+            config,
+            lambda stored: self.store.save_config(stored, force=force),
+        )
         # The row now refers to the new entries; the old ones can go.
         secrets.delete_secrets(old_refs if new_refs else [])
-        self._attach_config(config)
-        self._apply_change(config.integration_id, config, deleted=False)
+        config.stored_as(record, manager=self, integration=integration)
+        self._apply_change(config, deleted=False)
         (signals.config_created if created else signals.config_updated).send(
             self, config=config
         )
@@ -261,32 +303,25 @@ class IntegrationManager:
         configs = list(configs)
         if not configs:
             return configs
-        clear_settings: list[dict[str, Any]] = []
+        records: list[ConfigRecord] = []
         new_refs: list[str] = []
         try:
             for config in configs:
-                clear = config.settings
                 stored, refs = secrets.store_secrets(
-                    self._integrations.get(config.integration_id), clear
+                    self._integrations.get(config.integration_id), config.settings
                 )
                 new_refs.extend(refs)
-                clear_settings.append(clear)
-                config.settings = stored
-            self.store.bulk_insert(configs)
-        except BaseException as e:
+                records.append(config.to_record(stored))
+            records = self.store.bulk_insert(records)
+        except BaseException:
             secrets.delete_secrets(new_refs)
-            if _is_database_error(e):
-                # The transaction rolled back; say so in our own terms.
-                raise StoreError(f"Cannot store the configurations: {e}") from e
             raise
-        finally:
-            for config, clear in zip(configs, clear_settings, strict=False):
-                config.settings = clear
+        for config, record in zip(configs, records, strict=True):
+            integration = self._integrations.get(config.integration_id)
+            config.stored_as(record, manager=self, integration=integration)
         touched = {config.integration_id for config in configs}
         for integration_id in touched:
             self.clear_configs_cache(integration_id)
-        for config in configs:
-            self._attach_config(config)
         for integration_id in sorted(touched):
             integration = self._integrations.get(integration_id)
             if integration is not None:
@@ -299,22 +334,38 @@ class IntegrationManager:
         if isinstance(config_or_id, IntegrationConfig):
             config = config_or_id
         else:
-            config = self.store.get_config(config_or_id)
-        refs = self._stored_refs(config)
+            config = self.get_config(config_or_id)
+        if config.id is None:
+            raise StoreError("A configuration that was never saved cannot be deleted")
+        refs = self._stored_refs(config.id)
         self.store.delete_config(config.id)
         secrets.delete_secrets(refs, forget=True)
-        self._apply_change(config.integration_id, config, deleted=True)
+        self._apply_change(config, deleted=True)
         signals.config_deleted.send(self, config=config)
 
-    def _stored_refs(self, config: IntegrationConfig) -> list[str]:
+    def _stored_refs(self, config_id: int) -> list[str]:
         # The keyring entries the stored row refers to (the object in hand
         # holds clear values).
-        if config.id is None:
-            return []
         try:
-            return secrets.references_in(self.store.get_config(config.id).settings)
+            return secrets.references_in(self.store.get_config(config_id).settings)
         except ConfigNotFoundError:
             return []
+
+    def _store_with_secrets(
+        self,
+        integration: Integration | None,
+        config: IntegrationConfig,
+        write: Callable[[ConfigRecord], ConfigRecord],
+    ) -> tuple[ConfigRecord, list[str]]:
+        # Secrets go to the keyring and the row gets references; the object
+        # the caller holds (and the snapshot) keeps the clear values. If the
+        # write fails, the entries made for it go again.
+        stored, new_refs = secrets.store_secrets(integration, config.settings)
+        try:
+            return write(config.to_record(stored)), new_refs
+        except BaseException:
+            secrets.delete_secrets(new_refs)
+            raise
 
     def restore_config(self, config: IntegrationConfig) -> IntegrationConfig:
         """Store a deleted configuration again under its old id (Undo).
@@ -328,10 +379,11 @@ class IntegrationManager:
         """
         # Its keyring entries went with the delete: store the secrets anew.
         integration = self._integrations.get(config.integration_id)
-        with secrets.stored_secrets(integration, config):
-            self.store.restore_config(config)
-        self._attach_config(config)
-        self._apply_change(config.integration_id, config, deleted=False)
+        record, _ = self._store_with_secrets(
+            integration, config, self.store.restore_config
+        )
+        config.stored_as(record, manager=self, integration=integration)
+        self._apply_change(config, deleted=False)
         signals.config_created.send(self, config=config)
         return config
 
@@ -344,33 +396,17 @@ class IntegrationManager:
         if integration_cls_or_id is None:
             self.clear_all_configs_cache()
             return
-        integration_id = integration_id_of(integration_cls_or_id)
-        with self._lock:
-            self._snapshots.drop(integration_id)
-            integration = self._integrations.get(integration_id)
-            if integration is not None:
-                integration._configs_cache = {}
+        self._enabled.drop(integration_id_of(integration_cls_or_id))
 
     def clear_all_configs_cache(self) -> None:
         """Drop every cached configuration."""
-        with self._lock:
-            self._snapshots.drop_all()
-            for integration in self._integrations.values():
-                integration._configs_cache = {}
+        self._enabled.drop_all()
 
     # Change tracking ------------------------------------------------------
 
-    def set_dispatcher(self, dispatch: Dispatcher) -> None:
-        """Choose where work triggered by other threads runs.
-
-        The window passes a function that queues the call onto the UI
-        thread, so integrations are initialized and shut down there.
-        """
-        self._dispatch = dispatch
-
     def dispatch(self, func: Callable[[], None]) -> None:
         """Run ``func`` where the host wants manager work to run (see
-        :py:meth:`set_dispatcher`)."""
+        :py:meth:`start`)."""
         self._dispatch(func)
 
     def check_for_changes(self) -> bool:
@@ -391,24 +427,45 @@ class IntegrationManager:
             self._update_enabled_state(integration)
         signals.configs_reloaded.send(self)
 
-    def _apply_change(
-        self, integration_id: str, config: IntegrationConfig, *, deleted: bool
-    ) -> None:
-        with self._lock:
-            self._snapshots.apply(config, deleted=deleted)
-            integration = self._integrations.get(integration_id)
-            if integration is not None:
-                integration._configs_cache = {}
+    def _apply_change(self, config: IntegrationConfig, *, deleted: bool) -> None:
+        assert config.id is not None
+        delivered = not deleted and config.enabled and not config.load_error
+        snapshot = ConfigSnapshot(config, self) if delivered else None
+        self._enabled.put(config.integration_id, config.id, snapshot)
+        integration = self._integrations.get(config.integration_id)
         if integration is not None:
             self._update_enabled_state(integration)
 
-    def _enabled_configs(self, integration: Integration) -> list[ConfigSnapshot]:
-        return self._snapshots.configs(integration.integration_id)
+    def _load_enabled(self, integration_id: str) -> list[ConfigSnapshot]:
+        snapshots = []
+        for record in self.store.list_configs(integration_id, enabled=True):
+            if record.load_error:
+                logger.error(
+                    "Configuration %s of %s is not delivered: %s",
+                    record.id,
+                    integration_id,
+                    record.load_error,
+                )
+                continue
+            snapshots.append(ConfigSnapshot(self._config_from(record), self))
+        return snapshots
+
+    def _read_counts(self) -> dict[str, tuple[int, int]]:
+        return self.store.count_configs()
+
+    def _config_from(self, record: ConfigRecord) -> IntegrationConfig:
+        config = IntegrationConfig.from_record(
+            record,
+            manager=self,
+            integration=self._integrations.get(record.integration_id),
+        )
+        secrets.resolve_secrets(config)
+        return config
 
     def _update_enabled_state(self, integration: Integration) -> None:
         if self._shut_down:
             return
-        if self._snapshots.has_enabled(integration.integration_id):
+        if self._enabled.has_enabled(integration.integration_id):
             if not integration.enabled:
                 self._safely(integration, integration.enable_integration, "initialize")
         elif integration.enabled:
@@ -430,19 +487,10 @@ class IntegrationManager:
         self.integration_errors.pop(integration.integration_id, None)
         return True
 
-    def _on_integration_enabled(self, integration: Integration) -> None:
-        signals.integration_enabled.send(self, integration=integration)
-
-    def _on_integration_disabled(self, integration: Integration) -> None:
-        signals.integration_disabled.send(self, integration=integration)
-
     def _attach(self, integration: Integration) -> None:
         # Snapshots hold the integration's defaults: rebuild them with it.
         # The counts stay: registering changes no configuration.
-        self._snapshots.forget(integration.integration_id)
-
-    def _attach_config(self, config: IntegrationConfig) -> None:
-        config.integration = self._integrations.get(config.integration_id)
+        self._enabled.forget(integration.integration_id)
 
     # Life cycle -----------------------------------------------------------
 
@@ -454,41 +502,10 @@ class IntegrationManager:
         """
         return self.worker.wait(timeout)
 
-    def prepare_writes_in_background(self) -> None:
-        """Import the store's write path (SQLAlchemy) on a background thread.
-
-        The store opens and reads without SQLAlchemy so the window paints
-        sooner; the window calls this once it has painted, so the user's
-        first save does not pay for the import. Calling it again does
-        nothing.
-        """
-        prepare = getattr(self.store, "prepare_writes", None)
-        if prepare is None or self._warm_up is not None or self._shut_down:
-            return
-
-        def run() -> None:
-            try:
-                prepare(in_background=True)
-            except Exception:
-                # The first write will try again and report the error.
-                logger.exception("Preparing the store's write path failed")
-
-        self._warm_up = threading.Thread(
-            target=run, name="desktop-app-prepare-writes", daemon=True
-        )
-        self._warm_up.start()
-
     def shutdown(self) -> None:
         """Disable every integration, stop the worker and close the store."""
         if self._shut_down:
             return
-        if self._warm_up is not None:
-            # Never close the store under a half-built write engine; and
-            # the warm-up runs gently (slowly) until told someone waits.
-            hurry = getattr(self.store, "hurry_writes", None)
-            if hurry is not None:
-                hurry()
-            self._warm_up.join()
         if self._watcher is not None:
             self._watcher.stop()
         for integration in reversed(self.get_integrations()):
@@ -499,13 +516,6 @@ class IntegrationManager:
         global _manager
         if _manager is self:
             _manager = None
-
-
-def _is_database_error(error: BaseException) -> bool:
-    # sqlite3's and SQLAlchemy's errors, without importing SQLAlchemy here.
-    return isinstance(error, sqlite3.Error) or type(error).__module__.startswith(
-        "sqlalchemy."
-    )
 
 
 def _call_now(func: Callable[[], None]) -> None:

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from typing import Any
 
 from desktop_app.activity import forget_secret, register_secret
@@ -41,7 +40,6 @@ __all__ = [
     "secrets_backend_available",
     "secrets_storage_note",
     "store_secrets",
-    "stored_secrets",
     "strip_secrets",
 ]
 
@@ -203,30 +201,6 @@ def store_secrets(
         created.append(ref)
         stored[name] = {REFERENCE_KEY: ref}
     return stored, created
-
-
-@contextmanager
-def stored_secrets(integration: Any, config: Any) -> Iterator[list[str]]:
-    """Let ``config`` carry keyring references instead of clear secrets for
-    the duration of a store write.
-
-    The object keeps (and gets back) its clear values, which the caller and
-    the event snapshots use; only the row gets references. If the write
-    raises, the keyring entries made for it are deleted again.
-
-    Yields:
-        list[str]: The keyring entries made for this write.
-    """
-    clear = config.settings
-    stored, new_refs = store_secrets(integration, clear)
-    config.settings = stored
-    try:
-        yield new_refs
-    except BaseException:
-        delete_secrets(new_refs)
-        raise
-    finally:
-        config.settings = clear
 
 
 def delete_secrets(refs: Iterable[str], *, forget: bool = False) -> None:

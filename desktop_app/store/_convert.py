@@ -1,4 +1,4 @@
-"""Copying between database rows and plain configuration objects.
+"""Copying between database rows and :py:class:`ConfigRecord` values.
 
 Settings are stored as JSON text and parsed here, row by row: a value that
 fails to parse marks its own config (``load_error``) and leaves the others
@@ -13,15 +13,22 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from desktop_app.config import CONFIG_FIELDS, IntegrationConfig
 from desktop_app.errors import StoreError
+from desktop_app.store._records import ConfigRecord
 
 logger = logging.getLogger(__name__)
 
-#: The columns read for a config, in the order ``row_to_config`` expects:
-#: the config's fields that are stored (not ``load_error``/``integration``).
-CONFIG_COLUMNS = tuple(
-    name for name in CONFIG_FIELDS if name not in ("load_error", "integration")
+#: The columns read for a record, in the order :py:func:`row_to_record`
+#: expects.
+CONFIG_COLUMNS = (
+    "id",
+    "integration_id",
+    "name",
+    "enabled",
+    "settings",
+    "time_added",
+    "last_updated",
+    "revision",
 )
 
 #: NaN and Infinity are not JSON; other readers would reject them. One
@@ -30,24 +37,24 @@ CONFIG_COLUMNS = tuple(
 _ENCODER = json.JSONEncoder(allow_nan=False)
 
 
-def dump_settings(config: IntegrationConfig) -> str:
-    """Return the config's settings as JSON text.
+def dump_settings(record: ConfigRecord) -> str:
+    """Return the record's settings as JSON text.
 
     Called before any SQL runs, so an unstorable value leaves the database
     untouched.
 
     Args:
-        config (desktop_app.config.IntegrationConfig): The config to store.
+        record (ConfigRecord): The record to store.
 
     Raises:
         desktop_app.errors.StoreError: A setting cannot be stored as JSON.
     """
     try:
-        return _ENCODER.encode(config.settings)
+        return _ENCODER.encode(record.settings)
     except (TypeError, ValueError) as e:
         raise StoreError(
-            f"The settings of configuration {config.name!r} "
-            f"({config.integration_id}) cannot be stored: {e}. Settings must "
+            f"The settings of configuration {record.name!r} "
+            f"({record.integration_id}) cannot be stored: {e}. Settings must "
             f"be JSON values (str, int, float, bool, None, list, dict)."
         ) from e
 
@@ -77,11 +84,7 @@ def load_settings(
 
 
 def parse_datetime(value: str | None) -> datetime | None:
-    """Parse a timestamp as the ORM's ``UTCDateTime`` stored it.
-
-    SQLAlchemy's SQLite ``DateTime`` writes naive UTC as
-    ``YYYY-MM-DD HH:MM:SS.ffffff``; ``UTCDateTime`` returns it with UTC
-    attached. Reads skip SQLAlchemy, so they parse it here the same way.
+    """Parse a timestamp written by :py:func:`format_datetime`.
 
     Args:
         value (str | None): The stored text.
@@ -97,11 +100,24 @@ def parse_datetime(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def row_to_config(row: Sequence[Any]) -> IntegrationConfig:
-    """Build a plain config from a row of :py:data:`CONFIG_COLUMNS`."""
+def format_datetime(value: datetime) -> str:
+    """Return the text a timestamp is stored as: naive UTC,
+    ``YYYY-MM-DD HH:MM:SS.ffffff``.
+
+    The format of the model's ``UTCDateTime`` (SQLAlchemy's SQLite
+    ``DateTime``), so rows written by migrations and by the store agree and
+    sort as text in time order.
+    """
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(sep=" ", timespec="microseconds")
+
+
+def row_to_record(row: Sequence[Any]) -> ConfigRecord:
+    """Build a record from a row of :py:data:`CONFIG_COLUMNS`."""
     (id_, integration_id, name, enabled, text, time_added, last_updated, revision) = row
     settings, load_error = load_settings(id_, text)
-    return IntegrationConfig(
+    return ConfigRecord(
         integration_id,
         id=id_,
         name=name,
@@ -114,6 +130,6 @@ def row_to_config(row: Sequence[Any]) -> IntegrationConfig:
     )
 
 
-def rows_to_configs(rows: Iterable[Sequence[Any]]) -> list[IntegrationConfig]:
-    """Build plain configs from rows of :py:data:`CONFIG_COLUMNS`."""
-    return [row_to_config(row) for row in rows]
+def rows_to_records(rows: Iterable[Sequence[Any]]) -> list[ConfigRecord]:
+    """Build records from rows of :py:data:`CONFIG_COLUMNS`."""
+    return [row_to_record(row) for row in rows]

@@ -14,9 +14,11 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from desktop_app.errors import SchemaTooNewError, StoreError
+from desktop_app.errors import DatabaseDamagedError, SchemaTooNewError, StoreError
+from desktop_app.store import backup
+from desktop_app.store._sqlite import configure_connection
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -26,6 +28,7 @@ __all__ = [
     "KNOWN_REVISIONS",
     "MIGRATIONS_PATH",
     "SCHEMA_REVISION",
+    "migration_engine",
     "read_schema_revision",
     "upgrade",
 ]
@@ -65,17 +68,13 @@ def read_schema_revision(conn: sqlite3.Connection) -> str | None:
 def ensure_current(
     conn: sqlite3.Connection,
     path: Path,
-    make_engine: Callable[[], Engine],
     before_upgrade: Callable[[str], None] | None = None,
 ) -> None:
     """Upgrade the database to :py:data:`SCHEMA_REVISION` when it is not there.
 
     Args:
         conn (sqlite3.Connection): A connection to read the version on.
-        path (pathlib.Path): The database file, for messages.
-        make_engine (callable): Returns the SQLAlchemy engine to migrate
-            with; only called (and SQLAlchemy only imported) when the
-            schema is not current.
+        path (pathlib.Path): The database file.
         before_upgrade (callable, optional): Called with the old revision
             just before an existing database (one that has a revision) is
             migrated; the store makes its backup there, so a migration that
@@ -84,6 +83,8 @@ def ensure_current(
     Raises:
         desktop_app.errors.SchemaTooNewError: The file was written by a newer
             version of the app; it is left untouched.
+        desktop_app.errors.DatabaseDamagedError: The file turned out to be
+            damaged while migrating.
         desktop_app.errors.StoreError: The migration failed.
     """
     current = read_schema_revision(conn)
@@ -93,18 +94,41 @@ def ensure_current(
         raise SchemaTooNewError(path, current)
     if current is not None and before_upgrade is not None:
         before_upgrade(current)
-    upgrade(make_engine(), SCHEMA_REVISION)
+    engine = migration_engine(path)
+    try:
+        upgrade(engine, SCHEMA_REVISION)
+    finally:
+        engine.dispose()
+
+
+def migration_engine(path: Path) -> Engine:
+    """Create a SQLAlchemy engine on ``path`` for Alembic (imports
+    SQLAlchemy).
+
+    Its connections get the store's settings, and its transactions begin
+    with ``BEGIN IMMEDIATE``, so that two processes opening an old file at
+    once migrate it exactly once: the second waits, then finds nothing to do.
+    """
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(f"sqlite:///{path}")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        configure_connection(dbapi_connection)
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
     """Run Alembic's upgrade to ``target`` in one write transaction.
 
-    The write lock is taken before Alembic reads the version, so two
-    processes opening an old file at once migrate it exactly once: the second
-    waits, then finds nothing to do.
-
     Args:
-        engine (sqlalchemy.engine.Engine): The store's engine.
+        engine (sqlalchemy.engine.Engine): From :py:func:`migration_engine`.
         target (str): The revision to reach; tests and fixtures stop early.
 
     Raises:
@@ -112,12 +136,11 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     """
     from alembic import command
     from alembic.util.exc import CommandError
-
-    from desktop_app.store._engine import WRITE_OPTION
+    from sqlalchemy.exc import DBAPIError
 
     config = make_alembic_config()
     try:
-        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
+        with engine.begin() as conn:
             logger.info(
                 "Upgrading %s from schema %s to %s",
                 engine.url.database,
@@ -130,6 +153,16 @@ def upgrade(engine: Engine, target: str = "head") -> None:
         raise StoreError(
             f"Cannot bring the database {engine.url.database} to schema "
             f"{target}: {e}. Was it written by a newer version of the app?"
+        ) from e
+    except DBAPIError as e:
+        # Statement parameters stay out of the message: only SQLite's own.
+        orig = e.orig
+        if isinstance(orig, sqlite3.DatabaseError) and backup.is_damage_error(orig):
+            path = Path(str(engine.url.database))
+            raise DatabaseDamagedError(path, backup.describe_damage(orig)) from e
+        raise StoreError(
+            f"Cannot bring the database {engine.url.database} to schema "
+            f"{target}: {orig}"
         ) from e
 
 

@@ -1,11 +1,8 @@
 """The store's read path: plain parameterised SQL on ``sqlite3`` connections.
 
-Reads are what start-up waits on (the per-integration counts while plugins
-register, the first page of the first integration), so they avoid
-SQLAlchemy altogether: its import alone costs about a third of the time to
-the first frame and about 30 MiB. Each thread gets its own connection,
-configured exactly like the write connection and SQLAlchemy's, so the
-connection settings never depend on which path ran a query.
+Each thread gets its own connection, configured exactly like the write
+connection, so the connection settings never depend on which thread ran a
+query.
 
 A lone SELECT on an autocommit connection is its own read transaction: it
 sees one consistent snapshot and releases it as soon as its rows are
@@ -20,9 +17,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from desktop_app.config import IntegrationConfig
 from desktop_app.errors import ConfigNotFoundError
-from desktop_app.store._convert import CONFIG_COLUMNS, row_to_config, rows_to_configs
+from desktop_app.store._convert import CONFIG_COLUMNS, row_to_record, rows_to_records
+from desktop_app.store._records import ConfigRecord
 from desktop_app.store._sqlite import connect
 
 __all__ = ["ReadConnections", "count", "count_configs", "get_config", "list_configs"]
@@ -117,14 +114,14 @@ def list_configs(
     offset: int,
     limit: int | None,
     after: PageKey | None,
-) -> list[IntegrationConfig]:
-    """Return configs by ``name_key``, then id (see ``ConfigStore``)."""
+) -> list[ConfigRecord]:
+    """Return records by ``name_key``, then id (see ``ConfigStore``)."""
     where, params = _where(integration_id, enabled, search, after)
     sql = f"{_SELECT}{where} ORDER BY name_key, id"
     if limit is not None or offset:
         sql += " LIMIT ? OFFSET ?"
         params += [-1 if limit is None else limit, offset]
-    return rows_to_configs(conn.execute(sql, params).fetchall())
+    return rows_to_records(conn.execute(sql, params).fetchall())
 
 
 def count(
@@ -137,7 +134,7 @@ def count(
 
     Without a search, the answer comes from ``config_counts`` (kept exact
     by triggers): one primary-key lookup instead of a scan of the
-    integration's rows, which took 50-150 ms at 100,000 configs.
+    integration's rows, which grows with the number of configs.
     """
     if not search:
         # One statement, so total and enabled come from one snapshot.
@@ -162,8 +159,8 @@ def count_configs(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:
     return {integration_id: (total, enabled) for integration_id, total, enabled in rows}
 
 
-def get_config(conn: sqlite3.Connection, config_id: int) -> IntegrationConfig:
-    """Return one config.
+def get_config(conn: sqlite3.Connection, config_id: int) -> ConfigRecord:
+    """Return one record.
 
     Raises:
         desktop_app.errors.ConfigNotFoundError: No such id.
@@ -171,4 +168,4 @@ def get_config(conn: sqlite3.Connection, config_id: int) -> IntegrationConfig:
     rows = conn.execute(f"{_SELECT} WHERE id = ?", (config_id,)).fetchall()
     if not rows:
         raise ConfigNotFoundError(config_id)
-    return row_to_config(rows[0])
+    return row_to_record(rows[0])

@@ -1,10 +1,8 @@
-"""Raw ``sqlite3`` connections with the settings every store connection needs.
+"""``sqlite3`` connections with the settings every store connection needs.
 
-SQLAlchemy-free on purpose: the schema check and all reads run on these
-connections, so opening the store and painting the first frame never pay
-for importing SQLAlchemy (about a third of start-up). The SQLAlchemy
-engines in :py:mod:`desktop_app.store._engine` configure their connections
-with the same :py:func:`configure_connection`.
+Every runtime query and write runs on these connections; the engine that
+runs a migration configures its connections with the same
+:py:func:`configure_connection`.
 """
 
 from __future__ import annotations
@@ -32,8 +30,8 @@ def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
         sqlite3.DatabaseError: The file is not a usable database (the
             first statement that touches it fails).
     """
-    # Autocommit at the module level: the store (or SQLAlchemy's "begin"
-    # hook) decides when a transaction starts. The sqlite3 module otherwise
+    # Autocommit at the module level: the store (or the migration engine's
+    # "begin" hook) decides when a transaction starts. The sqlite3 module otherwise
     # defers BEGIN until the first INSERT/UPDATE and runs DDL and SELECTs
     # outside any transaction; a lone SELECT is its own consistent snapshot.
     dbapi_connection.isolation_level = None

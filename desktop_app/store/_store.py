@@ -1,14 +1,12 @@
-"""The configuration store: plain config objects in, plain config objects out.
+"""The configuration store: frozen records in, frozen records out.
 
 Everything SQL lives behind this class; the manager and the UI only see
-:py:class:`~desktop_app.config.IntegrationConfig` objects. Each method runs
-one short transaction, so the file is never locked for longer than a
-statement or two and other processes sharing it are not kept waiting.
-
-Opening the store and reading from it use the standard ``sqlite3`` module
-only (:py:mod:`~desktop_app.store._reads`); SQLAlchemy is imported for the
-first write or a migration (:py:mod:`~desktop_app.store._writes`), so it is
-never on the path to the window's first frame.
+:py:class:`~desktop_app.store.ConfigRecord` values. Every runtime query and
+write uses the standard ``sqlite3`` module; SQLAlchemy and Alembic are
+imported only when a migration is due (:py:mod:`~desktop_app.store._migrate`).
+Each method runs one short transaction, so the file is never locked for
+longer than a statement or two and other processes sharing it are not kept
+waiting.
 """
 
 from __future__ import annotations
@@ -20,21 +18,15 @@ import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
 
-from desktop_app._gentle import gently
-from desktop_app.config import IntegrationConfig
 from desktop_app.errors import DatabaseDamagedError, StoreError
-from desktop_app.store import _reads, backup
+from desktop_app.store import _reads, _writes, backup
 from desktop_app.store._convert import dump_settings
 from desktop_app.store._migrate import ensure_current
+from desktop_app.store._records import ConfigRecord
 from desktop_app.store._sqlite import connect
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
 
 __all__ = ["ConfigStore", "StatementListener"]
 
@@ -81,11 +73,6 @@ class ConfigStore:
         )
         self._keep_backups = keep_backups
         self._listeners: list[StatementListener] = []
-        self._write_engine: Engine | None = None
-        self._read_engine: Engine | None = None
-        self._engine_lock = threading.Lock()
-        # Set by a write that needs the engine a warm-up is still building.
-        self._write_waiting = threading.Event()
         self._write_lock = threading.Lock()
         self._closed = False
         self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -93,8 +80,7 @@ class ConfigStore:
         # All writes go through one connection, under a lock. SQLite's
         # data_version on that connection then changes only when *another*
         # connection (another process) commits, so our own saves never look
-        # like outside changes. It is a plain sqlite3 connection; SQLAlchemy
-        # wraps it on the first write (see prepare_writes).
+        # like outside changes.
         try:
             self._write_conn = connect(self._path)
         except sqlite3.DatabaseError as e:
@@ -103,10 +89,7 @@ class ConfigStore:
         try:
             try:
                 ensure_current(
-                    self._write_conn,
-                    self._path,
-                    self.prepare_writes,
-                    self._backup_before_migration,
+                    self._write_conn, self._path, self._backup_before_migration
                 )
                 self._data_version = self._read_data_version()
             except Exception as e:
@@ -151,44 +134,6 @@ class ConfigStore:
             path,
         )
 
-    def prepare_writes(self, *, in_background: bool = False) -> Engine:
-        """Import SQLAlchemy and set up the write engine now.
-
-        Writes do this themselves when needed; the window calls it from a
-        background thread after its first paint, so the user's first save
-        does not wait for the import. Thread-safe and cheap once done.
-
-        Args:
-            in_background (bool): Called from a warm-up thread while the
-                user works: run :py:func:`~desktop_app._gentle.gently`, so
-                the UI thread is not kept waiting for Python's lock, until
-                a write needs the engine (then at full speed).
-
-        Returns:
-            sqlalchemy.engine.Engine: The write engine (for instrumentation).
-        """
-        if in_background and self._write_engine is None:
-            with gently(hurry=self._write_waiting):
-                return self.prepare_writes()
-        with self._engine_lock:
-            if self._write_engine is None:
-                from desktop_app.store import _writes  # noqa: F401  (warm it)
-                from desktop_app.store._engine import engine_around
-
-                engine = engine_around(self._path, self._write_conn)
-                # The first connect runs the dialect's set-up queries on the
-                # shared connection: do it now, under the write lock.
-                with self._write_lock, engine.connect():
-                    pass
-                self._write_engine = engine
-            return self._write_engine
-
-    def hurry_writes(self) -> None:
-        """Let a gentle warm-up (:py:meth:`prepare_writes` with
-        ``in_background``) finish at full speed: someone is waiting for it
-        (a write, or closing the app)."""
-        self._write_waiting.set()
-
     # Instrumentation
 
     def add_statement_listener(self, callback: StatementListener) -> None:
@@ -212,21 +157,6 @@ class ConfigStore:
         for listener in list(self._listeners):
             listener(sql)
 
-    @property
-    def engines(self) -> tuple[Engine, Engine]:
-        """Read and write SQLAlchemy engines, created on demand, for tests
-        and tools; the store's own reads do not use the read engine. To
-        watch the store's statements use :py:meth:`add_statement_listener`.
-        """
-        self._check_open()
-        write = self.prepare_writes()
-        with self._engine_lock:
-            if self._read_engine is None:
-                from desktop_app.store._engine import create_store_engine
-
-                self._read_engine = create_store_engine(self._path)
-            return self._read_engine, write
-
     def close(self) -> None:
         """Close all connections. Calling it again does nothing."""
         if self._closed:
@@ -234,14 +164,9 @@ class ConfigStore:
         self._closed = True
         self._dispose_write()
         self._reads.close()
-        with self._engine_lock:
-            if self._read_engine is not None:
-                self._read_engine.dispose()
 
     def _dispose_write(self) -> None:
-        with self._engine_lock, self._write_lock:
-            if self._write_engine is not None:
-                self._write_engine.dispose()
+        with self._write_lock:
             self._write_conn.close()
 
     def __enter__(self) -> ConfigStore:
@@ -261,13 +186,6 @@ class ConfigStore:
 
     # Reading
 
-    @staticmethod
-    def page_key(config: IntegrationConfig) -> tuple[str, int]:
-        """Return the ``after=`` position that continues a listing after
-        ``config`` (a stored config from :py:meth:`list_configs`)."""
-        assert config.id is not None
-        return config.name.casefold(), config.id
-
     def list_configs(
         self,
         integration_id: str | None = None,
@@ -277,8 +195,8 @@ class ConfigStore:
         offset: int = 0,
         limit: int | None = None,
         after: tuple[str, int] | None = None,
-    ) -> list[IntegrationConfig]:
-        """Return configurations ordered by name (case-insensitive), then id.
+    ) -> list[ConfigRecord]:
+        """Return records ordered by name (case-insensitive), then id.
 
         Args:
             integration_id (str | None): Only this integration's configs.
@@ -290,15 +208,14 @@ class ConfigStore:
                 every skipped row; prefer ``after``.
             limit (int | None): At most this many rows.
             after (tuple[str, int] | None): Keyset paging: only configs
-                after this ``(name_key, id)`` position, as given by
-                :py:meth:`page_key` for the last config of the previous
-                page. Reading a page then costs the same at row 100,000 as
-                at row 0.
+                after this ``(name_key, id)`` position, the
+                :py:attr:`ConfigRecord.page_key` of the last record of the
+                previous page. Reading a page then costs the same at row
+                100,000 as at row 0.
 
         Returns:
-            list[desktop_app.config.IntegrationConfig]: New plain objects.
-            A config whose settings cannot be read is included, with empty
-            settings and ``load_error`` set.
+            list[ConfigRecord]: A record whose settings cannot be read is
+            included, with empty settings and ``load_error`` set.
         """
         return _reads.list_configs(
             self._read(), integration_id, enabled, search, offset, limit, after
@@ -311,7 +228,7 @@ class ConfigStore:
         enabled: bool | None = None,
         search: str | None = None,
     ) -> int:
-        """Return how many configs :py:meth:`list_configs` would return
+        """Return how many records :py:meth:`list_configs` would return
         without paging (for lazy list models)."""
         return _reads.count(self._read(), integration_id, enabled, search)
 
@@ -322,8 +239,8 @@ class ConfigStore:
         """
         return _reads.count_configs(self._read())
 
-    def get_config(self, config_id: int) -> IntegrationConfig:
-        """Return one configuration.
+    def get_config(self, config_id: int) -> ConfigRecord:
+        """Return one record.
 
         Raises:
             desktop_app.errors.ConfigNotFoundError: No such id.
@@ -332,38 +249,33 @@ class ConfigStore:
 
     # Writing
 
-    def save_config(
-        self, config: IntegrationConfig, *, force: bool = False
-    ) -> IntegrationConfig:
-        """Insert or update a configuration, updating ``config`` in place.
+    def save_config(self, record: ConfigRecord, *, force: bool = False) -> ConfigRecord:
+        """Insert or update a configuration and return it as stored.
 
-        A new config (``id`` is ``None``) gets its id, both timestamps and
+        A new record (``id`` is ``None``) gets its id, both timestamps and
         revision 1. An existing one is only written when the stored revision
-        still equals ``config.revision`` (unless ``force``), so a stale copy
+        still equals ``record.revision`` (unless ``force``), so a stale copy
         (say, a dialog left open while another process saved) cannot
         silently overwrite newer settings.
 
         Args:
-            config (desktop_app.config.IntegrationConfig): The config.
+            record (ConfigRecord): What to store.
             force (bool): Overwrite whatever revision is stored.
 
         Returns:
-            desktop_app.config.IntegrationConfig: ``config`` itself.
+            ConfigRecord: A new record with the id, timestamps and revision
+            now stored.
 
         Raises:
-            desktop_app.errors.StoreError: The settings are not JSON values;
-                nothing was written.
+            desktop_app.errors.StoreError: The settings are not JSON values,
+                or the database cannot be written; nothing was written.
             desktop_app.errors.ConfigNotFoundError: The row was deleted.
             desktop_app.errors.ConfigConflictError: The row was saved since
-                ``config`` was loaded.
+                ``record`` was read.
         """
-        settings = dump_settings(config)
-        with self._write() as (conn, writes):
-            now = writes.save_config(conn, config, settings, force)
-        config.last_updated = now
-        # The stored settings are now the ones in memory, readable or not.
-        config.load_error = None
-        return config
+        settings = dump_settings(record)
+        with self._write() as conn:
+            return _writes.save_config(conn, record, settings, force)
 
     def delete_config(self, config_id: int) -> None:
         """Delete a configuration.
@@ -371,10 +283,10 @@ class ConfigStore:
         Raises:
             desktop_app.errors.ConfigNotFoundError: No such id.
         """
-        with self._write() as (conn, writes):
-            writes.delete_config(conn, config_id)
+        with self._write() as conn:
+            _writes.delete_config(conn, config_id)
 
-    def restore_config(self, config: IntegrationConfig) -> IntegrationConfig:
+    def restore_config(self, record: ConfigRecord) -> ConfigRecord:
         """Insert a deleted configuration again under its old id.
 
         Undo of a delete must bring back *the same* configuration: its id is
@@ -382,66 +294,50 @@ class ConfigStore:
         id would orphan them. ``time_added`` is kept; ``last_updated`` and
         ``revision`` move forward, as for any save.
 
-        Args:
-            config (desktop_app.config.IntegrationConfig): The deleted
-                config, with its old ``id``.
-
         Returns:
-            desktop_app.config.IntegrationConfig: ``config`` itself.
+            ConfigRecord: The record as stored again.
 
         Raises:
             desktop_app.errors.StoreError: It has no id, its id is in use
                 again, or its settings are not JSON values.
         """
-        if config.id is None:
+        if record.id is None:
             raise StoreError("Only a configuration that was stored can be restored")
-        settings = dump_settings(config)
-        now = datetime.now(UTC)
-        with self._write() as (conn, writes):
-            writes.restore_config(conn, config, settings, now)
-        config.time_added = config.time_added or now
-        config.last_updated = now
-        config.revision += 1
-        config.load_error = None
-        return config
+        settings = dump_settings(record)
+        with self._write() as conn:
+            return _writes.restore_config(conn, record, settings)
 
-    def bulk_insert(self, configs: Iterable[IntegrationConfig]) -> int:
+    def bulk_insert(self, records: Iterable[ConfigRecord]) -> list[ConfigRecord]:
         """Insert many new configurations in one transaction.
 
-        Much faster than :py:meth:`save_config` in a loop (one transaction,
-        multi-row INSERTs). Each config gets its id, timestamps and revision
-        1, so it can be saved normally afterwards.
+        Much faster than :py:meth:`save_config` in a loop: one durable
+        commit instead of one per record.
 
         Args:
-            configs (iterable of desktop_app.config.IntegrationConfig): New
-                configs (``id`` is ``None``).
+            records (iterable of ConfigRecord): New records (``id`` is
+                ``None``).
 
         Returns:
-            int: How many were inserted.
+            list[ConfigRecord]: The records as stored, in order, each with
+            its id, timestamps and revision 1.
 
         Raises:
-            desktop_app.errors.StoreError: A config already has an id, or its
+            desktop_app.errors.StoreError: A record already has an id, or its
                 settings are not JSON values; nothing was written.
         """
-        configs = list(configs)
-        if not configs:
-            return 0
+        records = list(records)
+        if not records:
+            return []
         settings = []
-        for config in configs:
-            if config.id is not None:
+        for record in records:
+            if record.id is not None:
                 raise StoreError(
-                    f"Configuration {config.id} is already stored; bulk_insert "
+                    f"Configuration {record.id} is already stored; bulk_insert "
                     f"only inserts new configurations"
                 )
-            settings.append(dump_settings(config))
-        with self._write() as (conn, writes):
-            ids, now = writes.bulk_insert(conn, configs, settings)
-        for config, id_ in zip(configs, ids, strict=True):
-            config.id = id_
-            config.time_added = config.last_updated = now
-            config.revision = 1
-            config.load_error = None
-        return len(ids)
+            settings.append(dump_settings(record))
+        with self._write() as conn:
+            return _writes.bulk_insert(conn, records, settings)
 
     # Other processes
 
@@ -473,24 +369,43 @@ class ConfigStore:
         return self._reads.get()
 
     @contextmanager
-    def _write(self) -> Iterator[tuple[Connection, Any]]:
-        self._check_open()
-        if self._write_engine is None:
-            self.hurry_writes()
-        engine = self.prepare_writes()
-        from desktop_app.store import _writes
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """Run the block in one write transaction on the write connection.
 
-        with self._write_lock, engine.begin() as conn:
-            yield conn, _writes
+        ``BEGIN IMMEDIATE`` takes the write lock up front: a deferred
+        transaction that reads first and writes later can fail with
+        ``SQLITE_BUSY`` without waiting, when another process got the lock
+        in between. A database error becomes a :py:class:`StoreError` that
+        names the file; SQLite's messages carry no statement parameters, so
+        no setting (or secret) ends up in it.
+        """
+        self._check_open()
+        with self._write_lock:
+            conn = self._write_conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as e:
+                raise _write_error(self._path, e) from e
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as e:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(e, sqlite3.Error):
+                    raise _write_error(self._path, e) from e
+                raise
+
+
+def _write_error(path: Path, error: sqlite3.Error) -> StoreError:
+    return StoreError(f"Cannot write to the configuration database {path}: {error}")
 
 
 def _raise_if_damaged(path: Path, error: Exception) -> None:
     """Raise :py:class:`DatabaseDamagedError` when ``error``, met while
-    opening ``path``, means the file is damaged: a raw ``sqlite3`` error, or
-    SQLAlchemy's wrapping of one during a migration."""
-    orig = getattr(error, "orig", error)
-    if isinstance(orig, sqlite3.DatabaseError) and backup.is_damage_error(orig):
-        raise DatabaseDamagedError(path, backup.describe_damage(orig)) from error
+    opening ``path``, means the file is damaged."""
+    if isinstance(error, sqlite3.DatabaseError) and backup.is_damage_error(error):
+        raise DatabaseDamagedError(path, backup.describe_damage(error)) from error
 
 
 def _make_private(path: Path) -> None:

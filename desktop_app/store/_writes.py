@@ -1,129 +1,133 @@
-"""The store's write path: SQLAlchemy Core statements on the write engine.
+"""The store's write path: parameterised SQL on the write connection.
 
-Imported on the first write (or by ``ConfigStore.prepare_writes``, which the
-window runs in the background after its first paint), never on the way to
-the first frame: importing SQLAlchemy costs about a third of start-up.
-Every statement also writes ``name_key``, the casefolded name the list is
-ordered, paged and searched by, so it can never drift from ``name``.
+Each function runs inside a transaction the store has begun with
+``BEGIN IMMEDIATE`` and returns new :py:class:`ConfigRecord` values; none
+changes its arguments. Every statement also writes ``name_key``, the
+casefolded name the list is ordered, paged and searched by, so it can never
+drift from ``name``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+import sqlite3
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
-
-from desktop_app.config import IntegrationConfig
 from desktop_app.errors import ConfigConflictError, ConfigNotFoundError, StoreError
-from desktop_app.store._models import ConfigRow
+from desktop_app.store._convert import format_datetime, parse_datetime
+from desktop_app.store._records import ConfigRecord
 
 __all__ = ["bulk_insert", "delete_config", "restore_config", "save_config"]
 
-_table = ConfigRow.__table__
-
-# Saving is the path users wait on: build its statements once, so each save
-# only binds parameters (SQLAlchemy caches their compiled SQL).
-_UPDATE_FORCED = (
-    update(_table)
-    .where(_table.c.id == bindparam("b_id"))
-    .values(revision=_table.c.revision + 1)
-    .returning(_table.c.revision)
-)
-_UPDATE_CHECKED = _UPDATE_FORCED.where(_table.c.revision == bindparam("b_revision"))
-_SELECT_REVISION = select(_table.c.revision).where(_table.c.id == bindparam("b_id"))
-_INSERT = insert(_table).returning(_table.c.id)
-_INSERT_MANY_SQL = (
+_INSERT = (
     "INSERT INTO configs (integration_id, name, name_key, enabled, settings,"
-    " time_added, last_updated, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " last_updated, time_added, revision) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_MAX_ID = select(func.max(_table.c.id))
-_DELETE = delete(_table).where(_table.c.id == bindparam("b_id"))
+_INSERT_WITH_ID = (
+    "INSERT INTO configs (integration_id, name, name_key, enabled, settings,"
+    " last_updated, time_added, revision, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_UPDATE = (
+    "UPDATE configs SET integration_id = ?, name = ?, name_key = ?, enabled = ?,"
+    " settings = ?, last_updated = ?, revision = revision + 1 WHERE id = ?"
+)
+_RETURNING = " RETURNING revision, time_added"
 
 
-def _values(config: IntegrationConfig, settings: str, now: datetime) -> dict[str, Any]:
-    return {
-        "integration_id": config.integration_id,
-        "name": config.name,
-        "name_key": config.name.casefold(),
-        "enabled": bool(config.enabled),
-        "settings": settings,
-        "last_updated": now,
-    }
+def _values(record: ConfigRecord, settings: str, stamp: str) -> tuple[object, ...]:
+    return (
+        record.integration_id,
+        record.name,
+        record.name.casefold(),
+        bool(record.enabled),
+        settings,
+        stamp,
+    )
 
 
 def save_config(
-    conn: Connection, config: IntegrationConfig, settings: str, force: bool
-) -> datetime:
-    """Insert or update ``config`` (see ``ConfigStore.save_config``),
-    setting its id and revision; returns the save's timestamp."""
+    conn: sqlite3.Connection, record: ConfigRecord, settings: str, force: bool
+) -> ConfigRecord:
+    """Insert or update ``record`` (see ``ConfigStore.save_config``) and
+    return what is now stored."""
     now = datetime.now(UTC)
-    values = _values(config, settings, now)
-    if config.id is None:
-        config.id = conn.execute(
-            _INSERT, {**values, "time_added": now, "revision": 1}
-        ).scalar_one()
-        config.time_added = now
-        config.revision = 1
-        return now
-    params = {**values, "b_id": config.id, "b_revision": config.revision}
-    stmt = _UPDATE_FORCED if force else _UPDATE_CHECKED
-    revision = conn.execute(stmt, params).scalar()
-    if revision is None:
-        actual = conn.execute(_SELECT_REVISION, params).scalar()
+    stamp = format_datetime(now)
+    values = _values(record, settings, stamp)
+    if record.id is None:
+        (new_id,) = conn.execute(_INSERT + " RETURNING id", (*values, stamp, 1)).fetchone()
+        return dataclasses.replace(
+            record, id=new_id, time_added=now, last_updated=now, revision=1,
+            load_error=None,
+        )
+    if force:
+        row = conn.execute(_UPDATE + _RETURNING, (*values, record.id)).fetchone()
+    else:
+        row = conn.execute(
+            _UPDATE + " AND revision = ?" + _RETURNING,
+            (*values, record.id, record.revision),
+        ).fetchone()
+    if row is None:
+        actual = conn.execute(
+            "SELECT revision FROM configs WHERE id = ?", (record.id,)
+        ).fetchone()
         if actual is None:
-            raise ConfigNotFoundError(config.id)
-        raise ConfigConflictError(config.id, config.revision, actual)
-    config.revision = revision
-    return now
+            raise ConfigNotFoundError(record.id)
+        raise ConfigConflictError(record.id, record.revision, actual[0])
+    return dataclasses.replace(
+        record,
+        revision=row[0],
+        time_added=parse_datetime(row[1]),
+        last_updated=now,
+        load_error=None,
+    )
 
 
-def delete_config(conn: Connection, config_id: int) -> None:
+def delete_config(conn: sqlite3.Connection, config_id: int) -> None:
     """Delete a row.
 
     Raises:
         desktop_app.errors.ConfigNotFoundError: No such id.
     """
-    if conn.execute(_DELETE, {"b_id": config_id}).rowcount == 0:
+    if conn.execute("DELETE FROM configs WHERE id = ?", (config_id,)).rowcount == 0:
         raise ConfigNotFoundError(config_id)
 
 
 def restore_config(
-    conn: Connection, config: IntegrationConfig, settings: str, now: datetime
-) -> None:
-    """Insert ``config`` under its old id (see ``ConfigStore.restore_config``).
+    conn: sqlite3.Connection, record: ConfigRecord, settings: str
+) -> ConfigRecord:
+    """Insert ``record`` under its old id (see ``ConfigStore.restore_config``).
 
     Raises:
         desktop_app.errors.StoreError: Its id is in use again.
     """
-    values = _values(config, settings, now)
-    values.update(
-        id=config.id,
-        time_added=config.time_added or now,
-        revision=config.revision + 1,
-    )
+    now = datetime.now(UTC)
+    added = record.time_added or now
+    revision = record.revision + 1
+    values = _values(record, settings, format_datetime(now))
     try:
-        conn.execute(insert(_table), values)
-    except IntegrityError as e:
+        conn.execute(
+            _INSERT_WITH_ID,
+            (*values, format_datetime(added), revision, record.id),
+        )
+    except sqlite3.IntegrityError as e:
         raise StoreError(
-            f"Configuration {config.id} cannot be restored: its id is in use"
+            f"Configuration {record.id} cannot be restored: its id is in use"
         ) from e
+    return dataclasses.replace(
+        record, time_added=added, last_updated=now, revision=revision, load_error=None
+    )
 
 
 def bulk_insert(
-    conn: Connection, configs: Iterable[IntegrationConfig], settings: list[str]
-) -> tuple[list[int], datetime]:
-    """Insert new configs with one ``executemany``; returns their ids in
-    order and the timestamp they were given.
+    conn: sqlite3.Connection, records: Sequence[ConfigRecord], settings: list[str]
+) -> list[ConfigRecord]:
+    """Insert new records with one ``executemany``; return them stored, in
+    order.
 
-    ``RETURNING id`` in parameter order made SQLAlchemy batch the rows into
-    multi-row INSERTs and sort what came back: about 2x a plain
-    ``executemany``. Plain is enough to know the ids: ``configs.id`` is an
-    ``INTEGER PRIMARY KEY`` without AUTOINCREMENT, so SQLite gives each new
-    row ``max(id) + 1``, and this transaction holds the write lock
+    ``executemany`` cannot return ids, but they are known: ``configs.id`` is
+    an ``INTEGER PRIMARY KEY`` without AUTOINCREMENT, so SQLite gives each
+    new row ``max(id) + 1``, and this transaction holds the write lock
     (``BEGIN IMMEDIATE``), so nobody else inserts in between. The ids are
     therefore ``max(id) + 1 …`` in order; the max afterwards is checked
     (SQLite picks random ids once the largest possible one is used).
@@ -133,32 +137,27 @@ def bulk_insert(
             transaction is rolled back.
     """
     now = datetime.now(UTC)
-    # One timestamp for every row, converted once by the column's own type
-    # (the text SQLAlchemy would write), and rows as plain tuples for the
-    # driver's executemany: SQLAlchemy's per-row, per-column parameter
-    # processing was a third of an import of 10,000.
-    column_type = _table.c.time_added.type
-    stamp = column_type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
-    when = stamp(now) if stamp is not None else now
+    stamp = format_datetime(now)
     rows = [
-        (
-            config.integration_id,
-            config.name,
-            config.name.casefold(),
-            bool(config.enabled),
-            text,
-            when,
-            when,
-            1,
-        )
-        for config, text in zip(configs, settings, strict=True)
+        (*_values(record, text, stamp), stamp, 1)
+        for record, text in zip(records, settings, strict=True)
     ]
-    first = (conn.execute(_MAX_ID).scalar() or 0) + 1
-    conn.exec_driver_sql(_INSERT_MANY_SQL, rows)
-    last = conn.execute(_MAX_ID).scalar()
-    if last != first + len(rows) - 1:
+    first = _max_id(conn) + 1
+    conn.executemany(_INSERT, rows)
+    if _max_id(conn) != first + len(rows) - 1:
         raise StoreError(
             "Cannot insert the configurations in one batch: the database "
             "assigned ids out of sequence"
         )
-    return list(range(first, first + len(rows))), now
+    return [
+        dataclasses.replace(
+            record, id=first + i, time_added=now, last_updated=now, revision=1,
+            load_error=None,
+        )
+        for i, record in enumerate(records)
+    ]
+
+
+def _max_id(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT max(id) FROM configs").fetchone()
+    return int(row[0] or 0)

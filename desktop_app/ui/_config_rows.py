@@ -16,7 +16,7 @@ from array import array
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from desktop_app.config import IntegrationConfig
+from desktop_app.store import ConfigRecord
 
 __all__ = ["ConfigRows"]
 
@@ -38,12 +38,12 @@ class ConfigRows:
     """Id, name, enabled state, last update and load error of each row.
 
     Args:
-        configs (iterable of IntegrationConfig): The first rows.
+        configs (iterable of ConfigRecord): The first rows.
     """
 
     __slots__ = ("_enabled", "_errors", "_ids", "_names", "_updated")
 
-    def __init__(self, configs: Iterable[IntegrationConfig] = ()) -> None:
+    def __init__(self, configs: Iterable[ConfigRecord] = ()) -> None:
         self._ids = array("q")
         self._names: list[str] = []
         self._enabled = bytearray()
@@ -54,7 +54,7 @@ class ConfigRows:
     def __len__(self) -> int:
         return len(self._ids)
 
-    def extend(self, configs: Iterable[IntegrationConfig]) -> None:
+    def extend(self, configs: Iterable[ConfigRecord]) -> None:
         """Append a row per config (as listed: settings are not kept)."""
         for config in configs:
             assert config.id is not None
@@ -65,7 +65,7 @@ class ConfigRows:
             self._enabled.append(1 if config.enabled else 0)
             self._updated.append(_to_us(config.last_updated))
 
-    def replace(self, row: int, config: IntegrationConfig) -> None:
+    def replace(self, row: int, config: ConfigRecord) -> None:
         """Show ``config`` in ``row`` (the same config, changed)."""
         assert config.id is not None
         self._ids[row] = config.id
@@ -77,7 +77,7 @@ class ConfigRows:
         else:
             self._errors.pop(row, None)
 
-    def insert(self, row: int, config: IntegrationConfig) -> None:
+    def insert(self, row: int, config: ConfigRecord) -> None:
         """Put a row for ``config`` before ``row`` (``len(self)``: last)."""
         assert config.id is not None
         self._shift_errors(row, +1)

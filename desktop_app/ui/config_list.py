@@ -30,6 +30,7 @@ from PySide6.QtCore import (
 )
 
 from desktop_app.config import IntegrationConfig
+from desktop_app.store import ConfigRecord
 from desktop_app.errors import StoreError
 from desktop_app.ui._background_reads import BackgroundReads
 from desktop_app.ui._config_rows import ConfigRows
@@ -40,7 +41,7 @@ __all__ = ["CONFIG_ROLE", "PAGE_SIZE", "ConfigListModel"]
 #: Rows read per page.
 PAGE_SIZE = 200
 
-#: The :py:class:`IntegrationConfig` of a row.
+#: The :py:class:`~desktop_app.store.ConfigRecord` of a row.
 CONFIG_ROLE = Qt.ItemDataRole.UserRole + 1
 
 NAME_COLUMN, ENABLED_COLUMN, UPDATED_COLUMN = range(3)
@@ -193,7 +194,7 @@ class ConfigListModel(HeaderedTableModel):
         store = self._manager.store
         self._reading = True
 
-        def read() -> list[IntegrationConfig] | None:
+        def read() -> list[ConfigRecord] | None:
             if generation != self._generation:
                 return None  # superseded while it waited: skip the scan
             return store.list_configs(
@@ -201,7 +202,7 @@ class ConfigListModel(HeaderedTableModel):
             )
 
         def done(
-            page: list[IntegrationConfig] | None, error: BaseException | None
+            page: list[ConfigRecord] | None, error: BaseException | None
         ) -> None:
             if generation != self._generation:
                 return  # stale: what it was read for is no longer shown
@@ -231,7 +232,7 @@ class ConfigListModel(HeaderedTableModel):
         self._reading = False
         self._reads.shutdown()
 
-    def _append(self, page: list[IntegrationConfig]) -> None:
+    def _append(self, page: list[ConfigRecord]) -> None:
         if page:
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
@@ -249,9 +250,10 @@ class ConfigListModel(HeaderedTableModel):
         """
         if config is None or config.integration_id != self._integration_id:
             return
+        listed = config.to_record()
         row = self.row_of(config.id)
         if kind == "updated" and row >= 0 and self._rows.name(row) == config.name:
-            self._rows.replace(row, config)
+            self._rows.replace(row, listed)
             self.dataChanged.emit(
                 self.index(row, 0), self.index(row, len(_HEADERS) - 1)
             )
@@ -268,10 +270,10 @@ class ConfigListModel(HeaderedTableModel):
             rows.remove(row)
             self.endRemoveRows()
         if kind != "deleted":
-            position = rows.sort_position(self._manager.store.page_key(config))
+            position = rows.sort_position(listed.page_key)
             if position < len(rows) or self._at_end:
                 self.beginInsertRows(QModelIndex(), position, position)
-                rows.insert(position, config)
+                rows.insert(position, listed)
                 self.endInsertRows()
         self._at_end = len(rows) >= (self._total or 0)
 
@@ -279,13 +281,13 @@ class ConfigListModel(HeaderedTableModel):
         """Return the loaded row of a config id, or -1."""
         return self._rows.row_of(config_id)
 
-    def config_at(self, row: int) -> IntegrationConfig:
+    def config_at(self, row: int) -> ConfigRecord:
         """Return the config shown in a row, as listed: its id, name,
         enabled state and last update (not its settings; read it by id to
         edit it)."""
         rows = self._rows
         assert self._integration_id is not None
-        return IntegrationConfig(
+        return ConfigRecord(
             self._integration_id,
             id=rows.id(row),
             name=rows.name(row),
@@ -306,7 +308,7 @@ class ConfigListModel(HeaderedTableModel):
         # Keyset paging: continue after the last loaded row. An OFFSET would
         # make SQLite step over every loaded row again, a stall per page
         # that grows with the scroll position.
-        after = store.page_key(self.config_at(-1)) if self._rows else None
+        after = self.config_at(-1).page_key if self._rows else None
         if self._search:
             self._read_in_background(self._search, after=after)
             return

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.config import IntegrationConfig
+from desktop_app.store import ConfigRecord
 from desktop_app.errors import StoreError
 from desktop_app.ui._views import compact_rows
 from desktop_app.ui.config_list import (
@@ -191,7 +192,7 @@ class ConfigPanel(QWidget):
         self.filter_edit.setVisible(integration is not None)
         self._update_buttons()
 
-    def selected_config(self) -> IntegrationConfig | None:
+    def selected_config(self) -> ConfigRecord | None:
         """Return the selected configuration (as listed), or ``None``."""
         rows = self.view.selectionModel().selectedRows()
         return rows[0].data(CONFIG_ROLE) if rows else None

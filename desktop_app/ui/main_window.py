@@ -15,10 +15,9 @@ from PySide6.QtCore import (
     QModelIndex,
     QSettings,
     Qt,
-    QTimer,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QPaintEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -59,11 +58,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MainWindow"]
 
-#: When the integrations list never paints rows (no plugins), the write path
-#: is warmed this long after the window shows.
-_WARM_UP_FALLBACK_MS = 2000
-
-
 class MainWindow(QMainWindow):
     """The desktop-app window.
 
@@ -91,7 +85,7 @@ class MainWindow(QMainWindow):
         # Parented to the application, not the window: the manager keeps
         # dispatching after this window closes (an embedding host may go on).
         self._dispatcher = UiDispatcher(QApplication.instance())
-        manager.set_dispatcher(self._dispatcher)
+        manager.start(self._dispatcher)
         self.events = ManagerEvents(manager, self)
 
         self.integration_model = IntegrationListModel(manager, self)
@@ -152,12 +146,6 @@ class MainWindow(QMainWindow):
         self._update_empty_state()
         self._select_first_integration()
         self._update_actions()
-        # Once the list has painted with rows (or, without plugins, a little
-        # after the window shows), warm the store's write path in the
-        # background: off the path to the first frame, done before the
-        # user's first save.
-        self._writes_warmed = False
-        self.integration_view.rowsPainted.connect(self._after_list_painted)
 
     @property
     def config_panel(self) -> ConfigPanel:
@@ -198,25 +186,6 @@ class MainWindow(QMainWindow):
             self._activity_panel = panel
             self.activity_dock.setWidget(panel)
         return panel
-
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if not self._writes_warmed:
-            QTimer.singleShot(_WARM_UP_FALLBACK_MS, self._warm_writes)
-
-    def _after_list_painted(self) -> None:
-        # After this paint and the panes still to build, not during them:
-        # the import on the other thread competes for the interpreter.
-        if not self._writes_warmed:
-            self._deferred.add(self._warm_writes)
-
-    def _warm_writes(self) -> None:
-        if self._writes_warmed:
-            return
-        self._writes_warmed = True
-        warm = getattr(self._manager, "prepare_writes_in_background", None)
-        if warm is not None:
-            warm()
 
     # Building -------------------------------------------------------------
 

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from cli_helpers import run_cli
 
-from desktop_app.config import IntegrationConfig
 from desktop_app.startup import NOTICE_ATTR
-from desktop_app.store import ConfigStore, open_store
+from desktop_app.store import ConfigRecord, ConfigStore, open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,7 +44,7 @@ def test_list_on_a_damaged_database_says_so_once_and_carries_on(data_dir):
 
 def test_a_damaged_database_is_replaced_by_the_latest_backup(data_dir):
     store, _ = open_store(data_dir / "configs.sqlite3")
-    store.save_config(IntegrationConfig("some.integration", name="kept", enabled=True))
+    store.save_config(ConfigRecord("some.integration", name="kept", enabled=True))
     store.backup()
     store.close()
     with open(data_dir / "configs.sqlite3", "r+b") as f:

@@ -11,13 +11,13 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
-from desktop_app.store import ConfigStore
+from desktop_app.store import ConfigRecord, ConfigStore
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "schema-0001.sqlite3"
@@ -54,21 +54,20 @@ def assert_exact(store: ConfigStore) -> None:
 
 
 def test_counts_follow_every_kind_of_write(store):
-    a = store.save_config(IntegrationConfig("a", name="one", enabled=True))
-    store.save_config(IntegrationConfig("a", name="two", enabled=False))
-    b = store.save_config(IntegrationConfig("b", name="three", enabled=True))
+    a = store.save_config(ConfigRecord("a", name="one", enabled=True))
+    store.save_config(ConfigRecord("a", name="two", enabled=False))
+    b = store.save_config(ConfigRecord("b", name="three", enabled=True))
     assert store.count_configs() == {"a": (2, 1), "b": (1, 1)}
     assert_exact(store)
 
-    a.enabled = False  # toggled
-    store.save_config(a)
+    a = store.save_config(replace(a, enabled=False))  # toggled
     assert store.count_configs() == {"a": (2, 0), "b": (1, 1)}
-    a.name = "renamed"  # neither integration nor state: no count moves
-    store.save_config(a)
+    # Neither integration nor state: no count moves.
+    a = store.save_config(replace(a, name="renamed"))
+    assert store.count_configs() == {"a": (2, 0), "b": (1, 1)}
     assert_exact(store)
 
-    b.integration_id = "a"  # moved to another integration
-    store.save_config(b)
+    b = store.save_config(replace(b, integration_id="a"))  # moved
     assert store.count_configs() == {"a": (3, 1)}  # b has none: absent
     assert_exact(store)
 
@@ -79,34 +78,31 @@ def test_counts_follow_every_kind_of_write(store):
     assert_exact(store)
 
     store.bulk_insert(
-        IntegrationConfig("c", name=f"bulk {i}", enabled=i % 3 == 0) for i in range(30)
+        ConfigRecord("c", name=f"bulk {i}", enabled=i % 3 == 0) for i in range(30)
     )
     assert store.count_configs()["c"] == (30, 10)
     assert_exact(store)
 
 
 def test_a_failed_write_leaves_the_counts_alone(store):
-    store.bulk_insert([IntegrationConfig("a", name="kept", enabled=True)])
+    store.bulk_insert([ConfigRecord("a", name="kept", enabled=True)])
     taken = store.get_config(1)
     with pytest.raises(StoreError):
         store.restore_config(taken)  # its id is in use: rolled back
     with pytest.raises(StoreError):
-        store.bulk_insert(
-            [IntegrationConfig("a", name="ok"), IntegrationConfig("a", id=5)]
-        )
+        store.bulk_insert([ConfigRecord("a", name="ok"), ConfigRecord("a", id=5)])
     assert store.count_configs() == {"a": (1, 1)}
     assert_exact(store)
 
 
 def test_counts_stay_exact_with_another_process_writing(store):
-    store.save_config(IntegrationConfig("a", name="here", enabled=True))
+    store.save_config(ConfigRecord("a", name="here", enabled=True))
     script = textwrap.dedent(
         f"""
-        from desktop_app.config import IntegrationConfig
-        from desktop_app.store import ConfigStore
+        from desktop_app.store import ConfigRecord, ConfigStore
         with ConfigStore({str(store.path)!r}) as other:
             other.bulk_insert(
-                IntegrationConfig("a", name=f"there {{i}}", enabled=i % 2 == 0)
+                ConfigRecord("a", name=f"there {{i}}", enabled=i % 2 == 0)
                 for i in range(10)
             )
             gone = other.list_configs("a", search="here")[0]
@@ -126,5 +122,5 @@ def test_upgrade_backfills_the_counts(tmp_path):
     with ConfigStore(path) as store:
         assert store.count_configs() == before
         assert_exact(store)
-        store.save_config(IntegrationConfig("fresh", name="after the upgrade"))
+        store.save_config(ConfigRecord("fresh", name="after the upgrade"))
         assert_exact(store)

@@ -8,9 +8,8 @@ import sys
 
 import pytest
 
-from desktop_app.config import IntegrationConfig
 from desktop_app.paths import DataPaths
-from desktop_app.store import ConfigStore, open_store
+from desktop_app.store import ConfigRecord, ConfigStore, open_store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
 
@@ -46,7 +45,7 @@ def test_database_wal_shm_and_backups_are_private(tmp_path, loose_umask):
     paths = DataPaths(tmp_path / "data").ensure()
     store, report = open_store(paths.database)
     with store:
-        store.save_config(IntegrationConfig("x", name="a"))
+        store.save_config(ConfigRecord("x", name="a"))
         for suffix in ("", "-wal", "-shm"):
             assert mode(f"{paths.database}{suffix}") == 0o600, suffix
         backups = list(paths.backups_dir.iterdir())

@@ -9,7 +9,7 @@ so the answer of the first registration serves all the others.
 from __future__ import annotations
 
 from desktop_app import Integration
-from desktop_app.config import IntegrationConfig
+from desktop_app.store import ConfigRecord
 
 
 def _integration_class(i: int) -> type:
@@ -31,7 +31,7 @@ def test_registering_many_integrations_reads_the_counts_once(manager, monkeypatc
     classes = [_integration_class(i) for i in range(20)]
     for i, cls in enumerate(classes):
         manager.store.save_config(
-            IntegrationConfig(cls.integration_id, name="c", enabled=i % 2 == 0)
+            ConfigRecord(cls.integration_id, name="c", enabled=i % 2 == 0)
         )
     manager.clear_all_configs_cache()
     reads = []
@@ -54,6 +54,6 @@ def test_counts_follow_a_save_after_registration(manager):
     cls = _integration_class(0)
     manager.register_integration_class(cls)
     assert manager.count_configs().get(cls.integration_id, (0, 0)) == (0, 0)
-    manager.store.save_config(IntegrationConfig(cls.integration_id, name="c"))
+    manager.store.save_config(ConfigRecord(cls.integration_id, name="c"))
     manager.clear_configs_cache(cls)
     assert manager.count_configs()[cls.integration_id][0] == 1

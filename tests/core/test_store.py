@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import math
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desktop_app.config import IntegrationConfig
 from desktop_app.errors import ConfigConflictError, ConfigNotFoundError, StoreError
-from desktop_app.store import ConfigStore
+from desktop_app.store import ConfigRecord, ConfigStore
 
 SLACK = "integrations.slack.SlackIntegration"
 EMAIL = "integrations.email.EmailIntegration"
@@ -24,7 +26,7 @@ def store(tmp_path):
 
 def make(store, name, integration_id=SLACK, enabled=True, **settings):
     return store.save_config(
-        IntegrationConfig(integration_id, name=name, enabled=enabled, settings=settings)
+        ConfigRecord(integration_id, name=name, enabled=enabled, settings=settings)
     )
 
 
@@ -57,29 +59,41 @@ def test_closed_store_raises_store_error(tmp_path):
         store.list_configs()
 
 
-def test_insert_sets_id_timestamps_and_revision_in_place(store):
+def test_insert_returns_a_new_record_with_id_timestamps_and_revision(store):
     before = datetime.now(UTC)
-    config = IntegrationConfig(SLACK, name="Chat", enabled=True, settings={"a": [1]})
-    returned = store.save_config(config)
-    assert returned is config
-    assert config.id is not None
-    assert config.revision == 1
-    assert config.time_added == config.last_updated
-    assert config.time_added.tzinfo is not None
-    assert before <= config.time_added <= datetime.now(UTC)
+    record = ConfigRecord(SLACK, name="Chat", enabled=True, settings={"a": [1]})
+    saved = store.save_config(record)
+    assert saved is not record
+    assert type(saved) is ConfigRecord
+    assert saved.id is not None
+    assert saved.revision == 1
+    assert saved.time_added == saved.last_updated
+    assert saved.time_added.tzinfo is not None
+    assert before <= saved.time_added <= datetime.now(UTC)
+    assert (saved.integration_id, saved.name, saved.enabled, saved.settings) == (
+        SLACK,
+        "Chat",
+        True,
+        {"a": [1]},
+    )
+    # The argument is left as it was: still a new, unstored record.
+    assert record == ConfigRecord(SLACK, name="Chat", enabled=True, settings={"a": [1]})
 
 
-def test_get_config_returns_a_plain_copy_with_aware_utc_times(store):
+def test_get_config_returns_a_plain_record_with_aware_utc_times(store):
     saved = make(store, "Chat", url="https://example.com")
     loaded = store.get_config(saved.id)
-    assert type(loaded) is IntegrationConfig
+    assert type(loaded) is ConfigRecord
     assert loaded is not saved
     assert (loaded.integration_id, loaded.name, loaded.enabled) == (SLACK, "Chat", True)
     assert loaded.settings == {"url": "https://example.com"}
     assert loaded.time_added == saved.time_added
     assert loaded.time_added.utcoffset() == timedelta(0)
-    assert loaded.integration is None
+    # Plain data: no integration attached (a slots record has no room for
+    # one), and nothing that differs from what save_config returned.
+    assert not hasattr(loaded, "integration")
     assert loaded.load_error is None
+    assert loaded == saved
 
 
 def test_get_missing_config_raises_not_found(store):
@@ -91,14 +105,17 @@ def test_get_missing_config_raises_not_found(store):
 def test_update_bumps_revision_and_last_updated(store):
     config = make(store, "Chat", enabled=False)
     added = config.time_added
-    config.name = "Renamed"
-    config.enabled = True
-    config.set("channel", "#dev")
-    store.save_config(config)
-    assert config.revision == 2
-    assert config.time_added == added
-    assert config.last_updated >= added
+    changed = replace(
+        config, name="Renamed", enabled=True, settings={"channel": "#dev"}
+    )
+    updated = store.save_config(changed)
+    assert updated.id == config.id
+    assert updated.revision == 2
+    assert updated.time_added == added
+    assert updated.last_updated >= added
+    assert (changed.revision, changed.last_updated) == (1, added)  # not mutated
     loaded = store.get_config(config.id)
+    assert loaded == updated
     assert (loaded.name, loaded.enabled, loaded.revision) == ("Renamed", True, 2)
     assert loaded.settings == {"channel": "#dev"}
 
@@ -106,19 +123,20 @@ def test_update_bumps_revision_and_last_updated(store):
 def test_stale_copy_conflicts_and_force_overwrites(store):
     config = make(store, "Chat")
     stale = store.get_config(config.id)
-    config.name = "First"
-    store.save_config(config)
+    store.save_config(replace(config, name="First"))
 
-    stale.name = "Second"
+    stale = replace(stale, name="Second")
     with pytest.raises(ConfigConflictError) as info:
         store.save_config(stale)
     assert (info.value.config_id, info.value.expected_revision) == (config.id, 1)
     assert info.value.actual_revision == 2
     assert store.get_config(config.id).name == "First"
 
-    store.save_config(stale, force=True)
-    assert stale.revision == 3
+    forced = store.save_config(stale, force=True)
+    assert forced.revision == 3
+    assert stale.revision == 1  # the argument is not changed
     assert store.get_config(config.id).name == "Second"
+    assert store.get_config(config.id).revision == 3
 
 
 def test_saving_a_deleted_config_raises_not_found(store):
@@ -144,17 +162,15 @@ def test_delete_config(store):
     "bad", [object(), {1, 2}, math.nan, b"bytes"], ids=["object", "set", "nan", "bytes"]
 )
 def test_non_json_settings_raise_store_error_and_write_nothing(store, bad):
-    new = IntegrationConfig(SLACK, name="New", settings={"value": bad})
+    new = ConfigRecord(SLACK, name="New", settings={"value": bad})
     with pytest.raises(StoreError, match="cannot be stored"):
         store.save_config(new)
     assert new.id is None
     assert store.count() == 0
 
     existing = make(store, "Existing", value=1)
-    existing.set("value", bad)
-    existing.name = "Changed"
     with pytest.raises(StoreError):
-        store.save_config(existing)
+        store.save_config(replace(existing, name="Changed", settings={"value": bad}))
     loaded = store.get_config(existing.id)
     assert (loaded.name, loaded.settings, loaded.revision) == (
         "Existing",
@@ -244,8 +260,8 @@ def test_count_configs_on_empty_store(store):
 
 
 def test_bulk_insert_ten_thousand_rows(store):
-    configs = [
-        IntegrationConfig(
+    records = [
+        ConfigRecord(
             SLACK if i % 2 else EMAIL,
             name=f"config {i:05}",
             enabled=i % 3 == 0,
@@ -253,16 +269,17 @@ def test_bulk_insert_ten_thousand_rows(store):
         )
         for i in range(10_000)
     ]
-    assert store.bulk_insert(configs) == 10_000
+    configs = store.bulk_insert(records)
+    assert len(configs) == 10_000
     assert store.count() == 10_000
     slack_enabled = sum(1 for i in range(1, 10_000, 2) if i % 3 == 0)
     assert store.count_configs()[SLACK] == (5000, slack_enabled)
-    # Ids come back in order, so each object can be saved normally.
+    # Stored records come back in order, so each one can be saved normally.
     assert len({c.id for c in configs}) == 10_000
+    assert all(r.id is None for r in records)  # the arguments stay unstored
     sample = configs[1234]
     assert store.get_config(sample.id).settings == {"n": 1234}
-    sample.name = "changed"
-    store.save_config(sample)
+    store.save_config(replace(sample, name="changed"))
     assert store.get_config(sample.id).revision == 2
     page = store.list_configs(offset=5000, limit=2)
     assert [c.name for c in page] == ["config 05000", "config 05001"]
@@ -271,38 +288,164 @@ def test_bulk_insert_ten_thousand_rows(store):
 def test_bulk_insert_ids_are_the_stored_rows_ids(store):
     # Existing rows, the highest deleted (SQLite reuses its id): the ids
     # given out must still be exactly the rows stored, in order.
-    before = [
-        store.save_config(IntegrationConfig(SLACK, name=f"old {i}")) for i in range(3)
-    ]
+    before = [store.save_config(ConfigRecord(SLACK, name=f"old {i}")) for i in range(3)]
     store.delete_config(before[-1].id)
-    configs = [
-        IntegrationConfig(EMAIL, name=f"new {i}", settings={"i": i}) for i in range(500)
+    records = [
+        ConfigRecord(EMAIL, name=f"new {i}", settings={"i": i}) for i in range(500)
     ]
-    store.bulk_insert(configs)
-    for config in configs:
+    configs = store.bulk_insert(records)
+    assert len(configs) == len(records)
+    for record, config in zip(records, configs, strict=True):
+        assert (config.name, config.settings) == (record.name, record.settings)
         stored = store.get_config(config.id)
         assert (stored.name, stored.settings) == (config.name, config.settings)
-        # Timestamps read back as the same aware UTC moment the objects got.
+        # Timestamps read back as the same aware UTC moment the records got.
         assert stored.time_added == stored.last_updated == config.time_added
         assert stored.time_added.utcoffset() == timedelta(0)
         assert (stored.revision, stored.enabled) == (1, config.enabled)
+        assert config.revision == 1
+        assert stored == config
     assert [c.id for c in configs] == sorted(c.id for c in configs)
     assert {c.id for c in store.list_configs(EMAIL)} == {c.id for c in configs}
-    more = [IntegrationConfig(EMAIL, name="later")]
-    store.bulk_insert(more)
-    assert store.get_config(more[0].id).name == "later"
+    [later] = store.bulk_insert([ConfigRecord(EMAIL, name="later")])
+    assert store.get_config(later.id).name == "later"
 
 
 def test_bulk_insert_rejects_bad_input_before_writing(store):
     with pytest.raises(StoreError):
         store.bulk_insert(
             [
-                IntegrationConfig(SLACK, name="ok"),
-                IntegrationConfig(SLACK, settings={"x": object()}),
+                ConfigRecord(SLACK, name="ok"),
+                ConfigRecord(SLACK, settings={"x": object()}),
             ]
         )
     existing = make(store, "stored")
     with pytest.raises(StoreError, match="already stored"):
-        store.bulk_insert([IntegrationConfig(SLACK, name="new"), existing])
+        store.bulk_insert([ConfigRecord(SLACK, name="new"), existing])
     assert store.count() == 1
-    assert store.bulk_insert([]) == 0
+    assert store.bulk_insert([]) == []
+    assert store.count() == 1
+
+
+# --- records in, new records out ----------------------------------------------
+
+
+def snapshot(record):
+    """A deep copy to compare ``record`` with later: catches both a replaced
+    field and a settings mapping changed in place."""
+    return copy.deepcopy(record)
+
+
+def test_save_config_never_changes_the_record_it_is_given(store):
+    new = ConfigRecord(SLACK, name="Chat", settings={"a": [1, {"b": 2}]})
+    before = snapshot(new)
+    saved = store.save_config(new)
+    assert new == before
+    assert new.id is None and new.revision == 0 and new.time_added is None
+
+    changed = replace(saved, name="Renamed", settings={"a": [3]})
+    before = snapshot(changed)
+    updated = store.save_config(changed)
+    assert changed == before
+    assert (updated.revision, changed.revision) == (2, 1)
+
+    stale = replace(saved, name="Stale")  # revision 1, stored is 2
+    before = snapshot(stale)
+    with pytest.raises(ConfigConflictError):
+        store.save_config(stale)
+    assert stale == before
+    forced = store.save_config(stale, force=True)
+    assert stale == before
+    assert forced.revision == 3
+
+    unstorable = replace(forced, settings={"x": object()})
+    settings = unstorable.settings
+    with pytest.raises(StoreError):
+        store.save_config(unstorable)
+    assert unstorable.settings is settings and list(settings) == ["x"]
+    assert unstorable.revision == 3
+
+
+def test_restore_config_never_changes_the_record_it_is_given(store):
+    saved = make(store, "Chat", channel="#general")
+    store.delete_config(saved.id)
+    before = snapshot(saved)
+    restored = store.restore_config(saved)
+    assert saved == before
+    assert restored is not saved
+    assert (restored.id, restored.time_added) == (saved.id, saved.time_added)
+    assert restored.revision == saved.revision + 1
+    assert restored.last_updated >= saved.last_updated
+    assert store.get_config(saved.id) == restored
+
+    # A failed restore (the id is in use again) leaves it alone too.
+    with pytest.raises(StoreError, match="in use"):
+        store.restore_config(saved)
+    assert saved == before
+
+
+def test_bulk_insert_never_changes_the_records_it_is_given(store):
+    records = [
+        ConfigRecord(SLACK, name=f"n {i}", enabled=i % 2 == 0, settings={"i": [i]})
+        for i in range(5)
+    ]
+    before = [snapshot(r) for r in records]
+    stored = store.bulk_insert(records)
+    assert records == before
+    assert all(r.id is None and r.revision == 0 for r in records)
+    assert all(s is not r for s, r in zip(stored, records, strict=True))
+    assert [(s.name, s.enabled, s.settings) for s in stored] == [
+        (r.name, r.enabled, r.settings) for r in records
+    ]
+    assert [store.get_config(s.id) for s in stored] == stored
+
+    # Rejected input leaves every record as it was.
+    existing = stored[0]
+    batch = [ConfigRecord(SLACK, name="new"), existing]
+    before = [snapshot(r) for r in batch]
+    with pytest.raises(StoreError, match="already stored"):
+        store.bulk_insert(batch)
+    assert batch == before
+
+
+def every_kind_of_returned_record(store):
+    saved = make(store, "Saved", a=1)
+    [bulk] = store.bulk_insert([ConfigRecord(EMAIL, name="Bulk")])
+    store.delete_config(bulk.id)
+    restored = store.restore_config(bulk)
+    return {
+        "new": ConfigRecord(SLACK, name="New"),
+        "saved": saved,
+        "bulk": bulk,
+        "restored": restored,
+        "got": store.get_config(saved.id),
+        "listed": store.list_configs()[0],
+    }
+
+
+FIELDS = [f.name for f in dataclasses.fields(ConfigRecord)]
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_records_are_immutable(store, field):
+    for kind, record in every_kind_of_returned_record(store).items():
+        value = getattr(record, field)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, field, "changed")
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            delattr(record, field)
+        assert getattr(record, field) == value, kind
+
+
+def test_records_take_no_new_attributes(store):
+    # Nothing (an integration, a cache) can be attached to a record. Which
+    # error says so depends on the Python version: on 3.11 a frozen slots
+    # dataclass raises TypeError for a name that is not a field (CPython
+    # gh-90562); fields always raise FrozenInstanceError (see above).
+    for record in every_kind_of_returned_record(store).values():
+        with pytest.raises(
+            (dataclasses.FrozenInstanceError, AttributeError, TypeError)
+        ):
+            record.integration = object()
+        assert not hasattr(record, "integration")
+        assert not hasattr(record, "__dict__")

@@ -7,13 +7,13 @@ import subprocess
 import sys
 import textwrap
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from desktop_app.config import IntegrationConfig
 from desktop_app.errors import ConfigConflictError
-from desktop_app.store import ConfigStore
+from desktop_app.store import ConfigRecord, ConfigStore
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,8 +28,8 @@ def save_in_other_process(path: Path, code: str) -> None:
     """Open ``path`` with a ConfigStore in a new interpreter and run ``code``."""
     script = textwrap.dedent(
         f"""
-        from desktop_app.config import IntegrationConfig
-        from desktop_app.store import ConfigStore
+        from dataclasses import replace
+        from desktop_app.store import ConfigRecord, ConfigStore
         with ConfigStore({str(path)!r}) as store:
         """
     ) + textwrap.indent(textwrap.dedent(code), "    ")
@@ -38,7 +38,7 @@ def save_in_other_process(path: Path, code: str) -> None:
 
 def test_no_external_changes_after_own_check(store):
     assert store.has_external_changes() is False
-    store.save_config(IntegrationConfig("x", name="own"))
+    store.save_config(ConfigRecord("x", name="own"))
     store.has_external_changes()
     assert store.has_external_changes() is False
 
@@ -47,7 +47,7 @@ def test_write_from_second_process_is_noticed(store):
     store.has_external_changes()
     save_in_other_process(
         store.path,
-        'store.save_config(IntegrationConfig("x", name="from elsewhere"))',
+        'store.save_config(ConfigRecord("x", name="from elsewhere"))',
     )
     assert store.has_external_changes() is True
     assert store.has_external_changes() is False
@@ -55,18 +55,16 @@ def test_write_from_second_process_is_noticed(store):
 
 
 def test_save_from_second_process_makes_local_copy_conflict(store):
-    config = store.save_config(IntegrationConfig("x", name="shared"))
+    config = store.save_config(ConfigRecord("x", name="shared"))
     save_in_other_process(
         store.path,
         f"""
         config = store.get_config({config.id})
-        config.name = "theirs"
-        store.save_config(config)
+        store.save_config(replace(config, name="theirs"))
         """,
     )
-    config.name = "mine"
     with pytest.raises(ConfigConflictError):
-        store.save_config(config)
+        store.save_config(replace(config, name="mine"))
     assert store.get_config(config.id).name == "theirs"
 
 
@@ -84,7 +82,7 @@ def test_has_external_changes_is_thread_safe(store):
     for thread in threads:
         thread.start()
     for _ in range(20):
-        store.save_config(IntegrationConfig("x", name="busy"))
+        store.save_config(ConfigRecord("x", name="busy"))
     for thread in threads:
         thread.join()
     assert errors == []

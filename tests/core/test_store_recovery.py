@@ -9,9 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from desktop_app.config import IntegrationConfig
 from desktop_app.errors import DatabaseDamagedError, SchemaTooNewError, StoreError
-from desktop_app.store import ConfigStore, list_backups, make_backup, open_store
+from desktop_app.store import (
+    ConfigRecord,
+    ConfigStore,
+    list_backups,
+    make_backup,
+    open_store,
+)
 
 SETTINGS = {"url": "https://example.com/ü", "n": 7, "tags": ["a", None, 1.5]}
 
@@ -20,7 +25,7 @@ def fill(path: Path, names=("alpha", "beta", "gamma")) -> None:
     with ConfigStore(path) as store:
         for name in names:
             store.save_config(
-                IntegrationConfig("tests.X", name=name, enabled=True, settings=SETTINGS)
+                ConfigRecord("tests.X", name=name, enabled=True, settings=SETTINGS)
             )
 
 
@@ -64,7 +69,7 @@ def test_damaged_file_is_moved_aside_and_backup_restored(tmp_path, damage):
     fill(db)
     backup = make_backup(db, keep=5)
     with ConfigStore(db) as store:  # made after the backup: lost on restore
-        store.save_config(IntegrationConfig("tests.X", name="after backup"))
+        store.save_config(ConfigRecord("tests.X", name="after backup"))
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     DAMAGE[damage](db)
@@ -94,7 +99,7 @@ def test_damaged_file_without_backup_starts_empty(tmp_path, damage):
     store, report = open_store(db)
     with store:
         assert store.list_configs() == []
-        store.save_config(IntegrationConfig("tests.X", name="works again"))
+        store.save_config(ConfigRecord("tests.X", name="works again"))
     assert report is not None and report.restored_from is None
     assert "started with an empty database" in report.message
     assert report.damaged_path.exists()
@@ -193,7 +198,7 @@ def test_backup_is_a_consistent_private_copy(tmp_path):
     db = tmp_path / "configs.sqlite3"
     fill(db)
     with ConfigStore(db) as store:  # open: WAL holds recent commits
-        store.save_config(IntegrationConfig("tests.X", name="in the wal"))
+        store.save_config(ConfigRecord("tests.X", name="in the wal"))
         backup = store.backup()
     assert (backup.stat().st_mode & 0o777) == 0o600
     assert not Path(f"{backup}-wal").exists()

@@ -1,4 +1,5 @@
-"""The store's file: connection settings, migrations and lazy Alembic."""
+"""The store's file: connection settings, migrations, and SQLAlchemy and
+Alembic imported only to migrate."""
 
 from __future__ import annotations
 
@@ -7,15 +8,16 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from desktop_app.errors import StoreError
-from desktop_app.store import SCHEMA_REVISION, ConfigStore
-from desktop_app.store._migrate import make_alembic_config
+from desktop_app.store import SCHEMA_REVISION, ConfigRecord, ConfigStore
+from desktop_app.store._migrate import make_alembic_config, migration_engine
 from desktop_app.store._models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,16 +36,36 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def assert_store_settings(conn: sqlite3.Connection) -> None:
+    def pragma(name):
+        return conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+    assert pragma("journal_mode") == "wal"
+    assert pragma("synchronous") == 2  # FULL
+    assert pragma("foreign_keys") == 1
+    assert pragma("busy_timeout") == 5000
+
+
 def test_connections_use_wal_and_full_sync(tmp_path):
-    with (
-        ConfigStore(tmp_path / "configs.sqlite3") as store,
-        store.engines[0].connect() as conn,
-    ):
-        pragma = conn.exec_driver_sql
-        assert pragma("PRAGMA journal_mode").scalar() == "wal"
-        assert pragma("PRAGMA synchronous").scalar() == 2  # FULL
-        assert pragma("PRAGMA foreign_keys").scalar() == 1
-        assert pragma("PRAGMA busy_timeout").scalar() == 5000
+    # synchronous, foreign_keys and busy_timeout belong to each connection,
+    # so they are read on the store's own ones (private: the store exposes
+    # no connection), the write connection and a read connection per thread.
+    with ConfigStore(tmp_path / "configs.sqlite3") as store:
+        store.save_config(ConfigRecord("x", name="a"))
+        assert_store_settings(store._write_conn)
+        assert_store_settings(store._reads.get())
+        errors = []
+
+        def on_another_thread():
+            try:
+                assert_store_settings(store._reads.get())
+            except BaseException as e:  # pragma: no cover - reported below
+                errors.append(e)
+
+        thread = threading.Thread(target=on_another_thread)
+        thread.start()
+        thread.join()
+        assert errors == []
 
 
 def test_wal_mode_is_stored_in_the_file(tmp_path):
@@ -75,11 +97,14 @@ def test_migrations_match_the_model(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    with (
-        ConfigStore(tmp_path / "configs.sqlite3") as store,
-        store.engines[0].connect() as conn,
-    ):
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    path = tmp_path / "configs.sqlite3"
+    ConfigStore(path).close()
+    engine = migration_engine(path)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    finally:
+        engine.dispose()
     assert diff == []
 
 
@@ -101,9 +126,10 @@ def test_schema_0001_file_upgrades_with_data_intact(tmp_path):
         assert configs[1].time_added == datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
         assert all(c.load_error is None for c in configs)
         # A copy loaded before the upgrade (revision 0) saves cleanly.
-        configs[2].name = "Renamed"
-        store.save_config(configs[2])
+        saved = store.save_config(replace(configs[2], name="Renamed"))
+        assert saved.revision == 1
         assert store.get_config(2).revision == 1
+        assert store.get_config(2).name == "Renamed"
     raw = sqlite3.connect(path)
     assert raw.execute("SELECT version_num FROM alembic_version").fetchone() == (
         SCHEMA_REVISION,
@@ -131,25 +157,58 @@ def test_fixture_script_rebuilds_an_equivalent_file(tmp_path):
 
 def test_database_from_a_newer_app_raises_store_error(tmp_path):
     path = tmp_path / "configs.sqlite3"
-    with ConfigStore(path) as store, store.engines[0].begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num='9999'"))
+    ConfigStore(path).close()
+    raw = sqlite3.connect(path)
+    with raw:
+        raw.execute("UPDATE alembic_version SET version_num='9999'")
+    raw.close()
     with pytest.raises(StoreError, match="newer version"):
         ConfigStore(path)
 
 
-def test_opening_a_current_database_and_reading_imports_no_sqlalchemy(tmp_path):
+def test_opening_reading_and_writing_a_current_database_imports_no_sqlalchemy(
+    tmp_path,
+):
     path = tmp_path / "configs.sqlite3"
     ConfigStore(path).close()
     result = run_python(
         f"""
         import sys
-        from desktop_app.store import ConfigStore
+        from dataclasses import replace
+        from desktop_app.errors import ConfigConflictError, StoreError
+        from desktop_app.store import ConfigRecord, ConfigStore, open_store
         with ConfigStore({str(path)!r}) as store:
+            # Reading.
             store.list_configs()
             store.list_configs("x", search="a", after=("a", 1), limit=5)
             store.count("x", enabled=True)
             store.count_configs()
             store.has_external_changes()
+            # Writing, every kind, and the errors a write can raise.
+            saved = store.save_config(ConfigRecord("x", name="a", settings={{"n": 1}}))
+            updated = store.save_config(replace(saved, name="b"))
+            try:
+                store.save_config(replace(saved, name="stale"))
+            except ConfigConflictError:
+                pass
+            try:
+                store.save_config(ConfigRecord("x", settings={{"bad": object()}}))
+            except StoreError:
+                pass
+            store.save_config(replace(saved, name="c"), force=True)
+            stored = store.bulk_insert(
+                [ConfigRecord("x", name=f"bulk {{i}}") for i in range(3)]
+            )
+            store.delete_config(updated.id)
+            store.restore_config(updated)
+            store.get_config(stored[0].id)
+            store.backup()
+        # The app opens its database through open_store.
+        store, report = open_store({str(path)!r})
+        with store:
+            assert report is None
+            store.save_config(ConfigRecord("x", name="via open_store"))
+            assert store.count() == 5, store.count()
         heavy = ("alembic", "sqlalchemy")
         print(sorted(m for m in sys.modules if m.split(".")[0] in heavy))
         """
@@ -157,20 +216,19 @@ def test_opening_a_current_database_and_reading_imports_no_sqlalchemy(tmp_path):
     assert result.stdout.strip() == "[]"
 
 
-def test_writing_imports_sqlalchemy_but_not_alembic(tmp_path):
-    path = tmp_path / "configs.sqlite3"
-    ConfigStore(path).close()
+def test_migrating_an_old_database_does_import_alembic(tmp_path):
+    # The check above would also pass if it could not see these imports.
+    path = tmp_path / "old.sqlite3"
+    shutil.copyfile(FIXTURE, path)
     result = run_python(
         f"""
         import sys
-        from desktop_app.config import IntegrationConfig
         from desktop_app.store import ConfigStore
-        with ConfigStore({str(path)!r}) as store:
-            store.save_config(IntegrationConfig("x", name="a"))
+        ConfigStore({str(path)!r}).close()
         print("sqlalchemy" in sys.modules, "alembic" in sys.modules)
         """
     )
-    assert result.stdout.strip() == "True False"
+    assert result.stdout.strip() == "True True"
 
 
 def test_store_imports_without_qt():

@@ -37,14 +37,14 @@ def run_migrations_online() -> None:
 
     from pathlib import Path
 
-    from desktop_app.store._engine import create_store_engine
+    from desktop_app.store._migrate import migration_engine
 
     url = context.get_x_argument(as_dictionary=True).get(
         "url", context.config.get_main_option("sqlalchemy.url")
     )
     if not url or not url.startswith("sqlite:///"):
         raise SystemExit("Pass the database with -x url=sqlite:///PATH")
-    engine = create_store_engine(Path(url.removeprefix("sqlite:///")))
+    engine = migration_engine(Path(url.removeprefix("sqlite:///")))
     try:
         with engine.begin() as conn:
             _run(conn)
