@@ -8,10 +8,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.store import ConfigStore
+from tests._support.cli_process import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,11 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.startup import NOTICE_ATTR
 from desktop_app.store import ConfigStore, open_store
+from tests._support.cli_process import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
 

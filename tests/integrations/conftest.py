@@ -14,7 +14,7 @@ import pytest
 
 from desktop_app import forms, signals
 from desktop_app.plugins import PluginManager
-from tests.plugins.conftest import make_distribution
+from tests._support.plugin_files import make_distribution
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,13 +102,3 @@ def ping():
     )
     yield signal
     signals.unregister_signal("test.integrations.ping")
-
-
-def save_config(manager, integration_id: str, **data):
-    """Create a config through the integration's own form (as the UI does)."""
-    integration = manager.get_integration(integration_id)
-    values = dict(integration.default_settings)
-    values.update({"name": "test", "enabled": True}, **data)
-    form = integration.config_form_cls(integration, values)
-    assert form.is_valid(), form.errors
-    return form.save()

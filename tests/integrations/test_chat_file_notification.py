@@ -10,7 +10,7 @@ from pathlib import Path
 from desktop_app.activity import get_activity_log
 from desktop_app.errors import DeliveryError
 from integrations._common import render_template
-from tests.integrations.conftest import save_config
+from tests._support.saved_configs import save_config
 
 CHAT = "desktop_app.integrations.chat"
 EVENT_FILE = "desktop_app.integrations.event_file"

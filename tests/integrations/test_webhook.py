@@ -10,7 +10,7 @@ import time
 
 from desktop_app.activity import get_activity_log
 from integrations._common import SIGNATURE_HEADER
-from tests.integrations.conftest import save_config
+from tests._support.saved_configs import save_config
 
 WEBHOOK = "desktop_app.integrations.webhook"
 
