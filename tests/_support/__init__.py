@@ -6,7 +6,7 @@ so the same line works from any test folder, from ``examples/`` and from
 scripts run at the root.
 
 Modules:
-    cli_process: run the real command line in a child process.
+    child_processes: run the command line, or a script, in a child process.
     config_dialog_driving: open and fill a ConfigDialog, answer its questions.
     memory_keyring: a real keyring backend that keeps entries in memory.
     plugin_files: write plugin modules and installed-looking distributions.

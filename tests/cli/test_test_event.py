@@ -8,7 +8,7 @@ import json
 from desktop_app.config import IntegrationConfig
 from desktop_app.signals import get_signal_info
 from desktop_app.store import ConfigStore
-from tests._support.cli_process import run_cli
+from tests._support.child_processes import run_cli
 
 
 def test_the_test_event_is_registered_with_optional_fields():
