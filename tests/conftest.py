@@ -37,7 +37,8 @@ def manager(db_path):
 def memory_keyring():
     """A real keyring backend in memory, so secrets take the keyring path."""
     import keyring
-    from keyring_backends import MemoryKeyring
+
+    from tests._support.memory_keyring import MemoryKeyring
 
     previous = keyring.get_keyring()
     backend = MemoryKeyring()

@@ -7,11 +7,11 @@ the manager and the store's API); the core never imports the UI.
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests._support.child_processes import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "desktop_app"
@@ -79,11 +79,6 @@ def test_importing_the_core_and_built_ins_loads_no_qt(modules):
         f"import sys, {modules};"
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
+    out = run_python(code)
+    assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

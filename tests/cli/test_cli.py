@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.store import ConfigStore
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests._support.child_processes import run_cli, run_python
 
 PLUGIN = """
 from desktop_app import Integration, SignalHook, define_signal, forms
@@ -152,7 +147,5 @@ def test_help_does_not_import_heavy_modules(tmp_path):
         "heavy = ('sqlalchemy', 'PySide6', 'desktop_app.plugins', 'alembic')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT
-    )
+    out = run_python(code)
     assert out.stdout.strip() == "[]", out.stderr

@@ -4,17 +4,12 @@ a damaged database, folders others can read, and never a secret."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from cli_helpers import run_cli
 
 from desktop_app.startup import NOTICE_ATTR
 from desktop_app.store import ConfigRecord, ConfigStore, open_store
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests._support.child_processes import run_cli, run_python
 
 
 @pytest.fixture
@@ -101,13 +96,7 @@ except ValueError:
 
 
 def test_command_line_logging_never_prints_a_known_secret(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-c", _LOG_A_SECRET],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
+    result = run_python(_LOG_A_SECRET)
     assert result.returncode == 0, result.stderr
     assert "desktop-app: ERROR: login with" in result.stderr
     assert "hunter2-very-secret" not in result.stderr

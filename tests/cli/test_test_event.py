@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 
-from cli_helpers import run_cli
-
 from desktop_app.config import IntegrationConfig
 from desktop_app.signals import get_signal_info
 from desktop_app.store import ConfigStore
+from tests._support.child_processes import run_cli
 
 
 def test_the_test_event_is_registered_with_optional_fields():

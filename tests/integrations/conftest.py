@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 import tomllib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 from desktop_app import forms, signals
 from desktop_app.plugins import PluginManager
-from tests.plugins.conftest import make_distribution
+from tests._support.plugin_files import make_distribution
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,17 +25,30 @@ def builtin_entry_points() -> dict[str, str]:
 
 
 class Recorder:
-    """What the test server received, and how it should answer."""
+    """What the test server received, and how it should answer.
+
+    ``events`` lists, in the order they happened, ``("received", n)`` when
+    request ``n`` (from 1) arrived and ``("answered", n, status)`` just
+    before its answer went out, so a test can check that attempts came one
+    after another. With ``hold`` set, every request waits for ``released``
+    before it is answered: a server that hangs for as long as the test says.
+    """
 
     def __init__(self) -> None:
         self.requests: list[dict] = []
+        self.events: list[tuple] = []
         self.fail_first = 0
         self.fail_status = 500
-        self.delay = 0.0
+        self.hold = False
+        self.released = threading.Event()
         self.lock = threading.Lock()
 
     def bodies(self) -> list[dict]:
         return [json.loads(r["body"]) for r in self.requests]
+
+    def statuses(self) -> list[int]:
+        """The status of each answer sent, in the order they went out."""
+        return [event[2] for event in self.events if event[0] == "answered"]
 
 
 @pytest.fixture
@@ -52,10 +64,13 @@ def http_server():
                 recorder.requests.append(
                     {"path": self.path, "headers": dict(self.headers), "body": body}
                 )
-                failing = len(recorder.requests) <= recorder.fail_first
-            if recorder.delay:
-                time.sleep(recorder.delay)
-            status = recorder.fail_status if failing else 200
+                number = len(recorder.requests)
+                recorder.events.append(("received", number))
+            if recorder.hold:
+                recorder.released.wait(30)
+            status = recorder.fail_status if number <= recorder.fail_first else 200
+            with recorder.lock:
+                recorder.events.append(("answered", number, status))
             try:
                 self.send_response(status)
                 self.send_header("Content-Length", "2")
@@ -72,6 +87,7 @@ def http_server():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/hook", recorder
+    recorder.released.set()  # let held requests finish before shutting down
     server.shutdown()
     server.server_close()
 
@@ -102,13 +118,3 @@ def ping():
     )
     yield signal
     signals.unregister_signal("test.integrations.ping")
-
-
-def save_config(manager, integration_id: str, **data):
-    """Create a config through the integration's own form (as the UI does)."""
-    integration = manager.get_integration(integration_id)
-    values = dict(integration.default_settings)
-    values.update({"name": "test", "enabled": True}, **data)
-    form = integration.config_form_cls(integration, values)
-    assert form.is_valid(), form.errors
-    return form.save()

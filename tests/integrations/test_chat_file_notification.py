@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 from desktop_app.activity import get_activity_log
 from desktop_app.errors import DeliveryError
 from integrations._common import render_template
-from tests.integrations.conftest import save_config
+from tests._support.child_processes import run_python
+from tests._support.saved_configs import save_config
 
 CHAT = "desktop_app.integrations.chat"
 EVENT_FILE = "desktop_app.integrations.event_file"
 NOTIFY = "desktop_app.integrations.desktop_notification"
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_template_fills_placeholders_and_leaves_unknown_ones():
@@ -119,13 +115,8 @@ def test_notification_headless_does_not_import_qt():
         "    print(e)\n"
         "print(any(m.startswith('PySide6') for m in sys.modules))\n"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
+    out = run_python(code)
+    assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines() == [
         "Delivery to the system tray failed: not shown: no window is running "
         "(headless)",

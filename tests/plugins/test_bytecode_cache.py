@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
-from tests.plugins.conftest import write_plugin
+from tests._support.plugin_files import write_plugin
 
 PLUGIN = """
     from desktop_app import Integration

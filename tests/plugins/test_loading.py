@@ -9,7 +9,8 @@ import pytest
 
 from desktop_app import signals
 from desktop_app.activity import get_activity_log
-from tests.plugins.conftest import add_enabled_config, write_plugin
+from tests._support.plugin_files import write_plugin
+from tests._support.saved_configs import add_enabled_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

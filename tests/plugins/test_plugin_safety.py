@@ -6,10 +6,10 @@ import os
 import sys
 
 import pytest
-from conftest import write_plugin
 
 from desktop_app.errors import PluginUnsafeError
 from desktop_app.plugins import STATUS_REFUSED
+from tests._support.plugin_files import write_plugin
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
 

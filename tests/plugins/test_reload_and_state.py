@@ -6,7 +6,8 @@ import json
 import sys
 
 from desktop_app import signals
-from tests.plugins.conftest import add_enabled_config, make_distribution, write_plugin
+from tests._support.plugin_files import make_distribution, write_plugin
+from tests._support.saved_configs import add_enabled_config
 
 VERSIONED = """
 from desktop_app import Integration, SignalHook, define_signal

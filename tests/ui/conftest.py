@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings
-from ui_samples import (
+
+from desktop_app.signals import unregister_signal
+from desktop_app.ui.icons import clear_icon_cache
+from tests._support.sample_integrations import (
     SAMPLE_SIGNAL_NAME,
     OtherIntegration,
     SampleIntegration,
     write_png,
 )
-
-from desktop_app.signals import unregister_signal
-from desktop_app.ui.icons import clear_icon_cache
 
 
 @pytest.fixture(autouse=True)

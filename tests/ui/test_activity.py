@@ -5,15 +5,19 @@ from __future__ import annotations
 import threading
 
 import pytest
-from helpers import click, open_window
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QSpinBox, QTableView
-from ui_samples import SAMPLE_SIGNAL_NAME, SampleIntegration, valid_settings
 
 from desktop_app.activity import OUTCOME_FAILED, get_activity_log
 from desktop_app.ui.fire_signal_dialog import FireSignalDialog
 from desktop_app.ui.main_window import MainWindow
+from tests._support.qt_driving import click, on_next_modal, open_window
+from tests._support.sample_integrations import (
+    SAMPLE_SIGNAL_NAME,
+    SampleIntegration,
+    valid_settings,
+)
 
 
 @pytest.fixture
@@ -72,8 +76,6 @@ def test_an_invalid_payload_is_not_sent(qtbot, window):
 
 
 def test_the_tools_menu_opens_the_fire_signal_dialog(qtbot, window):
-    from helpers import on_next_modal
-
     state = on_next_modal(lambda d: d.reject(), FireSignalDialog)
     window.fire_signal_action.trigger()
     assert state["called"]

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 from desktop_app import __main__ as cli
 from desktop_app.ui.main_window import MainWindow
+from tests._support.child_processes import run_python
 
 _RUN_APP_SCRIPT = """
 import json, sys
@@ -45,15 +42,7 @@ print(json.dumps(seen))
 def test_run_app_shows_the_window_calls_after_show_and_shuts_down(tmp_path):
     # A process of its own: QApplication.exec() cannot run twice in one.
     data = tmp_path / "data"
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    result = subprocess.run(
-        [sys.executable, "-c", _RUN_APP_SCRIPT, str(data)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=Path(__file__).resolve().parents[2],
-        timeout=60,
-    )
+    result = run_python(_RUN_APP_SCRIPT, str(data), QT_QPA_PLATFORM="offscreen")
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])
     assert seen == {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from dialog_helpers import answer_next_message_box, click_ok, open_dialog, type_into
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,13 +17,19 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QToolButton,
 )
-from ui_samples import valid_settings
 
 from desktop_app import forms
 from desktop_app.forms import IntegrationConfigForm
 from desktop_app.integration import Integration
 from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.editors import UNCHANGED_SECRET_PLACEHOLDER
+from tests._support.config_dialog_driving import (
+    answer_next_message_box,
+    click_ok,
+    open_dialog,
+    type_into,
+)
+from tests._support.sample_integrations import valid_settings
 
 
 def test_adding_by_typing_shows_errors_saves_nothing_then_saves_when_fixed(

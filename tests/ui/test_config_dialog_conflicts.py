@@ -5,12 +5,17 @@ user that secrets stay in the database."""
 from __future__ import annotations
 
 import pytest
-from dialog_helpers import answer_next_message_box, click_ok, open_dialog, type_into
 from PySide6.QtWidgets import QLabel
-from ui_samples import OtherIntegration, valid_settings
 
 from desktop_app import secrets
 from desktop_app.store import ConfigStore
+from tests._support.config_dialog_driving import (
+    answer_next_message_box,
+    click_ok,
+    open_dialog,
+    type_into,
+)
+from tests._support.sample_integrations import OtherIntegration, valid_settings
 
 
 def save_elsewhere(manager, config_id, **changes):

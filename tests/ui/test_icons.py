@@ -6,11 +6,11 @@ import logging
 
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage, QPainter
-from ui_samples import SampleIntegration
 
 from desktop_app.integration import Integration
 from desktop_app.ui.icons import integration_icon
 from desktop_app.ui.integration_list import IntegrationDelegate, IntegrationListModel
+from tests._support.sample_integrations import SampleIntegration
 
 
 def test_at_device_pixel_ratio_2_the_icon_is_the_96px_2x_image(sample):

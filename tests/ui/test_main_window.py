@@ -6,7 +6,6 @@ import json
 import threading
 
 import pytest
-from helpers import check_indicator_center, click, on_next_modal, open_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QLabel,
@@ -16,13 +15,19 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableView,
 )
-from ui_samples import SampleIntegration, valid_settings
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.config_list import ENABLED_COLUMN, PAGE_SIZE
 from desktop_app.ui.integration_list import DESCRIPTION_ROLE, SUMMARY_ROLE
 from desktop_app.ui.main_window import MainWindow
+from tests._support.qt_driving import (
+    check_indicator_center,
+    click,
+    on_next_modal,
+    open_window,
+)
+from tests._support.sample_integrations import SampleIntegration, valid_settings
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ import textwrap
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
-from ui_samples import SampleIntegration
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.ui.config_list import ConfigListModel
 from desktop_app.ui.integration_list import IntegrationListModel
+from tests._support.sample_integrations import SampleIntegration
 
 
 def test_many_qt_calls_after_importing_the_ui_do_not_abort(tmp_path):

@@ -6,7 +6,6 @@ import json
 import textwrap
 
 import pytest
-from helpers import open_window
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
@@ -15,6 +14,7 @@ from desktop_app.paths import DataPaths
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.plugins_dialog import PluginsDialog
 from desktop_app.ui.plugins_setup import install_plugins
+from tests._support.qt_driving import open_window
 
 PLUGIN = """
 from desktop_app import Integration

@@ -4,10 +4,6 @@ a data folder others can read: a banner that stays until dismissed."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
@@ -16,8 +12,7 @@ from desktop_app.paths import DataPaths
 from desktop_app.startup import open_app_store
 from desktop_app.ui.app import show_startup_notices
 from desktop_app.ui.main_window import MainWindow
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests._support.child_processes import run_python
 
 _RUN_APP_SCRIPT = """
 import json, sys
@@ -47,16 +42,8 @@ def test_the_window_starts_on_a_damaged_database_and_shows_a_banner(tmp_path):
     data.mkdir(mode=0o700)
     data.chmod(0o700)
     (data / "configs.sqlite3").write_bytes(b"\x00garbage" * 512)
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
 
-    result = subprocess.run(
-        [sys.executable, "-c", _RUN_APP_SCRIPT, str(data)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+    result = run_python(_RUN_APP_SCRIPT, str(data), QT_QPA_PLATFORM="offscreen")
 
     assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout.strip().splitlines()[-1])

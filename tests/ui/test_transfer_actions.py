@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import on_next_modal, open_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
-from ui_samples import valid_settings
 
 from desktop_app.signals import configs_reloaded
 from desktop_app.ui import transfer_actions
 from desktop_app.ui.main_window import MainWindow
+from tests._support.qt_driving import on_next_modal, open_window
+from tests._support.sample_integrations import valid_settings
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from helpers import on_next_modal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
 
 from desktop_app.ui.config_dialog import ConfigDialog
+from tests._support.qt_driving import on_next_modal
 
 
 def open_dialog(qtbot, integration, config=None):

@@ -1,4 +1,5 @@
-"""Keyring backends for tests: one in memory, and none at all."""
+"""A real keyring backend that keeps entries in memory, for tests that take
+the keyring path without touching the user's keyring."""
 
 from __future__ import annotations
 

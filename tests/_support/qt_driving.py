@@ -60,6 +60,8 @@ def open_window(qtbot, window):
     builds after its first frame (configurations, then activity)."""
     window.show()
     qtbot.waitUntil(
-        lambda: window.findChild(QTableView, "configList") is not None
-        and window.findChild(QTableView, "activityView") is not None
+        lambda: (
+            window.findChild(QTableView, "configList") is not None
+            and window.findChild(QTableView, "activityView") is not None
+        )
     )

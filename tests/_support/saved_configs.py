@@ -1,0 +1,25 @@
+"""Storing configurations for a test the way the app does: through the
+integration's own form, or straight into the store for an integration
+whose plugin is not loaded yet."""
+
+from __future__ import annotations
+
+from desktop_app.config import IntegrationConfig
+
+
+def save_config(manager, integration_id: str, **data):
+    """Create a config through the integration's own form (as the UI does)."""
+    integration = manager.get_integration(integration_id)
+    values = dict(integration.default_settings)
+    values.update({"name": "test", "enabled": True}, **data)
+    form = integration.config_form_cls(integration, values)
+    assert form.is_valid(), form.errors
+    return form.save()
+
+
+def add_enabled_config(manager, integration_id: str, name: str = "cfg") -> int:
+    """Store an enabled config for an integration that is not registered yet."""
+    config = IntegrationConfig(integration_id, name=name, enabled=True)
+    manager.store.save_config(config)
+    manager.clear_all_configs_cache()
+    return config.id
