@@ -6,7 +6,6 @@ command functions, so ``--help`` and argument errors stay instant.
 
 from __future__ import annotations
 
-import gc
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -69,60 +68,32 @@ def open_app(
 def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
     """Open the window; plugins load once it is on screen.
 
-    The cyclic garbage collector is paused from here until the plugins have
-    loaded: start-up creates a few hundred thousand long-lived objects
-    (modules, classes, Qt wrappers) and frees almost none, so the ~70
-    collections it triggered found nothing and cost ~12 ms of the first
-    paint. When the plugins are in, what start-up built is frozen
-    (:py:func:`gc.freeze`: kept out of all later collections, which would
-    otherwise scan it all at once on the next one) and the collector is
-    switched back on, if it was on. A failed start switches it back on too.
-    Once, at start-up only: the price is that a cycle frozen then is never
-    collected, so a plugin reloaded later keeps its first version's module
-    and classes in memory (a few KB each, at most once per plugin).
+    Loading plugins after the first paint keeps the user from looking at
+    nothing while every plugin is imported; the window fills in as they
+    register.
+
+    Raises:
+        CommandError: PySide6 cannot be imported, so there is no window.
     """
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        # The Qt-free modules the start needs, imported before PySide6:
-        # once PySide6 is loaded, its import hook reads the source of every
-        # module named by an import statement that runs (to look for
-        # "PySide6"), which cost ~10 ms of the first paint. Imported now,
-        # their import statements run before the hook exists.
-        import desktop_app.plugins
-        import desktop_app.startup
-        import desktop_app.store  # noqa: F401
+        from desktop_app.ui.app import run_app
+    except ImportError as e:
+        raise CommandError(f"the window is not available: {e}", 1) from e
+    from desktop_app.ui.plugins_setup import install_plugins
 
-        try:
-            from desktop_app.ui.app import run_app
-        except ImportError as e:
-            raise CommandError(f"the window is not available: {e}", 1) from e
-        from desktop_app.ui.plugins_setup import install_plugins
+    paths = DataPaths(resolve_data_dir(data_dir)).ensure()
 
-        paths = DataPaths(resolve_data_dir(data_dir)).ensure()
+    def after_show(window: Any) -> None:
+        install_plugins(window, paths)
 
-        def after_show(window: Any) -> None:
-            try:
-                install_plugins(window, paths)
-            finally:
-                gc.freeze()
-                _resume_gc(gc_was_enabled)
-
-        return int(
-            run_app(
-                paths.data_dir,
-                argv=list(argv) if argv is not None else None,
-                after_show=after_show,
-            )
-            or 0
+    return int(
+        run_app(
+            paths.data_dir,
+            argv=list(argv) if argv is not None else None,
+            after_show=after_show,
         )
-    finally:
-        _resume_gc(gc_was_enabled)
-
-
-def _resume_gc(was_enabled: bool) -> None:
-    if was_enabled and not gc.isenabled():
-        gc.enable()
+        or 0
+    )
 
 
 def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:

@@ -15,7 +15,6 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from desktop_app._gc import gc_paused
 from desktop_app.errors import IntegrationNotRegisteredError
 from desktop_app.forms import IntegrationConfigForm, ValidationError
 from desktop_app.secrets import is_reference, secret_fields, strip_secrets
@@ -83,19 +82,24 @@ def import_configs(manager: IntegrationManager, text: str) -> list[IntegrationCo
         desktop_app.errors.StoreError: Storing failed; nothing was kept.
     """
     items = _parse(text)
-    with gc_paused():
-        checkers: dict[str, _ConfigChecker] = {}
-        configs = []
-        for index, item in enumerate(items):
-            integration_id = item["integration_id"]
-            checker = checkers.get(integration_id)
-            if checker is None:
-                checker = _ConfigChecker(manager, integration_id, _where(index, item))
-                checkers[integration_id] = checker
-            configs.append(checker.check(index, item))
-        # One transaction for the lot: all or nothing, one commit, and one
-        # change for the window to follow (not one per configuration).
-        return manager.bulk_create(configs)
+    checkers: dict[str, _ConfigChecker] = {}
+    configs = []
+    # Each parsed item is let go once its configuration is built, so the
+    # import holds one copy of every configuration, not two: holding both
+    # made enough long-lived objects to set off full collections of the
+    # whole process in the middle of a large import.
+    items.reverse()  # popped from the end: document order
+    for index in range(len(items)):
+        item = items.pop()
+        integration_id = item["integration_id"]
+        checker = checkers.get(integration_id)
+        if checker is None:
+            checker = _ConfigChecker(manager, integration_id, _where(index, item))
+            checkers[integration_id] = checker
+        configs.append(checker.check(index, item))
+    # One transaction for the lot: all or nothing, one commit, and one
+    # change for the window to follow (not one per configuration).
+    return manager.bulk_create(configs)
 
 
 def _parse(text: str) -> list[dict[str, Any]]:

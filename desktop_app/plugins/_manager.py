@@ -72,10 +72,6 @@ class PluginManager:
         bytecode_cache (str | os.PathLike | None): Where folder plugins'
             compiled code is cached, keyed by their source bytes; defaults
             to ``cache/plugins`` beside the folder.
-        entry_point_cache (str | os.PathLike | None): Where the scan of
-            installed distributions is cached, so an unchanged install does
-            not pay for :py:mod:`importlib.metadata` on every start; defaults
-            to ``cache/entry_points.json`` beside the folder.
     """
 
     def __init__(
@@ -86,7 +82,6 @@ class PluginManager:
         state_path: str | os.PathLike | None = None,
         entry_points: bool = True,
         bytecode_cache: str | os.PathLike | None = None,
-        entry_point_cache: str | os.PathLike | None = None,
     ) -> None:
         self.manager = manager
         self.plugins_dir = Path(plugins_dir)
@@ -94,11 +89,6 @@ class PluginManager:
             Path(bytecode_cache)
             if bytecode_cache
             else self.plugins_dir.parent / "cache" / "plugins"
-        )
-        self.entry_point_cache = (
-            Path(entry_point_cache)
-            if entry_point_cache
-            else self.plugins_dir.parent / "cache" / "entry_points.json"
         )
         self.state = PluginState(
             Path(state_path) if state_path else self.plugins_dir.parent / "plugins.json"
@@ -144,11 +134,7 @@ class PluginManager:
         Returns:
             list[PluginInfo]: Every known plugin, whatever its status.
         """
-        sources = (
-            discover_entry_points(self.entry_point_cache)
-            if self.use_entry_points
-            else []
-        )
+        sources = discover_entry_points() if self.use_entry_points else []
         sources += discover_folder(self.plugins_dir)
         for source in sources:
             if source.key not in self._plugins:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import json
 import sqlite3
 
@@ -102,20 +101,6 @@ def test_each_item_is_checked_on_its_own(manager, mail):
         manager, document(item("first"), item("second", password="pw"))
     )
     assert (first.settings["password"], second.settings["password"]) == ("", "pw")
-
-
-def test_import_leaves_the_garbage_collector_as_it_was(manager, mail):
-    import_configs(manager, document(item("a")))
-    assert gc.isenabled()
-    with pytest.raises(ValidationError):
-        import_configs(manager, document(item("b", hour=99)))
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        import_configs(manager, document(item("c")))
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
 
 
 @pytest.mark.parametrize(
