@@ -4,7 +4,7 @@ whose plugin is not loaded yet."""
 
 from __future__ import annotations
 
-from desktop_app.config import IntegrationConfig
+from desktop_app.store import ConfigRecord
 
 
 def save_config(manager, integration_id: str, **data):
@@ -19,7 +19,9 @@ def save_config(manager, integration_id: str, **data):
 
 def add_enabled_config(manager, integration_id: str, name: str = "cfg") -> int:
     """Store an enabled config for an integration that is not registered yet."""
-    config = IntegrationConfig(integration_id, name=name, enabled=True)
-    manager.store.save_config(config)
+    record = manager.store.save_config(
+        ConfigRecord(integration_id, name=name, enabled=True)
+    )
     manager.clear_all_configs_cache()
-    return config.id
+    assert record.id is not None
+    return record.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plugins.conftest import make_distribution
+from tests._support.plugin_files import make_distribution
 
 PLUGIN = """
 from desktop_app import Integration

@@ -6,7 +6,8 @@ import gc
 import sys
 import weakref
 
-from tests.plugins.conftest import add_enabled_config, write_plugin
+from tests._support.plugin_files import write_plugin
+from tests._support.saved_configs import add_enabled_config
 from tests.plugins.test_reload_and_state import VERSIONED
 
 
