@@ -10,6 +10,15 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    _ExcInfo = (
+        tuple[type[BaseException], BaseException, TracebackType | None]
+        | tuple[None, None, None]
+    )
 
 __all__ = ["build_parser", "main"]
 
@@ -82,7 +91,7 @@ class _OneLineFormatter(logging.Formatter):
     """Warnings on stderr as single lines: tracebacks belong in the plugins
     page and ``list``, not in a terminal full of frames."""
 
-    def formatException(self, ei) -> str:  # noqa: N802 - logging's naming
+    def formatException(self, ei: _ExcInfo) -> str:  # noqa: N802 - logging's naming
         return ""
 
 

@@ -42,7 +42,7 @@ class _Hub:
         recording = log.enabled
         append = log.append
         next_seq = log.next_seq
-        results = []
+        results: list[Any] = []
         t0 = perf_counter()
         for hook in hooks:
             accepts = hook.accepts

@@ -69,6 +69,9 @@ class ActivityRecord(NamedTuple):
 
 Subscriber = Callable[[ActivityRecord], None]
 
+#: An :py:class:`ActivityRecord`'s fields as a plain tuple, in field order.
+RawRecord = tuple[int, float, str, str, int | None, str | None, float, str, str, str]
+
 _as_record = tuple.__new__
 
 #: Add this to ``time.perf_counter()`` to get wall-clock time. Hooks time
@@ -87,7 +90,7 @@ class ActivityLog:
     """
 
     def __init__(self, maxlen: int = 5000) -> None:
-        self._raw: deque[tuple] = deque(maxlen=maxlen)
+        self._raw: deque[RawRecord] = deque(maxlen=maxlen)
         #: Appends one raw record; the hot path calls it directly.
         self.append = self._raw.append
         #: Returns the next sequence number (atomic under the GIL).
@@ -119,7 +122,7 @@ class ActivityLog:
         if _secrets and (error or traceback):
             error = scrub_secrets(error)
             traceback = scrub_secrets(traceback)
-        raw = (
+        raw: RawRecord = (
             self.next_seq(),
             started,
             signal,
@@ -137,7 +140,7 @@ class ActivityLog:
             self.notify(record)
         return record
 
-    def notify(self, record: ActivityRecord | tuple) -> None:
+    def notify(self, record: ActivityRecord | RawRecord) -> None:
         """Call every subscriber with a record (raw tuples are converted)."""
         if type(record) is not ActivityRecord:
             record = _as_record(ActivityRecord, record)

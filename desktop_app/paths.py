@@ -27,7 +27,7 @@ DATABASE_NAME = "configs.sqlite3"
 logger = logging.getLogger(__name__)
 
 
-def resolve_data_dir(option: str | os.PathLike | None = None) -> Path:
+def resolve_data_dir(option: str | os.PathLike[str] | None = None) -> Path:
     """Return the data folder to use (not created here)."""
     if option:
         return Path(option).expanduser().resolve()
@@ -46,7 +46,7 @@ class DataPaths:
         data_dir (Path): The data folder.
     """
 
-    def __init__(self, data_dir: str | os.PathLike) -> None:
+    def __init__(self, data_dir: str | os.PathLike[str]) -> None:
         self.data_dir = Path(data_dir)
 
     @property

@@ -130,7 +130,7 @@ def get_signal_infos() -> list[SignalInfo]:
         return sorted(_registry.values(), key=lambda info: info.name)
 
 
-def payload_form_class(info: SignalInfo) -> type:
+def payload_form_class(info: SignalInfo) -> type[_forms.Form]:
     """Return a :py:class:`~desktop_app.forms.Form` class for a payload.
 
     The window's "Fire signal" dialog and the command line both need to
@@ -141,7 +141,7 @@ def payload_form_class(info: SignalInfo) -> type:
         info (SignalInfo): The signal's registry entry.
 
     Returns:
-        type: A ``Form`` subclass with one field per payload keyword.
+        type[Form]: A subclass with one field per payload keyword.
     """
     from desktop_app.forms import Form
 

@@ -82,14 +82,23 @@ class _Job:
         "settled",
     )
 
-    def __init__(self, integration, config, func, args, kwargs, signal, timeout):
+    def __init__(
+        self,
+        integration: Integration,
+        config: IntegrationConfig | None,
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        signal: str,
+        timeout: float,
+    ) -> None:
         self.integration = integration
         self.config = config
         self.func = func
         self.args = args
         self.kwargs = kwargs
         self.signal = signal
-        self.future: Future = Future()
+        self.future: Future[Any] = Future()
         self.timeout = timeout
         self.started = 0.0
         self.t0 = 0.0
@@ -111,7 +120,7 @@ class BackgroundWorker:
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
-        self._pending: set[Future] = set()
+        self._pending: set[Future[Any]] = set()
         self._threads: set[threading.Thread] = set()
         self._idle_threads = 0  # live threads not running a job
         self._queued = 0  # jobs submitted and not yet picked up
@@ -129,7 +138,7 @@ class BackgroundWorker:
         *args: Any,
         signal: str = "",
         **kwargs: Any,
-    ) -> Future:
+    ) -> Future[Any]:
         """Run ``func(*args, **kwargs)`` in the background and record it.
 
         Raises:
@@ -260,7 +269,8 @@ class BackgroundWorker:
 
     def _time_out(self, job: _Job) -> None:
         stack = ""
-        frame = sys._current_frames().get(job.thread.ident) if job.thread else None
+        ident = job.thread.ident if job.thread else None
+        frame = sys._current_frames().get(ident) if ident is not None else None
         if frame is not None:
             stack = "Stuck at:\n" + "".join(traceback.format_stack(frame))
         error = BackgroundTimeoutError(job.integration.integration_id, job.timeout)
@@ -284,7 +294,7 @@ class BackgroundWorker:
             config.name if config is not None else None,
         )
 
-    def _done(self, future: Future) -> None:
+    def _done(self, future: Future[Any]) -> None:
         with self._lock:
             self._pending.discard(future)
             if not self._pending:

@@ -4,7 +4,7 @@ webhook (Slack, Mattermost) or a Discord webhook."""
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from desktop_app import forms
 from desktop_app.config import IntegrationConfig
@@ -108,7 +108,7 @@ class ChatIntegration(SignalPickingIntegration):
     name = "Chat"
     description = "Post a message to Slack, Mattermost or Discord for each event."
     config_form_cls = ChatConfigForm
-    default_settings: dict[str, Any] = {
+    default_settings: ClassVar[dict[str, Any]] = {
         "chat_format": FORMAT_SLACK,
         "url": "",
         "channel": "",
@@ -122,7 +122,9 @@ class ChatIntegration(SignalPickingIntegration):
     def icon_static_urls(self) -> dict[str, str]:
         return {"1x": static("icons/chat.png"), "2x": static("icons/chat@2x.png")}
 
-    def deliver(self, config: IntegrationConfig, signal: str, payload: dict) -> None:
+    def deliver(
+        self, config: IntegrationConfig, signal: str, payload: dict[str, Any]
+    ) -> None:
         text = render_template(config.get("template") or "", signal, payload)
         body = chat_body(config.get("chat_format"), text, config.get("channel") or "")
         self.run_in_background(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from desktop_app import forms
 from desktop_app.config import IntegrationConfig
@@ -131,7 +131,7 @@ class DesktopNotificationIntegration(SignalPickingIntegration):
     name = "Desktop notification"
     description = "Show a system tray message for each event."
     config_form_cls = DesktopNotificationConfigForm
-    default_settings: dict[str, Any] = {
+    default_settings: ClassVar[dict[str, Any]] = {
         "signals": [],
         "title": "{signal}",
         "message": "{payload}",
@@ -145,7 +145,9 @@ class DesktopNotificationIntegration(SignalPickingIntegration):
             "2x": static("icons/desktop_notification@2x.png"),
         }
 
-    def deliver(self, config: IntegrationConfig, signal: str, payload: dict) -> None:
+    def deliver(
+        self, config: IntegrationConfig, signal: str, payload: dict[str, Any]
+    ) -> None:
         # Run through the worker so it is recorded like every delivery; the
         # Qt part hops back to the UI thread by itself.
         self.run_in_background(

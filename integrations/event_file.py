@@ -7,7 +7,7 @@ import json
 import os
 import threading
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from desktop_app import forms
 from desktop_app.config import IntegrationConfig
@@ -114,7 +114,7 @@ class EventFileIntegration(SignalPickingIntegration):
     name = "Event file"
     description = "Append each event as a JSON line to a file, with rotation."
     config_form_cls = EventFileConfigForm
-    default_settings: dict[str, Any] = {
+    default_settings: ClassVar[dict[str, Any]] = {
         "path": "",
         "signals": [],
         "max_kb": 1024,
@@ -128,7 +128,9 @@ class EventFileIntegration(SignalPickingIntegration):
             "2x": static("icons/event_file@2x.png"),
         }
 
-    def deliver(self, config: IntegrationConfig, signal: str, payload: dict) -> None:
+    def deliver(
+        self, config: IntegrationConfig, signal: str, payload: dict[str, Any]
+    ) -> None:
         line = json.dumps(event_body(signal, payload), ensure_ascii=False)
         self.run_in_background(
             config,

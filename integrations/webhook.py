@@ -8,7 +8,7 @@ HMAC-SHA256 of the body, so the receiver can check the sender.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 from desktop_app import forms
 from desktop_app.config import IntegrationConfig
@@ -87,7 +87,7 @@ class WebhookIntegration(SignalPickingIntegration):
     name = "Webhook"
     description = "Send events as JSON to a URL, optionally signed with a secret."
     config_form_cls = WebhookConfigForm
-    default_settings: dict[str, Any] = {
+    default_settings: ClassVar[dict[str, Any]] = {
         "url": "",
         "signals": [],
         "secret": "",
@@ -103,7 +103,9 @@ class WebhookIntegration(SignalPickingIntegration):
             "2x": static("icons/webhook@2x.png"),
         }
 
-    def deliver(self, config: IntegrationConfig, signal: str, payload: dict) -> None:
+    def deliver(
+        self, config: IntegrationConfig, signal: str, payload: dict[str, Any]
+    ) -> None:
         self.run_in_background(
             config,
             post_json,

@@ -14,6 +14,7 @@ from desktop_app.forms._text_fields import CharField
 
 if TYPE_CHECKING:
     from desktop_app.config import IntegrationConfig
+    from desktop_app.integration import Integration
 
 __all__ = ["BASIC_INFO_FIELDSET", "IntegrationConfigForm"]
 
@@ -77,7 +78,7 @@ class IntegrationConfigForm(Form):
 
     def __init__(
         self,
-        integration: Any,
+        integration: Integration,
         data: Mapping[str, Any] | None = None,
         *,
         config: IntegrationConfig | None = None,
@@ -194,7 +195,7 @@ class IntegrationConfigForm(Form):
         return field.clean(value)
 
     def _error_summary(self) -> list[str]:
-        summary = []
+        summary: list[str] = []
         for name, messages in self.errors.items():
             label = None if name == NON_FIELD_ERRORS else self.fields[name].label
             summary.extend(f"{label}: {m}" if label else m for m in messages)

@@ -180,14 +180,17 @@ class Form:
         self._cleaned_data = {}
         if not self.is_bound:
             return
-        hooks = _field_hooks(type(self))
+        # A class is hashable; mypy checks a type[Form] value against the
+        # instance's __hash__ instead (a known mypy limitation).
+        hooks = _field_hooks(type(self))  # type: ignore[arg-type]
         for name, field in self.fields.items():
             try:
                 self._cleaned_data[name] = self._clean_field(name, field)
                 # The class's clean_<field>() hooks, looked up once per class
                 # (a field added to one instance is looked up by name).
-                hook = hooks.get(name, _UNKNOWN)
-                if hook is _UNKNOWN:
+                try:
+                    hook = hooks[name]
+                except KeyError:
                     hook = f"clean_{name}" if hasattr(self, f"clean_{name}") else None
                 if hook is not None:
                     self._cleaned_data[name] = getattr(self, hook)()
@@ -218,9 +221,6 @@ class Form:
         # Never the data: it may hold secrets.
         state = "unbound" if not self.is_bound else f"valid={self.is_valid()}"
         return f"<{type(self).__name__} {state} fields={list(self.fields)}>"
-
-
-_UNKNOWN = object()
 
 
 @functools.lru_cache(maxsize=256)

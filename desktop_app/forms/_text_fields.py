@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from desktop_app.forms._errors import ValidationError
 from desktop_app.forms._field import Field
-from desktop_app.forms._widgets import PasswordInput, TextInput
+from desktop_app.forms._widgets import PasswordInput, TextInput, Widget
 
 __all__ = ["CharField", "EmailField", "PasswordField", "URLField"]
 
@@ -31,7 +31,7 @@ class CharField(Field):
         **kwargs: See :py:class:`Field`.
     """
 
-    default_widget = TextInput
+    default_widget: ClassVar[type[Widget] | None] = TextInput
     empty_value: ClassVar[Any] = ""
 
     def __init__(
@@ -112,7 +112,9 @@ class URLField(CharField):
         if parts.scheme.lower() not in self.schemes:
             return False
         host = parts.hostname
-        return bool(host) and _is_valid_host(host)
+        if not host:
+            return False
+        return _is_valid_host(host)
 
 
 class EmailField(CharField):

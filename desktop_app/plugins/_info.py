@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Final, Literal
 
 __all__ = [
     "SOURCE_DISTRIBUTION",
@@ -16,14 +16,14 @@ __all__ = [
     "PluginInfo",
 ]
 
-SOURCE_FOLDER = "folder"
-SOURCE_DISTRIBUTION = "distribution"
+SOURCE_FOLDER: Final = "folder"
+SOURCE_DISTRIBUTION: Final = "distribution"
 
-STATUS_LOADED = "loaded"
-STATUS_FAILED = "failed"
-STATUS_DISABLED = "disabled"
+STATUS_LOADED: Final = "loaded"
+STATUS_FAILED: Final = "failed"
+STATUS_DISABLED: Final = "disabled"
 #: Not imported because other users can change its code (see ``error``).
-STATUS_REFUSED = "refused"
+STATUS_REFUSED: Final = "refused"
 
 Source = Literal["folder", "distribution"]
 Status = Literal["loaded", "failed", "disabled", "refused"]

@@ -15,7 +15,7 @@ import logging
 import operator
 import types
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from desktop_app import signals
 from desktop_app.extension import Extension
@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 _integration_id = operator.attrgetter("integration_id")
 
+_T = TypeVar("_T")
+
 
 @dataclass
 class Contributions:
@@ -49,19 +51,19 @@ class Contributions:
 
 def defined_in(module_name: str, owner_module: str | None) -> bool:
     """Whether ``owner_module`` is ``module_name`` or one of its submodules."""
-    return bool(owner_module) and (
-        owner_module == module_name or owner_module.startswith(module_name + ".")
-    )
+    if not owner_module:
+        return False
+    return owner_module == module_name or owner_module.startswith(module_name + ".")
 
 
-def find_classes(module: types.ModuleType, base: type) -> list[type]:
+def find_classes(module: types.ModuleType, base: type[_T]) -> list[type[_T]]:
     """Return the subclasses of ``base`` a module (or its submodules)
     defines and exposes, in definition order.
 
     Integration classes without their own ``initialize()`` are taken as
     abstract bases meant for subclassing and skipped.
     """
-    found: list[type] = []
+    found: list[type[_T]] = []
     for value in vars(module).values():
         if (
             isinstance(value, type)
@@ -70,7 +72,11 @@ def find_classes(module: types.ModuleType, base: type) -> list[type]:
             and defined_in(module.__name__, value.__module__)
             and value not in found
         ):
-            if base is Integration and value.initialize is Integration.initialize:
+            if (
+                base is Integration
+                and issubclass(value, Integration)
+                and value.initialize is Integration.initialize
+            ):
                 continue
             found.append(value)
     return found

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from desktop_app.errors import PluginUnsafeError
@@ -46,7 +47,7 @@ def check_plugin_safe(name: str, path: Path, plugins_dir: Path) -> None:
             raise PluginUnsafeError(name, str(candidate), mode, str(path))
 
 
-def _code_paths(path: Path, plugins_dir: Path):
+def _code_paths(path: Path, plugins_dir: Path) -> Iterator[Path]:
     yield plugins_dir
     yield path
     if path.is_dir():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import platform
-from typing import Any
+from typing import TYPE_CHECKING
 
 import PySide6
 from PySide6.QtCore import qVersion
@@ -11,10 +11,13 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 import desktop_app
 
+if TYPE_CHECKING:
+    from desktop_app.manager import IntegrationManager
+
 __all__ = ["about_text", "show_about"]
 
 
-def about_text(manager: Any) -> str:
+def about_text(manager: IntegrationManager) -> str:
     """Return the About text: app, Qt, PySide6, Python versions, database."""
     return (
         f"<h3>desktop-app {desktop_app.__version__}</h3>"
@@ -26,7 +29,7 @@ def about_text(manager: Any) -> str:
     )
 
 
-def show_about(parent: QWidget | None, manager: Any) -> None:
+def show_about(parent: QWidget | None, manager: IntegrationManager) -> None:
     """Show the About box."""
     box = QMessageBox(parent)
     box.setObjectName("aboutBox")

@@ -9,6 +9,7 @@ and show their error text and traceback when selected.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -58,7 +59,10 @@ class ActivityModel(HeaderedTableModel):
     headers = _HEADERS
 
     def __init__(
-        self, name_of: Any, max_rows: int = 5000, parent: QObject | None = None
+        self,
+        name_of: Callable[[str], str],
+        max_rows: int = 5000,
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._name_of = name_of
@@ -138,7 +142,10 @@ class ActivityPanel(QWidget):
     """
 
     def __init__(
-        self, log: ActivityLog, name_of: Any, parent: QWidget | None = None
+        self,
+        log: ActivityLog,
+        name_of: Callable[[str], str],
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.model = ActivityModel(name_of, parent=self)

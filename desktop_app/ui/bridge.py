@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
 
 from desktop_app import signals
 from desktop_app.activity import ActivityLog, ActivityRecord
+
+if TYPE_CHECKING:
+    import blinker
+
+    from desktop_app.config import IntegrationConfig
+    from desktop_app.integration import Integration
+    from desktop_app.manager import IntegrationManager
 
 __all__ = ["ActivityFeed", "ManagerEvents", "UiDispatcher"]
 
@@ -59,10 +66,12 @@ class ManagerEvents(QObject):
     #: Configurations were re-read (another process changed them).
     configsReloaded = Signal()
 
-    def __init__(self, manager: Any, parent: QObject | None = None) -> None:
+    def __init__(
+        self, manager: IntegrationManager, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._manager = manager
-        self._connections: list[tuple[Any, Callable[..., None]]] = [
+        self._connections: list[tuple[blinker.Signal, Callable[..., None]]] = [
             (signals.config_created, self._on_created),
             (signals.config_updated, self._on_updated),
             (signals.config_deleted, self._on_deleted),
@@ -79,22 +88,30 @@ class ManagerEvents(QObject):
             signal.disconnect(receiver, sender=self._manager)
         self._connections = []
 
-    def _emit(self, qt_signal: Any, *args: Any) -> None:
+    def _emit(self, qt_signal: SignalInstance, *args: Any) -> None:
         try:
             qt_signal.emit(*args)
         except RuntimeError:  # the Qt object is gone; stop listening
             self.close()
 
-    def _on_created(self, sender: Any, config: Any = None, **kwargs: Any) -> None:
+    def _on_created(
+        self, sender: Any, config: IntegrationConfig | None = None, **kwargs: Any
+    ) -> None:
         self._emit(self.configChanged, "created", config)
 
-    def _on_updated(self, sender: Any, config: Any = None, **kwargs: Any) -> None:
+    def _on_updated(
+        self, sender: Any, config: IntegrationConfig | None = None, **kwargs: Any
+    ) -> None:
         self._emit(self.configChanged, "updated", config)
 
-    def _on_deleted(self, sender: Any, config: Any = None, **kwargs: Any) -> None:
+    def _on_deleted(
+        self, sender: Any, config: IntegrationConfig | None = None, **kwargs: Any
+    ) -> None:
         self._emit(self.configChanged, "deleted", config)
 
-    def _on_integration(self, sender: Any, integration: Any = None, **kw: Any) -> None:
+    def _on_integration(
+        self, sender: Any, integration: Integration | None = None, **kw: Any
+    ) -> None:
         self._emit(self.integrationStateChanged, integration)
 
     def _on_reloaded(self, sender: Any, **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ dialog.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
@@ -35,6 +35,9 @@ from desktop_app.ui.fieldset_section import (
     new_form_layout,
 )
 
+if TYPE_CHECKING:
+    from desktop_app.integration import Integration
+
 __all__ = ["ConfigDialog"]
 
 
@@ -53,7 +56,7 @@ class ConfigDialog(QDialog):
 
     def __init__(
         self,
-        integration: Any,
+        integration: Integration,
         config: IntegrationConfig | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -61,7 +64,9 @@ class ConfigDialog(QDialog):
         self.setObjectName("configDialog")
         self._integration = integration
         self._config = config
-        self._form_cls = integration.config_form_cls or IntegrationConfigForm
+        self._form_cls: type[IntegrationConfigForm] = (
+            integration.config_form_cls or IntegrationConfigForm
+        )
         self.saved_config: IntegrationConfig | None = None
         form = self._form_cls(integration, config=config)
         if config is None:

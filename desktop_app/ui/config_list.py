@@ -19,7 +19,7 @@ and stay on the UI thread.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -35,6 +35,9 @@ from desktop_app.errors import StoreError
 from desktop_app.ui._background_reads import BackgroundReads
 from desktop_app.ui._config_rows import ConfigRows
 from desktop_app.ui._views import HeaderedTableModel
+
+if TYPE_CHECKING:
+    from desktop_app.manager import IntegrationManager
 
 __all__ = ["CONFIG_ROLE", "PAGE_SIZE", "ConfigListModel"]
 
@@ -68,7 +71,9 @@ class ConfigListModel(HeaderedTableModel):
     #: Saving a toggled check box failed; the message says why.
     saveFailed = Signal(str)
 
-    def __init__(self, manager: Any, parent: QObject | None = None) -> None:
+    def __init__(
+        self, manager: IntegrationManager, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._manager = manager
         self._integration_id: str | None = None

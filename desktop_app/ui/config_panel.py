@@ -7,9 +7,18 @@ first and then tells the window (``configDeleted``) so it can offer Undo.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,6 +45,10 @@ from desktop_app.ui.config_list import (
     ConfigListModel,
 )
 
+if TYPE_CHECKING:
+    from desktop_app.integration import Integration
+    from desktop_app.manager import IntegrationManager
+
 __all__ = ["FILTER_DELAY_MS", "ConfigPanel"]
 
 #: Typing pauses this long before the list is filtered: one query per
@@ -56,10 +69,12 @@ class ConfigPanel(QWidget):
     #: The selection changed; the window updates its Edit menu.
     selectionChanged = Signal()
 
-    def __init__(self, manager: Any, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, manager: IntegrationManager, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._manager = manager
-        self._integration: Any = None
+        self._integration: Integration | None = None
         self.model = ConfigListModel(manager, self)
         self.model.saveFailed.connect(self._on_save_failed)
 
@@ -157,7 +172,7 @@ class ConfigPanel(QWidget):
         self.selectionChanged.connect(self._update_buttons)
         self.set_integration(None)
 
-    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
+    def _button(self, text: str, name: str, slot: Callable[[], object]) -> QPushButton:
         button = QPushButton(text, self)
         button.setObjectName(name)
         button.clicked.connect(slot)
@@ -166,11 +181,11 @@ class ConfigPanel(QWidget):
     # Showing --------------------------------------------------------------
 
     @property
-    def integration(self) -> Any:
+    def integration(self) -> Integration | None:
         """The integration shown, or ``None``."""
         return self._integration
 
-    def set_integration(self, integration: Any) -> None:
+    def set_integration(self, integration: Integration | None) -> None:
         """Show an integration's configurations (``None``: nothing)."""
         self._integration = integration
         # Another integration starts unfiltered.
@@ -246,35 +261,39 @@ class ConfigPanel(QWidget):
 
     def add_config(self) -> None:
         """Open the dialog for a new configuration."""
-        if self._integration is None:
+        integration = self._integration
+        if integration is None:
             return
-        self._open_dialog(None)
+        self._open_dialog(integration, None)
 
     def edit_config(self) -> None:
         """Open the dialog for the selected configuration."""
         selected = self.selected_config()
-        if selected is None or self._integration is None:
+        integration = self._integration
+        if selected is None or selected.id is None or integration is None:
             return
         try:
             config = self._manager.get_config(selected.id)
         except StoreError as e:
             self._show_error("Cannot edit the configuration", str(e))
             return
-        self._open_dialog(config)
+        self._open_dialog(integration, config)
 
-    def _open_dialog(self, config: IntegrationConfig | None) -> None:
+    def _open_dialog(
+        self, integration: Integration, config: IntegrationConfig | None
+    ) -> None:
         """Run the generated dialog (adding when ``config`` is ``None``) and
         select what it saved."""
         from desktop_app.ui.config_dialog import ConfigDialog  # only when used
 
-        dialog = ConfigDialog(self._integration, config, self)
+        dialog = ConfigDialog(integration, config, self)
         if dialog.exec() and dialog.saved_config is not None:
             self.select_config(dialog.saved_config.id)
 
     def duplicate_config(self) -> None:
         """Store a copy of the selected configuration, named "… (copy)"."""
         selected = self.selected_config()
-        if selected is None:
+        if selected is None or selected.id is None:
             return
         try:
             copy = self._manager.get_config(selected.id).copy()
@@ -290,7 +309,7 @@ class ConfigPanel(QWidget):
     def delete_config(self) -> None:
         """Delete the selected configuration after asking; offer Undo."""
         selected = self.selected_config()
-        if selected is None:
+        if selected is None or selected.id is None:
             return
         from PySide6.QtWidgets import QMessageBox  # off the first frame's path
 
@@ -314,7 +333,7 @@ class ConfigPanel(QWidget):
             return
         self.configDeleted.emit(config)
 
-    def _on_double_clicked(self, index: Any) -> None:
+    def _on_double_clicked(self, index: QModelIndex) -> None:
         if index.column() != ENABLED_COLUMN:
             self.edit_config()
 

@@ -22,7 +22,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
@@ -206,16 +205,20 @@ class IntegerEditor(Editor):
         spin.valueChanged.connect(self.changed)
         return spin
 
-    def _make_spin(self, parent: QWidget | None) -> QAbstractSpinBox:
+    def _make_spin(self, parent: QWidget | None) -> QSpinBox | QDoubleSpinBox:
         spin = QSpinBox(parent)
         low, high = self._bounds(_INT_LIMIT)
         spin.setRange(int(low), int(high))
         return spin
 
     def _bounds(self, limit: float) -> tuple[float, float]:
+        # Read like max_length above: any field may be registered for
+        # this editor, and number fields are not one public class.
         field = self.field
-        low = field.min_value if field.min_value is not None else -limit
-        high = field.max_value if field.max_value is not None else limit
+        min_value = getattr(field, "min_value", None)
+        max_value = getattr(field, "max_value", None)
+        low = min_value if min_value is not None else -limit
+        high = max_value if max_value is not None else limit
         self.optional = not field.required
         if self.optional:
             low -= 1
@@ -232,7 +235,8 @@ class IntegerEditor(Editor):
     def set_value(self, value: Any) -> None:
         if value is None or value == "":
             low = self._blank_value() if self.optional else max(self.spin.minimum(), 0)
-            self.spin.setValue(min(low, self.spin.maximum()))
+            # An int for a QSpinBox, whose minimum() and maximum() are ints.
+            self.spin.setValue(min(low, self.spin.maximum()))  # type: ignore[arg-type]
         else:
             self.spin.setValue(value)
 
@@ -240,7 +244,7 @@ class IntegerEditor(Editor):
 class FloatEditor(IntegerEditor):
     """A decimal spin box with the field's bounds."""
 
-    def _make_spin(self, parent: QWidget | None) -> QAbstractSpinBox:
+    def _make_spin(self, parent: QWidget | None) -> QSpinBox | QDoubleSpinBox:
         spin = QDoubleSpinBox(parent)
         spin.setDecimals(3)
         low, high = self._bounds(_FLOAT_LIMIT)
@@ -253,7 +257,7 @@ class ChoiceEditor(Editor):
 
     def _create_input(self, parent: QWidget | None) -> QWidget:
         combo = QComboBox(parent)
-        choices = list(self.field.choices)
+        choices = list(getattr(self.field, "choices", ()))
         if all(value != "" for value, _label in choices):
             choices.insert(0, ("", ""))
         #: The choices' values, by row: kept here rather than as item data
@@ -285,7 +289,7 @@ class MultipleChoiceEditor(Editor):
         # scrolled sideways, so the check boxes always stay in view.
         view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        for value, label in self.field.choices:
+        for value, label in getattr(self.field, "choices", ()):
             item = QListWidgetItem(str(label), view)
             item.setToolTip(str(label))
             item.setData(Qt.ItemDataRole.UserRole, value)

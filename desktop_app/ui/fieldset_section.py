@@ -14,7 +14,6 @@ so editors get the full width.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
@@ -159,9 +158,9 @@ class FieldsetSection:
             # field as its buddy: a QLabel built from Python per row was a
             # fifth of the dialog's build.
             layout.addRow(text, widget)
-            label = self._label_of(widget)
-            if label is not None and widget is not editor.input:
-                label.setBuddy(editor.input)
+            made = self._label_of(widget)
+            if made is not None and widget is not editor.input:
+                made.setBuddy(editor.input)
         self._row_widgets.append((name, widget))
 
     def _label_of(self, field_widget: QWidget) -> QLabel | None:
@@ -175,7 +174,8 @@ class FieldsetSection:
             return self._wide_labels[name]
         cell = self._cells.get(name)
         if cell is not None:
-            return self._label_of(cell.parentWidget())
+            row = cell.parentWidget()
+            return self._label_of(row) if row is not None else None
         return self._label_of(self.editors[name].widget)
 
     def is_expanded(self) -> bool:
@@ -261,7 +261,7 @@ class FieldsetSection:
         }
 
 
-def _bold(widget: Any) -> None:
+def _bold(widget: QWidget) -> None:
     font = widget.font()
     font.setBold(True)
     widget.setFont(font)

@@ -8,8 +8,6 @@ the typed values a host application would send.
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import signals
-from desktop_app.forms import NON_FIELD_ERRORS, Fieldset
+from desktop_app.forms import NON_FIELD_ERRORS, Fieldset, Form
 from desktop_app.ui.editors import Editor
 from desktop_app.ui.fieldset_section import (
     FieldsetSection,
@@ -46,7 +44,9 @@ class FireSignalDialog(QDialog):
         self.setWindowTitle("Fire signal")
         self._infos = signals.get_signal_infos()
         self._section: FieldsetSection | None = None
-        self._form_cls: Any = None
+        #: Holds the payload section's rows; replaced with each signal.
+        self._section_host: QWidget | None = None
+        self._form_cls: type[Form] | None = None
 
         layout = QVBoxLayout(self)
         self.combo = QComboBox(self)
@@ -100,9 +100,10 @@ class FireSignalDialog(QDialog):
         return self._section.shown_errors() if self._section is not None else {}
 
     def _on_signal_changed(self, index: int) -> None:
-        if self._section is not None:
+        if self._section_host is not None:
             self._section_host.deleteLater()
-            self._section = None
+            self._section_host = None
+        self._section = None
         self.status.clear()
         if index < 0:
             self.description.setText("No signals are registered.")
@@ -114,15 +115,16 @@ class FireSignalDialog(QDialog):
         form = self._form_cls()
         if form.fields:
             fieldset = Fieldset("Payload", "", tuple(form.fields))
-            self._section_host = QWidget(self)
-            self._section_host.setObjectName("payloadSection")
-            rows = new_form_layout(self._section_host)
+            host = QWidget(self)
+            host.setObjectName("payloadSection")
+            rows = new_form_layout(host)
             rows.setContentsMargins(0, 0, 0, 0)
             self._section = FieldsetSection(fieldset, form.fields, rows)
             for name, editor in self._section.editors.items():
                 field = form.fields[name]
                 editor.set_value(field.to_data(form.get_initial_for_field(name)))
-            self._payload_host.addWidget(self._section_host)
+            self._payload_host.addWidget(host)
+            self._section_host = host
         self.send_button.setEnabled(True)
 
     def send(self) -> bool:
@@ -132,7 +134,8 @@ class FireSignalDialog(QDialog):
             bool: Whether it was sent.
         """
         index = self.combo.currentIndex()
-        if index < 0:
+        form_cls = self._form_cls
+        if index < 0 or form_cls is None:
             return False
         info = self._infos[index]
         data = (
@@ -140,7 +143,7 @@ class FireSignalDialog(QDialog):
             if self._section is not None
             else {}
         )
-        form = self._form_cls(data)
+        form = form_cls(data)
         if self._section is not None:
             for name in self._section.editors:
                 self._section.set_errors(name, form.errors.get(name, []))

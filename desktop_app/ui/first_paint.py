@@ -22,9 +22,12 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject
+
+if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
 
 __all__ = ["ENV_VAR", "FirstPaintProbe", "install_if_requested"]
 
@@ -43,7 +46,7 @@ class FirstPaintProbe(QObject):
         exit (bool): End the process after reporting (``os._exit(0)``).
     """
 
-    def __init__(self, window: Any, *, exit: bool = True) -> None:
+    def __init__(self, window: MainWindow, *, exit: bool = True) -> None:
         super().__init__(window)
         self._window = window
         self._exit = exit
@@ -101,7 +104,7 @@ def _peak_memory() -> str:
     return ""
 
 
-def install_if_requested(window: Any) -> FirstPaintProbe | None:
+def install_if_requested(window: MainWindow) -> FirstPaintProbe | None:
     """Install the probe when :py:data:`ENV_VAR` is set to a true value."""
     if os.environ.get(ENV_VAR, "").strip().lower() in ("", "0", "false", "no"):
         return None

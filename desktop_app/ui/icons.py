@@ -10,10 +10,13 @@ drawn placeholder takes its place.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QImageReader, QPainter, QPixmap
+
+if TYPE_CHECKING:
+    from desktop_app.integration import Integration
 
 __all__ = [
     "ICON_SIZE",
@@ -31,7 +34,7 @@ ICON_SIZE = 48
 _cache: dict[str, QIcon] = {}
 
 
-def integration_icon(integration: Any) -> QIcon:
+def integration_icon(integration: Integration) -> QIcon:
     """Return the integration's icon, loading its files once.
 
     Args:
@@ -56,7 +59,7 @@ def clear_icon_cache(integration_id: str | None = None) -> None:
         _cache.pop(integration_id, None)
 
 
-def _load_icon(integration: Any) -> QIcon:
+def _load_icon(integration: Integration) -> QIcon:
     integration_id = integration.integration_id
     try:
         urls = dict(integration.icon_static_urls or {})

@@ -8,7 +8,7 @@ changes, never one query per row.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -24,6 +24,10 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_app.ui.icons import ICON_SIZE, integration_icon
+
+if TYPE_CHECKING:
+    from desktop_app.integration import Integration
+    from desktop_app.manager import IntegrationManager
 
 __all__ = [
     "DESCRIPTION_ROLE",
@@ -60,10 +64,12 @@ class IntegrationListModel(QAbstractListModel):
         manager (IntegrationManager): Where integrations and counts come from.
     """
 
-    def __init__(self, manager: Any, parent: QObject | None = None) -> None:
+    def __init__(
+        self, manager: IntegrationManager, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self._manager = manager
-        self._integrations: list[Any] = manager.get_integrations()
+        self._integrations: list[Integration] = manager.get_integrations()
         self._counts: dict[str, tuple[int, int]] = manager.count_configs()
 
     def reload(self) -> None:

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QCloseEvent, QPaintEvent
+from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -50,6 +50,8 @@ from desktop_app.ui.menus import build_menus
 from desktop_app.ui.undo_delete import DeleteUndo
 
 if TYPE_CHECKING:
+    from desktop_app.integration import Integration
+    from desktop_app.manager import IntegrationManager
     from desktop_app.ui.notice_banner import NoticeBanner
 
 # Not imported here, to keep them off the path to the first frame: what only
@@ -68,9 +70,23 @@ class MainWindow(QMainWindow):
         parent (QWidget, optional): The parent widget.
     """
 
+    # The menu actions, made by build_menus(); the window enables and
+    # disables those that depend on the selection.
+    import_action: QAction
+    export_action: QAction
+    quit_action: QAction
+    undo_action: QAction
+    add_action: QAction
+    edit_action: QAction
+    duplicate_action: QAction
+    delete_action: QAction
+    find_action: QAction
+    fire_signal_action: QAction
+    reload_plugins_action: QAction
+
     def __init__(
         self,
-        manager: Any,
+        manager: IntegrationManager,
         settings: QSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -250,11 +266,11 @@ class MainWindow(QMainWindow):
         else:
             self._select_first_integration()
 
-    def selected_integration(self) -> Any:
+    def selected_integration(self) -> Integration | None:
         """Return the integration shown in the detail pane, or ``None``."""
         return self.config_panel.integration
 
-    def _current_integration(self) -> Any:
+    def _current_integration(self) -> Integration | None:
         # What the detail pane shows, or will show once it is built: the
         # list's current integration.
         if self._config_panel is not None:
@@ -279,7 +295,9 @@ class MainWindow(QMainWindow):
             self.no_integrations_label if empty else self.integration_view
         )
 
-    def _on_integration_selected(self, current: QModelIndex, previous: Any) -> None:
+    def _on_integration_selected(
+        self, current: QModelIndex, previous: QModelIndex
+    ) -> None:
         integration = current.data(INTEGRATION_ROLE) if current.isValid() else None
         panel = self._config_panel  # not built yet: it reads the list's current
         if panel is not None and integration is not panel.integration:
@@ -312,7 +330,7 @@ class MainWindow(QMainWindow):
             panel.model.on_config_changed(kind, config)
             panel.select_config(selected_id)
 
-    def _on_integration_state_changed(self, integration: Any) -> None:
+    def _on_integration_state_changed(self, integration: Integration) -> None:
         self.integration_model.refresh_state()
 
     def _on_configs_reloaded(self) -> None:

@@ -8,7 +8,8 @@ tests, accessibility tools and later features (the plugins engineer's
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
@@ -26,8 +27,8 @@ def _action(
     menu: QMenu,
     text: str,
     name: str,
-    slot: Any,
-    shortcut: Any = None,
+    slot: Callable[[], object],
+    shortcut: str | QKeySequence.StandardKey | None = None,
 ) -> QAction:
     action = QAction(text, window)
     action.setObjectName(name)
@@ -156,7 +157,7 @@ def build_menus(window: MainWindow) -> None:
     )
 
 
-def _show_about(window: Any) -> None:
+def _show_about(window: MainWindow) -> None:
     # Imported when asked for: the About box (QMessageBox, platform) is
     # not part of the first frame.
     from desktop_app.ui.about import show_about

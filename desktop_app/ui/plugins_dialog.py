@@ -110,7 +110,10 @@ class PluginsDialog(QDialog):
         self._on_selection_changed()
 
     def info_at(self, row: int) -> PluginInfo:
-        key = self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+        item = self.table.item(row, 0)
+        if item is None:
+            raise IndexError(f"No plugin in row {row}")
+        key = item.data(Qt.ItemDataRole.UserRole)
         return self._plugins.get(key)
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
@@ -38,6 +38,8 @@ def install_plugins(
         get_integration_manager(), paths.plugins_dir, entry_points=entry_points
     )
     plugins.load_all()
+    # Kept on the window that owns them; any QMainWindow can host plugins,
+    # so these are not declared attributes of one window class.
     window.plugin_manager = plugins  # type: ignore[attr-defined]
     _refresh(window)
 
@@ -69,7 +71,7 @@ def install_plugins(
     return plugins
 
 
-def show_plugins_dialog(window: Any, plugins: PluginManager) -> PluginsDialog:
+def show_plugins_dialog(window: QMainWindow, plugins: PluginManager) -> PluginsDialog:
     """Open Tools → Plugins…."""
     from desktop_app.ui.plugins_dialog import PluginsDialog  # only when used
 
@@ -78,7 +80,7 @@ def show_plugins_dialog(window: Any, plugins: PluginManager) -> PluginsDialog:
     return dialog
 
 
-def _reload_all(window: Any, plugins: PluginManager) -> None:
+def _reload_all(window: QMainWindow, plugins: PluginManager) -> None:
     for info in plugins.plugins:
         if info.status != "disabled":
             plugins.reload(info.key)
@@ -86,7 +88,7 @@ def _reload_all(window: Any, plugins: PluginManager) -> None:
     _refresh(window)
 
 
-def _refresh(window: Any) -> None:
+def _refresh(window: QMainWindow) -> None:
     reload = getattr(window, "reload_integrations", None)
     if callable(reload):
         reload()

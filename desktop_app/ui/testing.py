@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractSpinBox,
     QApplication,
     QCheckBox,
@@ -293,7 +294,8 @@ def answer_next_message_box(
             return
         state["answered"] = True
         state["name"] = box.objectName()
-        target = box.button(button)
+        # None when the box lacks that button (PySide6's stub omits it).
+        target: QAbstractButton | None = box.button(button)
         if target is None:
             box.done(int(button.value))
         else:

@@ -8,13 +8,17 @@ three by mistake takes three Ctrl+Z, as in any editor.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMainWindow, QPushButton
+from PySide6.QtWidgets import QPushButton
 
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
+
+if TYPE_CHECKING:
+    from desktop_app.manager import IntegrationManager
+    from desktop_app.ui.main_window import MainWindow
 
 __all__ = ["DeleteUndo"]
 
@@ -29,13 +33,15 @@ class DeleteUndo:
     """Remembers deleted configurations and restores them, newest first.
 
     Args:
-        window (QMainWindow): Whose status bar shows the offer; it must
-            have ``config_panel``.
+        window (MainWindow): Whose status bar shows the offer and whose
+            ``config_panel`` selects a restored configuration.
         manager (IntegrationManager): Restores the configurations.
         action (QAction): Edit → Undo, kept enabled and named to match.
     """
 
-    def __init__(self, window: QMainWindow, manager: Any, action: QAction) -> None:
+    def __init__(
+        self, window: MainWindow, manager: IntegrationManager, action: QAction
+    ) -> None:
         self._window = window
         self._manager = manager
         self._action = action
