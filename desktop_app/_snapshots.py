@@ -90,7 +90,9 @@ class EnabledConfigCache:
                 self._counts = self._count()
             return self._counts
 
-    def put(self, integration_id: str, config_id: int, snapshot: ConfigSnapshot | None) -> None:
+    def put(
+        self, integration_id: str, config_id: int, snapshot: ConfigSnapshot | None
+    ) -> None:
         """Patch in this process's save (``snapshot``) or delete or disable
         (``None``) of one configuration, without re-reading the others."""
         with self.lock:

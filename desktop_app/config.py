@@ -263,7 +263,10 @@ class ConfigSnapshot(dict[str, Any]):
     # settings are still two configurations.
     __eq__ = object.__eq__
     __ne__ = object.__ne__
-    __hash__ = object.__hash__
+
+    # Hashable by identity (a dict is not), so snapshots can key a mapping.
+    def __hash__(self) -> int:  # type: ignore[override]  # dict: None
+        return object.__hash__(self)
 
     id: int
     integration_id: str
@@ -276,9 +279,7 @@ class ConfigSnapshot(dict[str, Any]):
     integration: Integration | None
     _manager: IntegrationManager
 
-    def __init__(
-        self, config: IntegrationConfig, manager: IntegrationManager
-    ) -> None:
+    def __init__(self, config: IntegrationConfig, manager: IntegrationManager) -> None:
         integration = config.integration
         defaults = integration.default_settings if integration is not None else None
         if defaults:

@@ -173,7 +173,7 @@ class Integration:
         *args: Any,
         signal: str = "",
         **kwargs: Any,
-    ) -> Future:
+    ) -> Future[Any]:
         """Run slow work (network, files) on the background worker.
 
         The outcome is recorded as activity for ``config``; an exception is

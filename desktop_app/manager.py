@@ -109,7 +109,9 @@ class IntegrationManager:
 
     # Registration ---------------------------------------------------------
 
-    def register_integration_class(self, integration_cls: type) -> Integration:
+    def register_integration_class(
+        self, integration_cls: type[Integration]
+    ) -> Integration:
         """Register an integration class and enable it if it has enabled
         configurations.
 
@@ -347,7 +349,8 @@ class IntegrationManager:
         # The keyring entries the stored row refers to (the object in hand
         # holds clear values).
         try:
-            return secrets.references_in(self.store.get_config(config_id).settings)
+            settings = self.store.get_config(config_id).settings
+            return secrets.references_in(dict(settings))
         except ConfigNotFoundError:
             return []
 

@@ -77,11 +77,11 @@ class PluginManager:
     def __init__(
         self,
         manager: IntegrationManager,
-        plugins_dir: str | os.PathLike,
+        plugins_dir: str | os.PathLike[str],
         *,
-        state_path: str | os.PathLike | None = None,
+        state_path: str | os.PathLike[str] | None = None,
         entry_points: bool = True,
-        bytecode_cache: str | os.PathLike | None = None,
+        bytecode_cache: str | os.PathLike[str] | None = None,
     ) -> None:
         self.manager = manager
         self.plugins_dir = Path(plugins_dir)
@@ -188,7 +188,7 @@ class PluginManager:
                 # Same code, maybe fixed modes (chmod changes no content):
                 # check again; it counts as a change only if it now loads.
                 self._load(info, source)
-                if not info.refused:
+                if info.status != STATUS_REFUSED:
                     touched.append(info)
         return touched
 
@@ -259,8 +259,9 @@ class PluginManager:
                 )
             else:
                 module = import_distribution_module(info.module_name)
-                if info.path is None and getattr(module, "__file__", None):
-                    info.path = Path(module.__file__)
+                module_file = getattr(module, "__file__", None)
+                if info.path is None and module_file:
+                    info.path = Path(module_file)
             if info.version is None:
                 version = getattr(module, "__version__", None)
                 info.version = str(version) if version is not None else None

@@ -141,10 +141,12 @@ def upgrade(engine: Engine, target: str = "head") -> None:
     config = make_alembic_config()
     try:
         with engine.begin() as conn:
+            driver_connection = conn.connection.driver_connection
+            assert isinstance(driver_connection, sqlite3.Connection)
             logger.info(
                 "Upgrading %s from schema %s to %s",
                 engine.url.database,
-                read_schema_revision(conn.connection.driver_connection),
+                read_schema_revision(driver_connection),
                 target,
             )
             config.attributes["connection"] = conn

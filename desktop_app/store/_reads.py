@@ -140,14 +140,15 @@ def count(
         # One statement, so total and enabled come from one snapshot.
         sql = "SELECT coalesce(sum(total), 0), coalesce(sum(enabled), 0) "
         sql += "FROM config_counts"
-        params: tuple[str, ...] = ()
+        totals: tuple[str, ...] = ()
         if integration_id is not None:
             sql += " WHERE integration_id = ?"
-            params = (integration_id,)
-        total, on = conn.execute(sql, params).fetchall()[0]
-        return total if enabled is None else on if enabled else total - on
+            totals = (integration_id,)
+        total, on = conn.execute(sql, totals).fetchall()[0]
+        return int(total if enabled is None else on if enabled else total - on)
     where, params = _where(integration_id, enabled, search)
-    return conn.execute(f"SELECT count(*) FROM configs{where}", params).fetchall()[0][0]
+    rows = conn.execute(f"SELECT count(*) FROM configs{where}", params).fetchall()
+    return int(rows[0][0])
 
 
 def count_configs(conn: sqlite3.Connection) -> dict[str, tuple[int, int]]:

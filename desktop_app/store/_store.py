@@ -356,7 +356,7 @@ class ConfigStore:
         return changed
 
     def _read_data_version(self) -> int:
-        return self._write_conn.execute("PRAGMA data_version").fetchall()[0][0]
+        return int(self._write_conn.execute("PRAGMA data_version").fetchall()[0][0])
 
     # Helpers
 

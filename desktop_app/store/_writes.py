@@ -55,9 +55,15 @@ def save_config(
     stamp = format_datetime(now)
     values = _values(record, settings, stamp)
     if record.id is None:
-        (new_id,) = conn.execute(_INSERT + " RETURNING id", (*values, stamp, 1)).fetchone()
+        (new_id,) = conn.execute(
+            _INSERT + " RETURNING id", (*values, stamp, 1)
+        ).fetchone()
         return dataclasses.replace(
-            record, id=new_id, time_added=now, last_updated=now, revision=1,
+            record,
+            id=new_id,
+            time_added=now,
+            last_updated=now,
+            revision=1,
             load_error=None,
         )
     if force:
@@ -151,7 +157,11 @@ def bulk_insert(
         )
     return [
         dataclasses.replace(
-            record, id=first + i, time_added=now, last_updated=now, revision=1,
+            record,
+            id=first + i,
+            time_added=now,
+            last_updated=now,
+            revision=1,
             load_error=None,
         )
         for i, record in enumerate(records)

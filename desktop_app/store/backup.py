@@ -47,8 +47,8 @@ _PREFIX = "configs-"
 _SUFFIX = ".sqlite3"
 _STAMP = "%Y%m%dT%H%M%S%fZ"
 #: How :py:data:`_STAMP` is read back. Not ``datetime.strptime``: its first
-#: use imports ``_strptime`` and compiles its locale regexes, ~9 ms of
-#: every start (``open_store`` checks whether a backup is due).
+#: use imports ``_strptime`` and compiles its locale regexes, on every start
+#: (``open_store`` checks whether a backup is due).
 _STAMP_RE = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{6})Z")
 
 #: SQLite error names that mean "this file is not (or no longer) a usable
@@ -101,7 +101,8 @@ def _parse_stamp(stamp: str) -> datetime | None:
     if match is None:
         return None
     try:
-        return datetime(*(int(part) for part in match.groups()), tzinfo=UTC)
+        year, month, day, hour, minute, second, micro = map(int, match.groups())
+        return datetime(year, month, day, hour, minute, second, micro, tzinfo=UTC)
     except ValueError:  # digits, but no such date (month 13, ...)
         return None
 

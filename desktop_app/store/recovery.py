@@ -119,11 +119,11 @@ def open_store(
     )
     damaged = move_aside(path)
     for candidate in backup.list_backups(bdir):
-        store = _try_restore(path, candidate, bdir, keep)
-        if store is not None:
+        restored = _try_restore(path, candidate, bdir, keep)
+        if restored is not None:
             report = RecoveryReport(damaged, reason, candidate.path, candidate.taken)
             logger.warning("%s", report.message, extra=_NOTICE_EXTRA)
-            return store, report
+            return restored, report
     store = ConfigStore(path, backup_dir=bdir, keep_backups=keep)
     report = RecoveryReport(damaged, reason)
     logger.warning("%s", report.message, extra=_NOTICE_EXTRA)

@@ -30,8 +30,8 @@ from PySide6.QtCore import (
 )
 
 from desktop_app.config import IntegrationConfig
-from desktop_app.store import ConfigRecord
 from desktop_app.errors import StoreError
+from desktop_app.store import ConfigRecord
 from desktop_app.ui._background_reads import BackgroundReads
 from desktop_app.ui._config_rows import ConfigRows
 from desktop_app.ui._views import HeaderedTableModel
@@ -244,7 +244,9 @@ class ConfigListModel(HeaderedTableModel):
             self._rows.extend(page)
             self.endInsertRows()
 
-    def on_config_changed(self, kind: str, config: IntegrationConfig) -> None:
+    def on_config_changed(
+        self, kind: str, config: IntegrationConfig | ConfigRecord
+    ) -> None:
         """Follow a change by patching the loaded rows, not re-reading them.
 
         A list scrolled far down holds many rows: re-reading 100,000 after
@@ -255,7 +257,7 @@ class ConfigListModel(HeaderedTableModel):
         """
         if config is None or config.integration_id != self._integration_id:
             return
-        listed = config.to_record()
+        listed = config if isinstance(config, ConfigRecord) else config.to_record()
         row = self.row_of(config.id)
         if kind == "updated" and row >= 0 and self._rows.name(row) == config.name:
             self._rows.replace(row, listed)
@@ -385,7 +387,7 @@ class ConfigListModel(HeaderedTableModel):
             self.reload()
             return False
         # config_updated usually patched the row already; make sure it did.
-        self._rows.replace(index.row(), config)
+        self._rows.replace(index.row(), config.to_record())
         self.dataChanged.emit(index, index)
         return True
 

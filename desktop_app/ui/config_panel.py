@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.config import IntegrationConfig
-from desktop_app.store import ConfigRecord
 from desktop_app.errors import StoreError
+from desktop_app.store import ConfigRecord
 from desktop_app.ui._views import compact_rows
 from desktop_app.ui.config_list import (
     CONFIG_ROLE,

@@ -6,8 +6,7 @@ import textwrap
 
 import pytest
 
-from desktop_app.config import IntegrationConfig
-from desktop_app.store import ConfigStore
+from desktop_app.store import ConfigRecord, ConfigStore
 from tests._support.child_processes import run_cli, run_python
 
 PLUGIN = """
@@ -53,7 +52,7 @@ def data_dir(tmp_path):
     (plugins / "broken.py").write_text("import not_installed_anywhere\n")
     store = ConfigStore(tmp_path / "configs.sqlite3")
     store.save_config(
-        IntegrationConfig(
+        ConfigRecord(
             "cli.integration",
             name="to file",
             enabled=True,

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from desktop_app.config import IntegrationConfig
 from desktop_app.signals import get_signal_info
-from desktop_app.store import ConfigStore
+from desktop_app.store import ConfigRecord, ConfigStore
 from tests._support.child_processes import run_cli
 
 
@@ -32,7 +31,7 @@ def test_firing_the_test_event_reaches_the_built_in_event_file(tmp_path):
     events = tmp_path / "events.jsonl"
     store = ConfigStore(data / "configs.sqlite3")
     store.save_config(
-        IntegrationConfig(
+        ConfigRecord(
             "desktop_app.integrations.event_file",
             name="Try it",
             enabled=True,

@@ -4,6 +4,8 @@ user that secrets stay in the database."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from PySide6.QtWidgets import QLabel
 
@@ -23,10 +25,7 @@ def save_elsewhere(manager, config_id, **changes):
     another window or the command line would."""
     other = ConfigStore(manager.store.path)
     try:
-        config = other.get_config(config_id)
-        for key, value in changes.items():
-            setattr(config, key, value)
-        other.save_config(config)
+        other.save_config(dataclasses.replace(other.get_config(config_id), **changes))
     finally:
         other.close()
 

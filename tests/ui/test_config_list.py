@@ -7,7 +7,7 @@ import sqlite3
 
 from PySide6.QtCore import Qt
 
-from desktop_app.config import IntegrationConfig
+from desktop_app.store import ConfigRecord
 from desktop_app.ui.config_list import (
     ENABLED_COLUMN,
     NAME_COLUMN,
@@ -23,7 +23,7 @@ def test_fetching_every_page_lists_each_config_once_in_store_order(
     # Many equal names (ties broken by id) and names that casefold alike.
     names = ["Straße", "STRASSE", "Älteres", "älteres", "same", "Same"]
     manager.store.bulk_insert(
-        IntegrationConfig(sample.integration_id, name=names[i % len(names)])
+        ConfigRecord(sample.integration_id, name=names[i % len(names)])
         for i in range(PAGE_SIZE * 2 + 17)
     )
     model = ConfigListModel(manager)
@@ -51,7 +51,7 @@ def fetch_all(qtbot, model):
 
 def test_fetching_more_of_a_filtered_list_stays_filtered(qtbot, manager, sample):
     manager.store.bulk_insert(
-        IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
+        ConfigRecord(sample.integration_id, name=f"{kind} {i:04}")
         for i in range(PAGE_SIZE + 50)
         for kind in ("Staging", "Production")
     )
@@ -68,7 +68,7 @@ def test_fetching_more_of_a_filtered_list_stays_filtered(qtbot, manager, sample)
 
 def test_the_end_is_found_without_counting_a_filter(qtbot, manager, sample):
     manager.store.bulk_insert(
-        IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
+        ConfigRecord(sample.integration_id, name=f"{kind} {i:04}")
         for i in range(PAGE_SIZE * 2)
         for kind in ("Staging", "Production")
     )
@@ -104,10 +104,10 @@ def test_the_end_is_found_without_counting_a_filter(qtbot, manager, sample):
 
 def test_each_row_shows_name_state_last_update_and_load_error(qapp, manager, sample):
     good = manager.store.save_config(
-        IntegrationConfig(sample.integration_id, name="Good", enabled=True)
+        ConfigRecord(sample.integration_id, name="Good", enabled=True)
     )
     broken = manager.store.save_config(
-        IntegrationConfig(sample.integration_id, name="Broken", enabled=False)
+        ConfigRecord(sample.integration_id, name="Broken", enabled=False)
     )
     with sqlite3.connect(manager.store.path) as conn:
         conn.execute("UPDATE configs SET settings = '{' WHERE id = ?", (broken.id,))
@@ -132,8 +132,10 @@ def test_each_row_shows_name_state_last_update_and_load_error(qapp, manager, sam
     assert model.row_of(good.id) == 1 and model.row_of(12345) == -1
 
     # A save elsewhere that keeps the order patches the row in place.
-    good.enabled = False
-    manager.store.save_config(good)
+    edited = manager.get_config(good.id)
+    edited.enabled = False
+    manager.store.save_config(edited.to_record())
+    good = manager.get_config(good.id)
     model.on_config_changed("updated", good)
     assert cell(1, ENABLED_COLUMN, check) == Qt.CheckState.Unchecked
     assert model.config_at(1).last_updated == good.last_updated
@@ -147,7 +149,7 @@ def test_changes_move_single_rows_without_reading_the_list_again(
     qapp, manager, sample
 ):
     manager.store.bulk_insert(
-        IntegrationConfig(sample.integration_id, name=f"config {i:04}")
+        ConfigRecord(sample.integration_id, name=f"config {i:04}")
         for i in range(PAGE_SIZE + 10)
     )
     model = ConfigListModel(manager)
@@ -187,7 +189,7 @@ def test_a_config_added_past_the_loaded_rows_comes_with_its_page(
     qapp, manager, sample
 ):
     manager.store.bulk_insert(
-        IntegrationConfig(sample.integration_id, name=f"config {i:04}")
+        ConfigRecord(sample.integration_id, name=f"config {i:04}")
         for i in range(PAGE_SIZE * 2)
     )
     model = ConfigListModel(manager)

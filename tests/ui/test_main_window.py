@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from desktop_app.config import IntegrationConfig
+from desktop_app.store import ConfigRecord
 from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.config_list import ENABLED_COLUMN, PAGE_SIZE
 from desktop_app.ui.integration_list import DESCRIPTION_ROLE, SUMMARY_ROLE
@@ -288,11 +288,11 @@ def test_ten_thousand_configs_open_reading_one_page(
     # How fast is for benchmarks/scale.py; here: opening 10,000 configs
     # reads what opening 10 does, one page and one count.
     manager.store.bulk_insert(
-        IntegrationConfig(sample.integration_id, name=f"config {i:05}")
+        ConfigRecord(sample.integration_id, name=f"config {i:05}")
         for i in range(10_000)
     )
     manager.store.bulk_insert(
-        IntegrationConfig(other.integration_id, name=f"small {i}") for i in range(10)
+        ConfigRecord(other.integration_id, name=f"small {i}") for i in range(10)
     )
     reads = []
     real_list = manager.store.list_configs
@@ -328,7 +328,7 @@ def test_the_config_filter_narrows_the_list_by_name_through_the_store(
     qtbot, manager, window, sample
 ):
     manager.store.bulk_insert(
-        IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
+        ConfigRecord(sample.integration_id, name=f"{kind} {i:04}")
         for kind in ("Staging", "Production")
         for i in range(300)
     )
@@ -391,7 +391,7 @@ def test_a_filter_result_the_user_typed_past_is_never_shown(
     qtbot, manager, window, sample, monkeypatch
 ):
     manager.store.bulk_insert(
-        IntegrationConfig(sample.integration_id, name=f"{kind} {i:04}")
+        ConfigRecord(sample.integration_id, name=f"{kind} {i:04}")
         for kind in ("Staging", "Production")
         for i in range(300)
     )
@@ -422,11 +422,11 @@ def test_a_late_filter_result_does_not_land_in_another_integration(
     qtbot, manager, window, sample, other, monkeypatch
 ):
     manager.store.bulk_insert(
-        IntegrationConfig(sample.integration_id, name=f"Staging {i:04}")
+        ConfigRecord(sample.integration_id, name=f"Staging {i:04}")
         for i in range(10)
     )
     manager.store.bulk_insert(
-        IntegrationConfig(other.integration_id, name=f"Chat {i}") for i in range(3)
+        ConfigRecord(other.integration_id, name=f"Chat {i}") for i in range(3)
     )
     select_integration(window, "Sample Service")
     view = config_view(window)

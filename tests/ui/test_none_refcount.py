@@ -17,7 +17,7 @@ import textwrap
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
-from desktop_app.config import IntegrationConfig
+from desktop_app.store import ConfigRecord
 from desktop_app.ui.config_list import ConfigListModel
 from desktop_app.ui.integration_list import IntegrationListModel
 from tests._support.sample_integrations import SampleIntegration
@@ -57,7 +57,7 @@ def test_many_qt_calls_after_importing_the_ui_do_not_abort(tmp_path):
 def test_our_model_overrides_do_not_leak_none(qtbot, manager):
     integration = manager.register_integration_class(SampleIntegration)
     manager.store.bulk_insert(
-        IntegrationConfig(integration.integration_id, name=f"c{i}") for i in range(300)
+        ConfigRecord(integration.integration_id, name=f"c{i}") for i in range(300)
     )
     model = ConfigListModel(manager)
     model.set_integration(integration.integration_id)
