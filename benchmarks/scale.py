@@ -9,7 +9,7 @@ longest gap is the longest stall the user would feel. Target: no stall
 over 50 ms.
 
 Bulk import of 10,000 configs through what a user's import runs
-(:py:func:`desktop_app.transfer.import_configs`), and through
+(:py:func:`desktop_app._transfer.import_configs`), and through
 :py:meth:`ConfigStore.bulk_insert`, against a SQLAlchemy Core
 ``executemany`` INSERT of the same rows on the same settings. Target:
 ≤ 1.5×.
@@ -196,10 +196,10 @@ def _window_steps(db: Path, size: int) -> dict[str, tuple[float, float]]:
 
 
 def _import_rounds(root: Path, rounds: int) -> dict[str, list[float]]:
+    from desktop_app._transfer import import_configs
     from desktop_app.manager import IntegrationManager, set_integration_manager
     from desktop_app.store import ConfigRecord
     from desktop_app.store._sqlite import connect
-    from desktop_app.transfer import import_configs
 
     items = [
         {

@@ -7,7 +7,7 @@ The public names below import without Qt. The window lives in
 from __future__ import annotations
 
 from desktop_app import forms
-from desktop_app.config import IntegrationConfig
+from desktop_app.config import ConfigSnapshot, IntegrationConfig
 from desktop_app.extension import Extension
 from desktop_app.forms import IntegrationConfigForm
 from desktop_app.hooks import Hook, IntegrationHook, SignalHook
@@ -23,6 +23,7 @@ from desktop_app.signals import define_signal
 __version__ = "0.1.0"
 
 __all__ = [
+    "ConfigSnapshot",
     "Extension",
     "Hook",
     "Integration",

@@ -97,13 +97,13 @@ class _OneLineFormatter(logging.Formatter):
 
 def _skip_notices(record: logging.LogRecord) -> bool:
     """Drop records the commands print as a start-up notice themselves."""
-    from desktop_app.startup import NOTICE_ATTR
+    from desktop_app._startup import NOTICE_ATTR
 
     return not getattr(record, NOTICE_ATTR, False)
 
 
 def _setup_logging() -> None:
-    from desktop_app.startup import install_secret_scrubbing
+    from desktop_app._startup import install_secret_scrubbing
 
     root = logging.getLogger()
     if not root.handlers:

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
-from desktop_app.paths import DataPaths, resolve_data_dir
+from desktop_app._paths import DataPaths, resolve_data_dir
 
 if TYPE_CHECKING:
     from desktop_app.manager import IntegrationManager
@@ -44,9 +44,9 @@ def open_app(
     default), one paragraph each, and the command carries on: the store is
     usable either way.
     """
+    from desktop_app._startup import open_app_store
     from desktop_app.manager import IntegrationManager, set_integration_manager
     from desktop_app.plugins import PluginManager
-    from desktop_app.startup import open_app_store
 
     paths = DataPaths(resolve_data_dir(data_dir))
     store, notices = open_app_store(paths)
@@ -79,7 +79,7 @@ def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
         from desktop_app.ui.app import run_app
     except ImportError as e:
         raise CommandError(f"the window is not available: {e}", 1) from e
-    from desktop_app.ui.plugins_setup import install_plugins
+    from desktop_app.ui._plugins_setup import install_plugins
 
     paths = DataPaths(resolve_data_dir(data_dir)).ensure()
 

@@ -24,9 +24,11 @@ import traceback
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from desktop_app import secrets, signals
+from desktop_app import _secrets as secrets
+from desktop_app import signals
 from desktop_app._change_watcher import ChangeWatcher
 from desktop_app._snapshots import NO_FILTER, EnabledConfigCache, matches
+from desktop_app._worker import BackgroundWorker
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
 from desktop_app.errors import (
     ConfigNotFoundError,
@@ -40,7 +42,6 @@ from desktop_app.integration import (
     check_integration_class,
     integration_id_of,
 )
-from desktop_app.worker import BackgroundWorker
 
 if TYPE_CHECKING:
     from desktop_app.store import ConfigRecord, ConfigStore

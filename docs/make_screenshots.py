@@ -73,8 +73,8 @@ def render(scale: str, theme: str = "light") -> None:
     from PySide6.QtCore import QItemSelectionModel, QSettings
     from PySide6.QtWidgets import QApplication, QLineEdit
 
+    from desktop_app._paths import DataPaths
     from desktop_app.manager import IntegrationManager, set_integration_manager
-    from desktop_app.paths import DataPaths
     from desktop_app.ui.app import create_application
     from desktop_app.ui.config_dialog import ConfigDialog
     from desktop_app.ui.main_window import MainWindow

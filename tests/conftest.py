@@ -54,7 +54,7 @@ def no_keyring(monkeypatch):
     import keyring
     from keyring.backends import fail
 
-    from desktop_app import secrets
+    from desktop_app import _secrets as secrets
 
     previous = keyring.get_keyring()
     keyring.set_keyring(fail.Keyring())

@@ -2,7 +2,7 @@
 integrations, extensions and signals.
 
 Qt-free; the window adds a folder watcher and a plugins page on top
-(:py:mod:`desktop_app.ui.plugin_watcher`, :py:mod:`desktop_app.ui.plugins_dialog`).
+(:py:mod:`desktop_app.ui._plugin_watcher`, :py:mod:`desktop_app.ui._plugins_dialog`).
 """
 
 from __future__ import annotations

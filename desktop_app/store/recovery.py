@@ -31,7 +31,7 @@ logger = logging.getLogger(__name__)
 _STAMP = "%Y%m%dT%H%M%SZ"
 
 #: Marks records the front ends show as a notice anyway (see
-#: :py:data:`desktop_app.startup.NOTICE_ATTR`); a literal, because the store
+#: :py:data:`desktop_app._startup.NOTICE_ATTR`); a literal, because the store
 #: must not import the start-up module that imports it.
 _NOTICE_EXTRA = {"desktop_app_notice": True}
 

@@ -6,7 +6,7 @@ painted.
 
 Set ``DESKTOP_APP_EXIT_AFTER_FIRST_PAINT=1`` to print when the window and the
 populated integrations list were first painted and exit right then (see
-:py:mod:`desktop_app.ui.first_paint`).
+:py:mod:`desktop_app.ui._first_paint`).
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from desktop_app import signals
-from desktop_app.manager import IntegrationManager, set_integration_manager
-from desktop_app.paths import APP_NAME, DataPaths
-from desktop_app.startup import (
+from desktop_app._paths import APP_NAME, DataPaths
+from desktop_app._startup import (
     StartupNotice,
     install_secret_scrubbing,
     open_app_store,
 )
-from desktop_app.ui.first_paint import install_if_requested
+from desktop_app.manager import IntegrationManager, set_integration_manager
+from desktop_app.ui._first_paint import install_if_requested
 from desktop_app.ui.main_window import MainWindow
 
 __all__ = ["create_application", "run_app", "show_startup_notices"]

@@ -1,7 +1,7 @@
 """The configuration dialog, generated entirely from an integration's form.
 
 The dialog knows nothing about particular fields: it lays out one
-:py:class:`~desktop_app.ui.fieldset_section.FieldsetSection` per fieldset,
+:py:class:`~desktop_app.ui._fieldset_section.FieldsetSection` per fieldset,
 fills the editors from the form's initial values, and on OK hands the
 editors' values to a bound form, which validates and saves through the
 manager. A new field type therefore needs one editor mapping, not a new
@@ -24,16 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app._secrets import secrets_storage_note
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import ConfigConflictError, StoreError
 from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm
-from desktop_app.secrets import secrets_storage_note
-from desktop_app.ui.editors import Editor, PasswordEditor
-from desktop_app.ui.fieldset_section import (
+from desktop_app.ui._fieldset_section import (
     FieldsetSection,
     error_color,
     new_form_layout,
 )
+from desktop_app.ui.editors import Editor, PasswordEditor
 
 if TYPE_CHECKING:
     from desktop_app.integration import Integration

@@ -36,14 +36,14 @@ from PySide6.QtWidgets import (
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
 from desktop_app.store import ConfigRecord
-from desktop_app.ui._views import compact_rows
-from desktop_app.ui.config_list import (
+from desktop_app.ui._config_list import (
     CONFIG_ROLE,
     ENABLED_COLUMN,
     NAME_COLUMN,
     UPDATED_COLUMN,
     ConfigListModel,
 )
+from desktop_app.ui._views import compact_rows
 
 if TYPE_CHECKING:
     from desktop_app.integration import Integration

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import forms
-from desktop_app.ui.icons import eye_icon
+from desktop_app.ui._icons import eye_icon
 
 __all__ = [
     "UNCHANGED_SECRET_PLACEHOLDER",

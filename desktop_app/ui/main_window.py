@@ -1,7 +1,7 @@
 """The main window: integrations, their configurations, live activity.
 
 The window is handed the manager and follows its change signals (through
-:py:class:`~desktop_app.ui.bridge.ManagerEvents`); it never runs SQL and
+:py:class:`~desktop_app.ui._bridge.ManagerEvents`); it never runs SQL and
 keeps no second copy of the configurations.
 """
 
@@ -32,27 +32,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app._paths import DataPaths
 from desktop_app.activity import get_activity_log
 from desktop_app.config import IntegrationConfig
-from desktop_app.paths import DataPaths
+from desktop_app.ui._activity_panel import ActivityPanel
+from desktop_app.ui._bridge import ManagerEvents, UiDispatcher
 from desktop_app.ui._deferred import DeferredQueue
-from desktop_app.ui.activity_panel import ActivityPanel
-from desktop_app.ui.bridge import ManagerEvents, UiDispatcher
-from desktop_app.ui.config_panel import ConfigPanel
-from desktop_app.ui.icons import clear_icon_cache
-from desktop_app.ui.integration_list import (
+from desktop_app.ui._icons import clear_icon_cache
+from desktop_app.ui._integration_list import (
     INTEGRATION_ROLE,
     IntegrationDelegate,
     IntegrationFilterModel,
     IntegrationListModel,
 )
-from desktop_app.ui.menus import build_menus
-from desktop_app.ui.undo_delete import DeleteUndo
+from desktop_app.ui._menus import build_menus
+from desktop_app.ui._undo_delete import DeleteUndo
+from desktop_app.ui.config_panel import ConfigPanel
 
 if TYPE_CHECKING:
     from desktop_app.integration import Integration
     from desktop_app.manager import IntegrationManager
-    from desktop_app.ui.notice_banner import NoticeBanner
+    from desktop_app.ui._notice_banner import NoticeBanner
 
 # Not imported here, to keep them off the path to the first frame: what only
 # an error, a notice or a menu command needs (message boxes, banners,
@@ -376,7 +376,7 @@ class MainWindow(QMainWindow):
         Returns:
             NoticeBanner: The banner shown.
         """
-        from desktop_app.ui.notice_banner import NoticeBanner
+        from desktop_app.ui._notice_banner import NoticeBanner
 
         banner = NoticeBanner(text, folder, self)
         self._notices_layout.addWidget(banner)
@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
 
     def notices(self) -> list[NoticeBanner]:
         """Return the banners still shown, oldest first."""
-        from desktop_app.ui.notice_banner import NoticeBanner
+        from desktop_app.ui._notice_banner import NoticeBanner
 
         return [
             banner
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
     def fire_signal(self) -> None:
         """Open Tools → Fire signal…."""
         # Imported when used: dialogs stay off the path to the first frame.
-        from desktop_app.ui.fire_signal_dialog import FireSignalDialog
+        from desktop_app.ui._fire_signal_dialog import FireSignalDialog
 
         dialog = FireSignalDialog(self)
         dialog.exec()

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from desktop_app.startup import NOTICE_ATTR
+from desktop_app._startup import NOTICE_ATTR
 from desktop_app.store import ConfigRecord, ConfigStore, open_store
 from tests._support.child_processes import run_cli, run_python
 
@@ -74,7 +74,7 @@ def test_notice_records_carry_the_mark_the_command_line_filters_on():
     # recovery.py and paths.py spell the attribute as a literal.
     import inspect
 
-    from desktop_app import paths
+    from desktop_app import _paths as paths
     from desktop_app.store import recovery
 
     for module in (paths, recovery):

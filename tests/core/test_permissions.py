@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from desktop_app.paths import DataPaths
+from desktop_app._paths import DataPaths
 from desktop_app.store import ConfigRecord, ConfigStore, open_store
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")

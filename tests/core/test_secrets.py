@@ -8,7 +8,8 @@ import sqlite3
 
 import pytest
 
-from desktop_app import forms, secrets
+from desktop_app import _secrets as secrets
+from desktop_app import forms
 from desktop_app.activity import (
     SecretScrubbingFilter,
     get_activity_log,

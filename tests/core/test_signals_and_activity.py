@@ -108,8 +108,8 @@ def test_core_imports_without_qt():
     code = (
         "import sys, desktop_app, desktop_app.manager, desktop_app.store, "
         "desktop_app.hooks, desktop_app.forms, desktop_app.signals, "
-        "desktop_app.activity, desktop_app.worker, desktop_app.extension, "
-        "desktop_app.paths\n"
+        "desktop_app.activity, desktop_app._worker, desktop_app.extension, "
+        "desktop_app._paths\n"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
         "assert not bad, bad\n"
     )

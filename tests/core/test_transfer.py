@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop_app import forms
+from desktop_app._transfer import FORMAT, export_configs, import_configs
 from desktop_app.errors import StoreError
 from desktop_app.forms import IntegrationConfigForm, ValidationError
 from desktop_app.integration import Integration
 from desktop_app.signals import config_created, configs_reloaded
-from desktop_app.transfer import FORMAT, export_configs, import_configs
 
 
 class MailForm(IntegrationConfigForm):

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
+from desktop_app._worker import BackgroundTimeoutError, BackgroundWorker
 from desktop_app.activity import get_activity_log
 from desktop_app.integration import Integration
-from desktop_app.worker import BackgroundTimeoutError, BackgroundWorker
 
 #: How long a test waits for something that should happen at once; only
 #: reached when the behaviour under test is broken.

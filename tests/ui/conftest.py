@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from desktop_app.signals import unregister_signal
-from desktop_app.ui.icons import clear_icon_cache
+from desktop_app.ui._icons import clear_icon_cache
 from tests._support.sample_integrations import (
     SAMPLE_SIGNAL_NAME,
     OtherIntegration,

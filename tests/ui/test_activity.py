@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QSpinBox, QTableView
 
 from desktop_app.activity import OUTCOME_FAILED, get_activity_log
-from desktop_app.ui.fire_signal_dialog import FireSignalDialog
+from desktop_app.ui._fire_signal_dialog import FireSignalDialog
 from desktop_app.ui.main_window import MainWindow
 from tests._support.qt_driving import click, on_next_modal, open_window
 from tests._support.sample_integrations import (

@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 from PySide6.QtWidgets import QLabel
 
-from desktop_app import secrets
+from desktop_app import _secrets as secrets
 from desktop_app.store import ConfigStore
 from tests._support.config_dialog_driving import (
     answer_next_message_box,

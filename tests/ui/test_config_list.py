@@ -8,7 +8,7 @@ import sqlite3
 from PySide6.QtCore import Qt
 
 from desktop_app.store import ConfigRecord
-from desktop_app.ui.config_list import (
+from desktop_app.ui._config_list import (
     ENABLED_COLUMN,
     NAME_COLUMN,
     PAGE_SIZE,

@@ -8,8 +8,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from desktop_app.integration import Integration
-from desktop_app.ui.icons import integration_icon
-from desktop_app.ui.integration_list import IntegrationDelegate, IntegrationListModel
+from desktop_app.ui._icons import integration_icon
+from desktop_app.ui._integration_list import IntegrationDelegate, IntegrationListModel
 from tests._support.sample_integrations import SampleIntegration
 
 
@@ -79,7 +79,7 @@ def test_a_missing_icon_file_shows_a_placeholder_and_logs_a_warning(
 
     (tmp_path / "garbage.png").write_bytes(b"not a png")
     broken = manager.register_integration_class(Broken)
-    with caplog.at_level(logging.WARNING, logger="desktop_app.ui.icons"):
+    with caplog.at_level(logging.WARNING, logger="desktop_app.ui._icons"):
         icon = integration_icon(broken)
     assert not icon.isNull()
     pixmap = icon.pixmap(QSize(48, 48), 2.0)
@@ -102,7 +102,7 @@ def test_an_unreadable_2x_file_keeps_the_1x_image(
         def initialize(self):
             pass
 
-    with caplog.at_level(logging.WARNING, logger="desktop_app.ui.icons"):
+    with caplog.at_level(logging.WARNING, logger="desktop_app.ui._icons"):
         icon = integration_icon(manager.register_integration_class(Half))
     assert icon.pixmap(QSize(48, 48), 1.0).toImage().pixelColor(5, 5) == QColor(
         "#ff0000"

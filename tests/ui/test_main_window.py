@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.store import ConfigRecord
+from desktop_app.ui._config_list import ENABLED_COLUMN, PAGE_SIZE
+from desktop_app.ui._integration_list import DESCRIPTION_ROLE, SUMMARY_ROLE
 from desktop_app.ui.config_dialog import ConfigDialog
-from desktop_app.ui.config_list import ENABLED_COLUMN, PAGE_SIZE
-from desktop_app.ui.integration_list import DESCRIPTION_ROLE, SUMMARY_ROLE
 from desktop_app.ui.main_window import MainWindow
 from tests._support.qt_driving import (
     check_indicator_center,
@@ -599,7 +599,7 @@ def test_about_names_the_versions_and_the_database(manager):
     import PySide6
 
     from desktop_app import __version__
-    from desktop_app.ui.about import about_text
+    from desktop_app.ui._about import about_text
 
     text = about_text(manager)
     assert f"desktop-app {__version__}" in text
@@ -609,7 +609,7 @@ def test_about_names_the_versions_and_the_database(manager):
 
 
 def test_an_import_shows_in_the_window_as_one_reload(qtbot, manager, window, sample):
-    from desktop_app.transfer import FORMAT, import_configs
+    from desktop_app._transfer import FORMAT, import_configs
 
     select_integration(window, "Sample Service")
     resets = []

@@ -18,8 +18,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableView
 
 from desktop_app.store import ConfigRecord
-from desktop_app.ui.config_list import ConfigListModel
-from desktop_app.ui.integration_list import IntegrationListModel
+from desktop_app.ui._config_list import ConfigListModel
+from desktop_app.ui._integration_list import IntegrationListModel
 from tests._support.sample_integrations import SampleIntegration
 
 

@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
+from desktop_app._paths import DataPaths
 from desktop_app.config import IntegrationConfig
-from desktop_app.paths import DataPaths
+from desktop_app.ui._plugins_dialog import PluginsDialog
+from desktop_app.ui._plugins_setup import install_plugins
 from desktop_app.ui.main_window import MainWindow
-from desktop_app.ui.plugins_dialog import PluginsDialog
-from desktop_app.ui.plugins_setup import install_plugins
 from tests._support.qt_driving import open_window
 
 PLUGIN = """

@@ -8,8 +8,8 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
-from desktop_app.paths import DataPaths
-from desktop_app.startup import open_app_store
+from desktop_app._paths import DataPaths
+from desktop_app._startup import open_app_store
 from desktop_app.ui.app import show_startup_notices
 from desktop_app.ui.main_window import MainWindow
 from tests._support.child_processes import run_python

@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 
 from desktop_app import signals
 from desktop_app.forms import NON_FIELD_ERRORS, Fieldset, Form
-from desktop_app.ui.editors import Editor
-from desktop_app.ui.fieldset_section import (
+from desktop_app.ui._fieldset_section import (
     FieldsetSection,
     error_color,
     new_form_layout,
 )
+from desktop_app.ui.editors import Editor
 
 __all__ = ["FireSignalDialog"]
 

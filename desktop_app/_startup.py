@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from desktop_app.activity import SecretScrubbingFilter
 
 if TYPE_CHECKING:
-    from desktop_app.paths import DataPaths
+    from desktop_app._paths import DataPaths
     from desktop_app.store import ConfigStore
 
 __all__ = [

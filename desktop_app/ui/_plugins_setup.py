@@ -10,13 +10,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from desktop_app._paths import DataPaths
 from desktop_app.manager import get_integration_manager
-from desktop_app.paths import DataPaths
 from desktop_app.plugins import PluginManager
-from desktop_app.ui.plugin_watcher import PluginWatcher
+from desktop_app.ui._plugin_watcher import PluginWatcher
 
 if TYPE_CHECKING:
-    from desktop_app.ui.plugins_dialog import PluginsDialog
+    from desktop_app.ui._plugins_dialog import PluginsDialog
 
 __all__ = ["install_plugins"]
 
@@ -73,7 +73,7 @@ def install_plugins(
 
 def show_plugins_dialog(window: QMainWindow, plugins: PluginManager) -> PluginsDialog:
     """Open Tools → Plugins…."""
-    from desktop_app.ui.plugins_dialog import PluginsDialog  # only when used
+    from desktop_app.ui._plugins_dialog import PluginsDialog  # only when used
 
     dialog = PluginsDialog(plugins, window)
     dialog.open()

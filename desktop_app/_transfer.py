@@ -15,9 +15,9 @@ import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from desktop_app._secrets import is_reference, secret_fields, strip_secrets
 from desktop_app.errors import IntegrationNotRegisteredError
 from desktop_app.forms import IntegrationConfigForm, ValidationError
-from desktop_app.secrets import is_reference, secret_fields, strip_secrets
 
 if TYPE_CHECKING:
     from desktop_app.config import IntegrationConfig

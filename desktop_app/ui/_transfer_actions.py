@@ -1,5 +1,5 @@
 """File → Import / Export configurations: moving configurations between
-machines or keeping a copy, through :py:mod:`desktop_app.transfer`.
+machines or keeping a copy, through :py:mod:`desktop_app._transfer`.
 
 Exports never contain secrets (passwords are left out); an import is
 checked as a whole through each integration's form and saves all of its
@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-# Qt dialogs and desktop_app.transfer are imported by the actions when
+# Qt dialogs and desktop_app._transfer are imported by the actions when
 # used: the menus import this module while the window is built, and the
 # first frame should not wait for code only a menu command needs.
 
@@ -36,7 +36,7 @@ def export_configs(window: MainWindow, path: str | Path | None = None) -> int:
     """
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from desktop_app import transfer
+    from desktop_app import _transfer as transfer
 
     manager = window.manager
     integration = window.selected_integration()
@@ -82,7 +82,7 @@ def import_configs(window: MainWindow, path: str | Path | None = None) -> int:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-    from desktop_app import transfer
+    from desktop_app import _transfer as transfer
     from desktop_app.errors import DesktopAppError
     from desktop_app.forms import ValidationError
 

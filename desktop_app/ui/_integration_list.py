@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop_app.ui.icons import ICON_SIZE, integration_icon
+from desktop_app.ui._icons import ICON_SIZE, integration_icon
 
 if TYPE_CHECKING:
     from desktop_app.integration import Integration

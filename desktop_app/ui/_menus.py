@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from desktop_app.ui import transfer_actions
+from desktop_app.ui import _transfer_actions as transfer_actions
 
 if TYPE_CHECKING:
     from desktop_app.ui.main_window import MainWindow
@@ -160,6 +160,6 @@ def build_menus(window: MainWindow) -> None:
 def _show_about(window: MainWindow) -> None:
     # Imported when asked for: the About box (QMessageBox, platform) is
     # not part of the first frame.
-    from desktop_app.ui.about import show_about
+    from desktop_app.ui._about import show_about
 
     show_about(window, window.manager)

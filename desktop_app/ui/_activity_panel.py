@@ -1,7 +1,7 @@
 """The activity panel: each signal delivery as it happens.
 
 Records arrive from any thread through
-:py:class:`~desktop_app.ui.bridge.ActivityFeed` in batches, so a burst of
+:py:class:`~desktop_app.ui._bridge.ActivityFeed` in batches, so a burst of
 deliveries costs one model update. Failures stand out (red, warning icon)
 and show their error text and traceback when selected.
 """
@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.activity import ActivityLog, ActivityRecord
+from desktop_app.ui._bridge import ActivityFeed
 from desktop_app.ui._views import HeaderedTableModel, compact_rows
-from desktop_app.ui.bridge import ActivityFeed
 
 __all__ = ["ActivityModel", "ActivityPanel"]
 
