@@ -9,8 +9,8 @@ filter), and the per-integration counts, read with one query, that answer
 
 Only the manager holds one of these. It patches it when this process saves
 or deletes a configuration, and drops it when another process commits.
-Reads on the event path take no lock: they look up dicts that writers
-replace or extend, never change in place.
+Reads on the event path take no lock: a lookup in :py:attr:`unfiltered`
+is one atomic dict operation, and writers only add or remove its keys.
 """
 
 from __future__ import annotations
@@ -22,9 +22,6 @@ from typing import Any
 from desktop_app.config import ConfigSnapshot
 
 __all__ = ["EnabledConfigCache", "matches"]
-
-#: ``get_configs(**filters)`` with no filters.
-NO_FILTER: Any = None
 
 _ATTRIBUTE_FILTERS = frozenset({"id", "name", "enabled", "integration_id"})
 
@@ -46,8 +43,12 @@ class EnabledConfigCache:
         self._load_from_store = load
         self._count = count
         self._snapshots: dict[str, dict[int, ConfigSnapshot]] = {}
-        #: integration id → filter key → what get_configs() returned.
-        self.results: dict[str, dict[Any, tuple[ConfigSnapshot, ...]]] = {}
+        #: integration id → what get_configs() returned without filters.
+        #: The same dict object for the cache's whole life (the manager's
+        #: event path holds it).
+        self.unfiltered: dict[str, tuple[ConfigSnapshot, ...]] = {}
+        #: integration id → filter key → what get_configs(**filters) returned.
+        self._filtered: dict[str, dict[Any, tuple[ConfigSnapshot, ...]]] = {}
         self._counts: dict[str, tuple[int, int]] | None = None
         #: Reentrant: the manager holds it around compound updates.
         self.lock = threading.RLock()
@@ -57,17 +58,19 @@ class EnabledConfigCache:
     ) -> tuple[ConfigSnapshot, ...]:
         """Return an integration's enabled configurations matching
         ``filters``, cached per filter until they change."""
-        key = _filter_key(filters)
         with self.lock:
-            results = self.results.get(integration_id)
-            if results is None:
-                results = self.results[integration_id] = {}
+            if not filters:
+                cached = self.unfiltered.get(integration_id)
+                if cached is None:
+                    cached = tuple(self._load(integration_id).values())
+                    self.unfiltered[integration_id] = cached
+                return cached
+            results = self._filtered.setdefault(integration_id, {})
+            key = _filter_key(filters)
             cached = results.get(key)
             if cached is None:
                 snapshots = self._load(integration_id).values()
-                cached = tuple(
-                    s for s in snapshots if not filters or matches(s, filters)
-                )
+                cached = tuple(s for s in snapshots if matches(s, filters))
                 results[key] = cached
             return cached
 
@@ -101,7 +104,7 @@ class EnabledConfigCache:
                 snapshots.pop(config_id, None)
             else:
                 snapshots[config_id] = snapshot
-            self.results.pop(integration_id, None)
+            self._forget_results(integration_id)
             self._counts = None
 
     def forget(self, integration_id: str) -> None:
@@ -113,7 +116,7 @@ class EnabledConfigCache:
         """
         with self.lock:
             self._snapshots.pop(integration_id, None)
-            self.results.pop(integration_id, None)
+            self._forget_results(integration_id)
 
     def drop(self, integration_id: str) -> None:
         """Forget one integration's snapshots and the counts: its
@@ -126,8 +129,13 @@ class EnabledConfigCache:
         """Forget everything (another process committed)."""
         with self.lock:
             self._snapshots = {}
-            self.results = {}
+            self.unfiltered.clear()
+            self._filtered = {}
             self._counts = None
+
+    def _forget_results(self, integration_id: str) -> None:
+        self.unfiltered.pop(integration_id, None)
+        self._filtered.pop(integration_id, None)
 
     def _load(self, integration_id: str) -> dict[int, ConfigSnapshot]:
         snapshots = self._snapshots.get(integration_id)
@@ -138,8 +146,6 @@ class EnabledConfigCache:
 
 
 def _filter_key(filters: Mapping[str, Any]) -> Any:
-    if not filters:
-        return NO_FILTER
     try:
         return frozenset(filters.items())
     except TypeError:

@@ -139,7 +139,7 @@ class Integration:
             tuple[ConfigSnapshot, ...]: Read-only snapshots, shared with
             every other caller. To change one, use :py:meth:`get_config`.
         """
-        return self.integration_mgr.get_enabled_configs(self.integration_id, **filters)
+        return self.integration_mgr.get_enabled_configs(self.integration_id, filters)
 
     def get_config(self, config_id: int) -> IntegrationConfig:
         """Return one of this integration's configurations (enabled or not),

@@ -21,13 +21,13 @@ from __future__ import annotations
 import logging
 import os
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import _secrets as secrets
 from desktop_app import signals
 from desktop_app._change_watcher import ChangeWatcher
-from desktop_app._snapshots import NO_FILTER, EnabledConfigCache, matches
+from desktop_app._snapshots import EnabledConfigCache, matches
 from desktop_app._worker import BackgroundWorker
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
 from desktop_app.errors import (
@@ -42,9 +42,10 @@ from desktop_app.integration import (
     check_integration_class,
     integration_id_of,
 )
+from desktop_app.store import ConfigRecord
 
 if TYPE_CHECKING:
-    from desktop_app.store import ConfigRecord, ConfigStore
+    from desktop_app.store import ConfigStore
 
 __all__ = [
     "IntegrationManager",
@@ -84,6 +85,7 @@ class IntegrationManager:
         self.integration_errors: dict[str, tuple[str, str]] = {}
         self._integrations: dict[str, Integration] = {}
         self._enabled = EnabledConfigCache(self._load_enabled, self._read_counts)
+        self._unfiltered = self._enabled.unfiltered
         self._lock = self._enabled.lock
         self._dispatch: Dispatcher = _call_now
         self._watch_interval = watch_interval
@@ -211,7 +213,7 @@ class IntegrationManager:
         return self._config_from(self.store.get_config(config_id))
 
     def get_enabled_configs(
-        self, integration_cls_or_id: Any, **filters: Any
+        self, integration_cls_or_id: Any, filters: Mapping[str, Any] | None = None
     ) -> tuple[ConfigSnapshot, ...]:
         """Return an integration's enabled configurations as read-only
         snapshots (what :py:meth:`Integration.get_configs` returns).
@@ -220,20 +222,20 @@ class IntegrationManager:
         (in this process or another), so calling it on every event costs no
         SQL. A filter matches a config attribute (``name``, ``id``) or,
         failing that, a setting (``config.get(key)``).
+
+        Args:
+            integration_cls_or_id: The integration (class, instance or id).
+            filters (Mapping, optional): ``{name: value}`` to match, as
+                ``get_configs(**filters)`` takes them.
         """
-        integration_id = (
-            integration_cls_or_id
-            if type(integration_cls_or_id) is str
-            else integration_id_of(integration_cls_or_id)
-        )
         if not filters:
             # The event path: one lock-free lookup once cached.
-            results = self._enabled.results.get(integration_id)
-            if results is not None:
-                cached = results.get(NO_FILTER)
-                if cached is not None:
-                    return cached
-        return self._enabled.configs(integration_id, filters)
+            cached = self._unfiltered.get(integration_cls_or_id)
+            if cached is not None:
+                return cached
+        return self._enabled.configs(
+            integration_id_of(integration_cls_or_id), filters or {}
+        )
 
     def count_configs(self) -> dict[str, tuple[int, int]]:
         """Return integration id → (configurations, enabled ones)."""
@@ -306,22 +308,38 @@ class IntegrationManager:
         configs = list(configs)
         if not configs:
             return configs
-        records: list[ConfigRecord] = []
         new_refs: list[str] = []
-        try:
+
+        def records() -> Iterator[ConfigRecord]:
+            # Built as the store asks for them, without a copy of the
+            # settings: each lives only until its row is written.
             for config in configs:
                 stored, refs = secrets.store_secrets(
                     self._integrations.get(config.integration_id), config.settings
                 )
                 new_refs.extend(refs)
-                records.append(config.to_record(stored))
-            records = self.store.bulk_insert(records)
+                yield ConfigRecord(
+                    config.integration_id, config.name, config.enabled, stored
+                )
+
+        try:
+            batch = self.store.bulk_insert(records())
         except BaseException:
             secrets.delete_secrets(new_refs)
             raise
-        for config, record in zip(configs, records, strict=True):
+        for config, config_id in zip(configs, batch.ids, strict=True):
+            stored = ConfigRecord(
+                config.integration_id,
+                config.name,
+                config.enabled,
+                config.settings,
+                config_id,
+                batch.time,
+                batch.time,
+                1,
+            )
             integration = self._integrations.get(config.integration_id)
-            config.stored_as(record, manager=self, integration=integration)
+            config.stored_as(stored, manager=self, integration=integration)
         touched = {config.integration_id for config in configs}
         for integration_id in touched:
             self.clear_configs_cache(integration_id)

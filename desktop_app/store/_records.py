@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-__all__ = ["ConfigRecord"]
+__all__ = ["ConfigRecord", "InsertedBatch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +52,20 @@ class ConfigRecord:
         if self.id is None:
             raise ValueError("Only a stored record has a place in a listing")
         return self.name.casefold(), self.id
+
+
+@dataclass(frozen=True, slots=True)
+class InsertedBatch:
+    """What ``ConfigStore.bulk_insert`` stored.
+
+    Attributes:
+        ids (range): The ids the records got, in the order given.
+        time (datetime): Their ``time_added`` and ``last_updated`` (UTC);
+            each has revision 1.
+    """
+
+    ids: range
+    time: datetime
+
+    def __len__(self) -> int:
+        return len(self.ids)

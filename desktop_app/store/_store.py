@@ -25,7 +25,7 @@ from desktop_app.errors import DatabaseDamagedError, StoreError
 from desktop_app.store import _reads, _writes, backup
 from desktop_app.store._convert import dump_settings
 from desktop_app.store._migrate import ensure_current
-from desktop_app.store._records import ConfigRecord
+from desktop_app.store._records import ConfigRecord, InsertedBatch
 from desktop_app.store._sqlite import connect
 
 __all__ = ["ConfigStore", "StatementListener"]
@@ -307,7 +307,7 @@ class ConfigStore:
         with self._write() as conn:
             return _writes.restore_config(conn, record, settings)
 
-    def bulk_insert(self, records: Iterable[ConfigRecord]) -> list[ConfigRecord]:
+    def bulk_insert(self, records: Iterable[ConfigRecord]) -> InsertedBatch:
         """Insert many new configurations in one transaction.
 
         Much faster than :py:meth:`save_config` in a loop: one durable
@@ -315,29 +315,18 @@ class ConfigStore:
 
         Args:
             records (iterable of ConfigRecord): New records (``id`` is
-                ``None``).
+                ``None``), read once.
 
         Returns:
-            list[ConfigRecord]: The records as stored, in order, each with
-            its id, timestamps and revision 1.
+            InsertedBatch: The ids they got, in order, and their time stamp;
+            each has revision 1.
 
         Raises:
             desktop_app.errors.StoreError: A record already has an id, or its
                 settings are not JSON values; nothing was written.
         """
-        records = list(records)
-        if not records:
-            return []
-        settings = []
-        for record in records:
-            if record.id is not None:
-                raise StoreError(
-                    f"Configuration {record.id} is already stored; bulk_insert "
-                    f"only inserts new configurations"
-                )
-            settings.append(dump_settings(record))
         with self._write() as conn:
-            return _writes.bulk_insert(conn, records, settings)
+            return _writes.bulk_insert(conn, records)
 
     # Other processes
 

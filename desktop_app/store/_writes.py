@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from desktop_app.errors import ConfigConflictError, ConfigNotFoundError, StoreError
-from desktop_app.store._convert import format_datetime, parse_datetime
-from desktop_app.store._records import ConfigRecord
+from desktop_app.store._convert import dump_settings, format_datetime, parse_datetime
+from desktop_app.store._records import ConfigRecord, InsertedBatch
 
 __all__ = ["bulk_insert", "delete_config", "restore_config", "save_config"]
 
@@ -126,46 +126,47 @@ def restore_config(
 
 
 def bulk_insert(
-    conn: sqlite3.Connection, records: Sequence[ConfigRecord], settings: list[str]
-) -> list[ConfigRecord]:
-    """Insert new records with one ``executemany``; return them stored, in
-    order.
+    conn: sqlite3.Connection, records: Iterable[ConfigRecord]
+) -> InsertedBatch:
+    """Insert new records with one ``executemany``; return the ids they got.
 
-    ``executemany`` cannot return ids, but they are known: ``configs.id`` is
-    an ``INTEGER PRIMARY KEY`` without AUTOINCREMENT, so SQLite gives each
-    new row ``max(id) + 1``, and this transaction holds the write lock
-    (``BEGIN IMMEDIATE``), so nobody else inserts in between. The ids are
-    therefore ``max(id) + 1 …`` in order; the max afterwards is checked
-    (SQLite picks random ids once the largest possible one is used).
+    The records are read once, as the driver asks for rows, so an import of
+    10,000 never holds a second copy of them. ``executemany`` cannot return
+    ids, but they are known: ``configs.id`` is an ``INTEGER PRIMARY KEY``
+    without AUTOINCREMENT, so SQLite gives each new row ``max(id) + 1``, and
+    this transaction holds the write lock (``BEGIN IMMEDIATE``), so nobody
+    else inserts in between. The ids are therefore ``max(id) + 1 …`` in
+    order; the max afterwards is checked (SQLite picks random ids once the
+    largest possible one is used).
 
     Raises:
-        desktop_app.errors.StoreError: The ids were not consecutive; the
-            transaction is rolled back.
+        desktop_app.errors.StoreError: A record already has an id, its
+            settings are not JSON values, or the ids were not consecutive;
+            the store's transaction is rolled back.
     """
     now = datetime.now(UTC)
     stamp = format_datetime(now)
-    rows = [
-        (*_values(record, text, stamp), stamp, 1)
-        for record, text in zip(records, settings, strict=True)
-    ]
+    count = 0
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        nonlocal count
+        for record in records:
+            if record.id is not None:
+                raise StoreError(
+                    f"Configuration {record.id} is already stored; bulk_insert "
+                    f"only inserts new configurations"
+                )
+            count += 1
+            yield (*_values(record, dump_settings(record), stamp), stamp, 1)
+
     first = _max_id(conn) + 1
-    conn.executemany(_INSERT, rows)
-    if _max_id(conn) != first + len(rows) - 1:
+    conn.executemany(_INSERT, rows())
+    if count and _max_id(conn) != first + count - 1:
         raise StoreError(
             "Cannot insert the configurations in one batch: the database "
             "assigned ids out of sequence"
         )
-    return [
-        dataclasses.replace(
-            record,
-            id=first + i,
-            time_added=now,
-            last_updated=now,
-            revision=1,
-            load_error=None,
-        )
-        for i, record in enumerate(records)
-    ]
+    return InsertedBatch(range(first, first + count), now)
 
 
 def _max_id(conn: sqlite3.Connection) -> int:

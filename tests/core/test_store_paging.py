@@ -46,11 +46,11 @@ def test_name_key_is_written_by_every_kind_of_write(store):
     saved = store.save_config(ConfigRecord(SLACK, name="Straße"))
     bulk = store.bulk_insert(
         [ConfigRecord(SLACK, name=n) for n in ("ÄBC", "Mixed Case")]
-    )
+    ).ids
     assert stored_keys(store) == {
         saved.id: "strasse",
-        bulk[0].id: "äbc",
-        bulk[1].id: "mixed case",
+        bulk[0]: "äbc",
+        bulk[1]: "mixed case",
     }
 
     saved = store.save_config(replace(saved, name="Renamed ÖL"))

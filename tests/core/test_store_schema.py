@@ -201,7 +201,7 @@ def test_opening_reading_and_writing_a_current_database_imports_no_sqlalchemy(
             )
             store.delete_config(updated.id)
             store.restore_config(updated)
-            store.get_config(stored[0].id)
+            store.get_config(stored.ids[0])
             store.backup()
         # The app opens its database through open_store.
         store, report = open_store({str(path)!r})
