@@ -100,7 +100,8 @@ class PluginInfo:
             parts.append("signals: " + ", ".join(self.signal_names))
         return "; ".join(parts)
 
-    def _reset(self) -> None:
+    def reset(self) -> None:
+        """Forget the last load's outcome, before loading again."""
         self.status = STATUS_DISABLED
         self.error = ""
         self.traceback = ""

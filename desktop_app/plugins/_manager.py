@@ -200,7 +200,7 @@ class PluginManager:
             self._load(info, self._sources[info.key])
         elif not enabled:
             self._unload(info)
-            info._reset()
+            info.reset()
         return info
 
     def unload_all(self) -> None:
@@ -232,7 +232,7 @@ class PluginManager:
         return info
 
     def _load(self, info: PluginInfo, source: PluginSource) -> None:
-        info._reset()
+        info.reset()
         if not self.state.is_enabled(info.key):
             return
         if source.source == SOURCE_FOLDER and source.path is not None:

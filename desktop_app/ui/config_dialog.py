@@ -171,13 +171,13 @@ class ConfigDialog(QDialog):
 
     def is_modified(self) -> bool:
         """Whether the user changed any value since the dialog opened."""
-        return self._values() != self._initial_values
+        return self.values() != self._initial_values
 
     # Accept / reject ------------------------------------------------------
 
     def accept(self) -> None:
         """Validate and save; stay open showing the problems if any."""
-        form = self._form_cls(self._integration, self._values(), config=self._config)
+        form = self._form_cls(self._integration, self.values(), config=self._config)
         if not form.is_valid():
             self._show_errors(form.errors)
             return
@@ -277,9 +277,10 @@ class ConfigDialog(QDialog):
             editor.set_value(field.to_data(form.initial.get(name)))
             if isinstance(editor, PasswordEditor):
                 editor.set_stored_secret(form.has_stored_secret(name))
-        self._initial_values = self._values()
+        self._initial_values = self.values()
 
-    def _values(self) -> dict[str, Any]:
+    def values(self) -> dict[str, Any]:
+        """Return every field's current raw value, as OK would submit it."""
         return {name: editor.value() for name, editor in self._editors.items()}
 
     def _show_errors(self, errors: dict[str, list[str]]) -> None:

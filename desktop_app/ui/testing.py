@@ -80,7 +80,7 @@ class ConfigDialogDriver:
 
     def values(self) -> dict[str, Any]:
         """Return every field's current raw value, as OK would submit it."""
-        return {name: editor.value() for name, editor in self.dialog._editors.items()}
+        return self.dialog.values()
 
     @property
     def errors(self) -> dict[str, list[str]]:
