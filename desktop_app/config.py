@@ -29,6 +29,20 @@ if TYPE_CHECKING:
 
 __all__ = ["ConfigSnapshot", "IntegrationConfig"]
 
+#: The attributes both kinds of configuration object carry.
+_COMMON_FIELDS = (
+    "id",
+    "integration_id",
+    "name",
+    "enabled",
+    "settings",
+    "time_added",
+    "last_updated",
+    "revision",
+    "integration",
+    "_manager",
+)
+
 
 class IntegrationConfig:
     """A stored (or new) configuration of an integration, to edit and save.
@@ -52,19 +66,7 @@ class IntegrationConfig:
             when its class is registered.
     """
 
-    __slots__ = (
-        "id",
-        "integration_id",
-        "name",
-        "enabled",
-        "settings",
-        "time_added",
-        "last_updated",
-        "revision",
-        "load_error",
-        "integration",
-        "_manager",
-    )
+    __slots__ = (*_COMMON_FIELDS, "load_error")
 
     def __init__(
         self,
@@ -226,18 +228,7 @@ class IntegrationConfig:
 
 
 #: The attributes a snapshot carries besides its dict of settings.
-_SNAPSHOT_SLOTS = (
-    "id",
-    "integration_id",
-    "name",
-    "enabled",
-    "settings",
-    "time_added",
-    "last_updated",
-    "revision",
-    "integration",
-    "_manager",
-)
+_SNAPSHOT_SLOTS = _COMMON_FIELDS
 
 
 class ConfigSnapshot(dict[str, Any]):

@@ -21,14 +21,7 @@ logger = logging.getLogger(__name__)
 #: The columns read for a record, in the order :py:func:`row_to_record`
 #: expects.
 CONFIG_COLUMNS = (
-    "id",
-    "integration_id",
-    "name",
-    "enabled",
-    "settings",
-    "time_added",
-    "last_updated",
-    "revision",
+    "id, integration_id, name, enabled, settings, time_added, last_updated, revision"
 )
 
 #: NaN and Infinity are not JSON; other readers would reject them. One

@@ -24,7 +24,7 @@ from desktop_app.store._sqlite import connect
 
 __all__ = ["ReadConnections", "count", "count_configs", "get_config", "list_configs"]
 
-_SELECT = f"SELECT {', '.join(CONFIG_COLUMNS)} FROM configs"
+_SELECT = f"SELECT {CONFIG_COLUMNS} FROM configs"
 
 #: A keyset paging position: the ``(name_key, id)`` of the last row read.
 PageKey = tuple[str, int]
