@@ -179,8 +179,8 @@ def store_secrets(
         register_secret(settings[name])
     if not secrets_backend_available():
         return settings, []
-    # uuid here, not at the top: it imports platform (~3 ms), and every
-    # start imports this module while only saving a secret needs it.
+    # uuid here, not at the top: it imports platform, and every start
+    # imports this module while only saving a secret needs it.
     import uuid
 
     import keyring

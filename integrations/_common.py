@@ -226,7 +226,7 @@ def post_json(
             and the last error, never the secret).
     """
     # Imported on first delivery: urllib.request (with http.client, ssl and
-    # email) would otherwise cost every start of the app ~15 ms while the
+    # email) would otherwise be imported on every start of the app while the
     # built-ins load.
     import urllib.error
     import urllib.request

@@ -56,8 +56,8 @@ class FirstPaintProbe(QObject):
         self.list_painted: float | None = None
         window.installEventFilter(self)
         # The list's own signal, not an event filter on its viewport: the
-        # first Python viewport() call costs PySide6 ~20 ms of type lookups,
-        # which the probe would add to what it measures.
+        # first Python viewport() call costs PySide6 a walk through its type
+        # lookups, which the probe would add to what it measures.
         window.integration_view.rowsPainted.connect(self._on_rows_painted)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

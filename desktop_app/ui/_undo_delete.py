@@ -47,7 +47,7 @@ class DeleteUndo:
         self._action = action
         self._deleted: list[IntegrationConfig] = []
         # Made with the first deletion: the first QPushButton of a process
-        # costs ~2-3 ms of set-up, which the first frame need not pay.
+        # pays the class's set-up, which the first frame need not pay.
         self._button: QPushButton | None = None
         window.statusBar().messageChanged.connect(self._on_message_changed)
         self._update_action()

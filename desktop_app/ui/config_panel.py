@@ -126,8 +126,8 @@ class ConfigPanel(QWidget):
         )
         # Size those columns from the rows on screen, not from the first
         # 1,000 loaded ones (Qt's default): measuring 1,000 rows called
-        # data() ~10,000 times, a ~90 ms stall each time the list was
-        # shown or reset. Every row's check box and timestamp have the same
+        # data() ten times per row, a stall each time the list was shown or
+        # reset. Every row's check box and timestamp have the same
         # width, so the visible ones are a fair sample.
         header.setResizeContentsPrecision(0)
         self.view.doubleClicked.connect(self._on_double_clicked)

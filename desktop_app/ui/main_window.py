@@ -451,8 +451,8 @@ class _IntegrationView(QListView):
 
     A paint override, not an event filter on ``viewport()``: the first
     ``viewport()`` call from Python makes PySide6 resolve the viewport's
-    type through every QWidget subclass it knows (creating their enums),
-    about 20 ms on the UI thread while the window opens.
+    type through every QWidget subclass it knows (creating their enums), on
+    the UI thread while the window opens.
     """
 
     #: A paint showed rows (the window warms the store's writes after the

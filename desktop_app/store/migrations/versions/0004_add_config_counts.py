@@ -2,8 +2,8 @@
 
 The window shows every integration's count (total, enabled) when it opens,
 and the config list needs its integration's total when one is selected.
-Both were ``count(*)``/``GROUP BY`` scans of ``configs``: at 100,000
-configs, 50-150 ms of a frozen window each time. ``config_counts`` holds
+Both were ``count(*)``/``GROUP BY`` scans of ``configs``, which froze the
+window longer the more configs there were. ``config_counts`` holds
 one row per integration that has configs; triggers on ``configs`` update it
 in the same transaction as the change, so it is exact whichever process
 (or version of the store code) writes, and a rolled-back write rolls its
