@@ -90,10 +90,13 @@ def install_secret_scrubbing(logger: logging.Logger | None = None) -> None:
     """Add a :py:class:`~desktop_app.activity.SecretScrubbingFilter` to every
     handler of ``logger`` (the root logger by default) that lacks one.
 
+    Each filter formats tracebacks with its handler's formatter, so a
+    handler that shows none (the command line's) still shows none.
+
     Filters go on handlers because a logger's own filters do not see records
     of its child loggers; calling this twice adds nothing.
     """
     target = logger if logger is not None else logging.getLogger()
     for handler in target.handlers:
         if not any(isinstance(f, SecretScrubbingFilter) for f in handler.filters):
-            handler.addFilter(SecretScrubbingFilter())
+            handler.addFilter(SecretScrubbingFilter(handler))

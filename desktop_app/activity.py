@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import re
 import threading
 import time
 from collections import deque
@@ -183,44 +184,78 @@ class ActivityLog:
 _activity_log = ActivityLog()
 
 # Secret values currently known to this process (resolved from the keyring or
-# the database), longest first so that a secret containing another is
-# replaced whole. Error text and tracebacks of plugin code may quote them
+# the database). Error text and tracebacks of plugin code may quote them
 # ("401 for token abc…"), and those texts reach the activity log, the log
 # file and the screen.
+#
+# The rule: a secret of SHORT_SECRET_LENGTH characters or more is replaced
+# wherever it occurs, even inside a longer word (longest first, so a secret
+# containing another is replaced whole). A shorter one (1-3 characters) is
+# replaced only where it stands as a whole token: not preceded or followed
+# by a letter, digit or underscore. So a secret "ab" is scrubbed from
+# "token ab rejected", "token='ab'" and "ab", but "about" stays readable.
+# A short secret that happens to equal an unrelated word or number ("1" in
+# "line 1") is scrubbed there too: hiding too much beats leaking.
 _secrets: tuple[str, ...] = ()
+_short_pattern: re.Pattern[str] | None = None
 _secrets_lock = threading.Lock()
 
-#: Shorter values are not scrubbed: replacing every "ab" would garble
-#: messages while hiding next to nothing.
-MIN_SECRET_LENGTH = 4
+#: Secrets at least this long are scrubbed wherever they occur; shorter ones
+#: only as whole tokens (see the rule above).
+SHORT_SECRET_LENGTH = 4
 
 #: What a scrubbed secret looks like.
 SCRUBBED = "********"
 
 
 def register_secret(value: str) -> None:
-    """Remember a secret value so it is scrubbed from recorded text."""
-    global _secrets
-    if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
+    """Remember a secret value so it is scrubbed from recorded text.
+
+    Values of any length count; the empty string has nothing to hide.
+    """
+    if not isinstance(value, str) or not value:
         return
     with _secrets_lock:
         if value not in _secrets:
-            _secrets = tuple(sorted((*_secrets, value), key=len, reverse=True))
+            _set_secrets((*_secrets, value))
 
 
 def forget_secret(value: str) -> None:
     """Stop scrubbing a value (its configuration was deleted)."""
-    global _secrets
     with _secrets_lock:
-        _secrets = tuple(s for s in _secrets if s != value)
+        _set_secrets(tuple(s for s in _secrets if s != value))
+
+
+def _set_secrets(values: tuple[str, ...]) -> None:
+    # Called with _secrets_lock held. Readers use the two globals without
+    # the lock: each is replaced whole, never changed in place.
+    global _secrets, _short_pattern
+    values = tuple(sorted(values, key=len, reverse=True))
+    short = [re.escape(v) for v in values if len(v) < SHORT_SECRET_LENGTH]
+    _short_pattern = (
+        re.compile(r"(?<!\w)(?:" + "|".join(short) + r")(?!\w)") if short else None
+    )
+    _secrets = values
 
 
 def scrub_secrets(text: str) -> str:
-    """Return ``text`` with every known secret value replaced by stars."""
+    """Return ``text`` with every known secret value replaced by stars
+    (short secrets only where they stand as whole tokens)."""
     for secret in _secrets:
+        if len(secret) < SHORT_SECRET_LENGTH:
+            break  # sorted longest first: the rest are short
         if secret in text:
             text = text.replace(secret, SCRUBBED)
+    pattern = _short_pattern
+    if pattern is not None:
+        text = pattern.sub(SCRUBBED, text)
     return text
+
+
+#: Record attribute keeping the exception of a record whose traceback a
+#: :py:class:`SecretScrubbingFilter` has already replaced by scrubbed text,
+#: so the filter of the next handler can format it its own way.
+_EXC_INFO_ATTR = "desktop_app_exc_info"
 
 
 class SecretScrubbingFilter(logging.Filter):
@@ -228,20 +263,45 @@ class SecretScrubbingFilter(logging.Filter):
 
     Add it to every log *handler* (a filter on a logger does not see records
     of its child loggers), for example
-    ``handler.addFilter(SecretScrubbingFilter())``.
+    ``handler.addFilter(SecretScrubbingFilter(handler))``.
+
+    A record's traceback can only be scrubbed as text, so the filter formats
+    it, and it does so with the handler's own formatter: a formatter that
+    leaves tracebacks out (the command line's one-line errors) still leaves
+    them out once secrets are known.
+
+    Args:
+        handler (logging.Handler, optional): The handler the filter is on;
+            its formatter formats tracebacks. Without it, the default
+            formatter does.
     """
+
+    def __init__(self, handler: logging.Handler | None = None) -> None:
+        super().__init__()
+        self._handler = handler
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not _secrets:
             return True
-        message = record.getMessage()
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        try:
+            message = record.getMessage()
+        except Exception:  # bad arguments: logging would print them raw
+            message = f"{record.msg} (its arguments could not be formatted)"
         record.msg = scrub_secrets(message)
         record.args = ()
-        if record.exc_text:
-            record.exc_text = scrub_secrets(record.exc_text)
-        record.exc_info = None
+        # The record is shared by every handler; the first filter moves the
+        # exception aside so that each handler's text comes from its own
+        # formatter, not from whatever the previous handler cached.
+        exc_info = getattr(record, _EXC_INFO_ATTR, None) or record.exc_info
+        if exc_info:
+            setattr(record, _EXC_INFO_ATTR, exc_info)
+            formatter = (
+                self._handler.formatter if self._handler is not None else None
+            ) or logging.Formatter()
+            record.exc_info = None
+            record.exc_text = scrub_secrets(formatter.formatException(exc_info))
+        if record.stack_info:
+            record.stack_info = scrub_secrets(record.stack_info)
         return True
 
 

@@ -14,6 +14,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app.activity import scrub_secrets
 from desktop_app.errors import (
     IntegrationAlreadyRegisteredError,
     PluginConflictError,
@@ -287,8 +288,9 @@ class PluginManager:
             error = self.manager.integration_errors.get(integration_id)
             if error is not None:
                 info.status = STATUS_FAILED
-                info.error = f"integration {integration_id}: {error[0]}"
-                info.traceback = error[1]
+                # Shown by the plugins page and `list`: no known secret.
+                info.error = scrub_secrets(f"integration {integration_id}: {error[0]}")
+                info.traceback = scrub_secrets(error[1])
                 logger.error("Plugin %s: %s", info.name, info.error)
                 return
         info.status = STATUS_LOADED
@@ -311,8 +313,9 @@ class PluginManager:
         logger.error("Plugin %s failed: %s", info.name, message, exc_info=error)
         self._undo(info, contributions)
         info.status = STATUS_FAILED
-        info.error = message
-        info.traceback = "".join(traceback.format_exception(error))
+        # Shown by the plugins page and `list`: no known secret.
+        info.error = scrub_secrets(message)
+        info.traceback = scrub_secrets("".join(traceback.format_exception(error)))
 
     def _undo(self, info: PluginInfo, contributions: Contributions) -> None:
         try:
