@@ -12,9 +12,11 @@ and costs one commit, not one per configuration.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from desktop_app._private_files import write_private_text
 from desktop_app._secrets import is_reference, secret_fields, strip_secrets
 from desktop_app.errors import IntegrationNotRegisteredError
 from desktop_app.forms import IntegrationConfigForm, ValidationError
@@ -23,7 +25,13 @@ if TYPE_CHECKING:
     from desktop_app.config import IntegrationConfig
     from desktop_app.manager import IntegrationManager
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "export_configs", "import_configs"]
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "export_configs",
+    "import_configs",
+    "write_export",
+]
 
 #: Identifies our documents among other JSON files.
 FORMAT = "desktop-app-configs"
@@ -61,6 +69,23 @@ def export_configs(
         )
     document = {"format": FORMAT, "version": FORMAT_VERSION, "configs": items}
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def write_export(
+    manager: IntegrationManager,
+    configs: Iterable[IntegrationConfig],
+    path: str | os.PathLike[str],
+) -> None:
+    """Export configurations to the file ``path``, private to the user.
+
+    The file is created 0600 (missing folders 0700) and replaces ``path``
+    whole once written: an export names the user's services and accounts
+    even without its secrets.
+
+    Raises:
+        OSError: The file cannot be written.
+    """
+    write_private_text(path, export_configs(manager, configs))
 
 
 def import_configs(manager: IntegrationManager, text: str) -> list[IntegrationConfig]:

@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any, ClassVar
 
 from desktop_app import forms
+from desktop_app._private_files import open_private_append
 from desktop_app.config import IntegrationConfig
 from desktop_app.forms import IntegrationConfigForm
 from desktop_app.resources import static
@@ -46,7 +47,9 @@ def append_line(path: str, line: str, max_bytes: int, keep: int) -> str:
         if size and size + len(data) > max_bytes:
             _rotate(path, keep)
             rotated = True
-        with open(path, "ab") as f:
+        # A new file is 0600 (its missing folders 0700): events carry the
+        # user's data.
+        with open_private_append(path) as f:
             f.write(data)
     return f"appended to {path}" + (" (rotated)" if rotated else "")
 

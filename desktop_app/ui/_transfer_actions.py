@@ -55,9 +55,8 @@ def export_configs(window: MainWindow, path: str | Path | None = None) -> int:
         )
         if not path:
             return 0
-    text = transfer.export_configs(manager, configs)
     try:
-        Path(path).write_text(text, encoding="utf-8")
+        transfer.write_export(manager, configs, path)
     except OSError as e:
         QMessageBox.warning(
             window, "Export configurations", f"Could not write {path}:\n{e.strerror}"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import stat
 
 import pytest
 from PySide6.QtCore import Qt
@@ -102,3 +105,56 @@ def test_a_bad_file_imports_nothing_and_says_why(qtbot, manager, window, tmp_pat
     assert QApplication.overrideCursor() is None
     assert "Nothing was imported" in shown[0]
     assert "bad" in shown[0]
+
+
+def test_a_store_failure_on_import_shows_no_secret(
+    qtbot, manager, window, sample, tmp_path, no_keyring
+):
+    secret = "imp0rted-s3cret"
+    path = tmp_path / "with-secret.json"
+    path.write_text(
+        json.dumps(
+            {
+                "format": "desktop-app-configs",
+                "version": 1,
+                "configs": [
+                    {
+                        "integration_id": "tests.ui.SampleIntegration",
+                        "name": "has a token",
+                        "enabled": True,
+                        "settings": valid_settings(token=secret),
+                    }
+                ],
+            }
+        )
+    )
+    raw = sqlite3.connect(manager.store.path)
+    raw.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON configs "
+        "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+    )
+    raw.commit()
+    raw.close()
+    shown = []
+    _close_next_message_box(shown)
+
+    assert transfer_actions.import_configs(window, path) == 0
+
+    assert "Nothing was imported" in shown[0]
+    assert "disk I/O error" in shown[0]
+    assert secret not in shown[0]
+    assert manager.get_integration_configs() == []
+
+
+def test_the_exported_file_is_private(qtbot, manager, window, sample, tmp_path):
+    sample.create_config(
+        name="Team hook", enabled=True, settings=valid_settings(), save=True
+    )
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / "new folder" / "export.json"
+        assert transfer_actions.export_configs(window, path) == 1
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
