@@ -9,6 +9,17 @@ user (0600), and only the newest few are kept.
 A backup is first written under a temporary name and renamed when
 complete, so a crash while backing up never leaves a half file that looks
 like a backup.
+
+A deleted configuration does not live on in the backups. Its keyring entry
+goes when it is deleted, but without a keyring its secret is stored in
+clear in its row, and every backup taken before the deletion holds that
+row. So each new backup is compacted (``VACUUM``: freed pages of deleted
+rows are not copied along), and then every older backup loses the rows of
+configurations that are no longer in it (matched by id and time added, as
+ids can be reused), again compacted, rewritten under a temporary name and
+renamed. A backup therefore holds the configurations that existed when it
+was taken *and still exist*; restoring one never brings back a deleted
+configuration or its secret.
 """
 
 from __future__ import annotations
@@ -30,6 +41,7 @@ __all__ = [
     "check_database",
     "list_backups",
     "make_backup",
+    "prune_deleted_configs",
 ]
 
 logger = logging.getLogger(__name__)
@@ -157,6 +169,9 @@ def make_backup(
                 source.backup(dest)
                 # A backup is one self-contained file: no -wal beside it.
                 dest.execute("PRAGMA journal_mode=DELETE")
+                # The online backup copies free pages too, and those may
+                # still hold deleted rows (and their clear secrets).
+                dest.execute("VACUUM")
             finally:
                 dest.close()
         finally:
@@ -168,7 +183,99 @@ def make_backup(
         raise
     logger.info("Backed up %s to %s", database, target)
     _rotate(backup_dir, keep)
+    prune_deleted_configs(backup_dir, target)
     return target
+
+
+def prune_deleted_configs(backup_dir: Path, current: Path) -> None:
+    """Remove, from every backup in ``backup_dir`` other than ``current``,
+    the configurations ``current`` no longer has.
+
+    A configuration is the same in two files when its id and the time it
+    was added are the same (a deleted configuration's id can be given to a
+    new one). A backup that SQLite reports as damaged cannot restore
+    anything and may still hold a deleted secret: it is removed. One that
+    cannot be rewritten for another reason (disk full, locked) is kept as
+    it is, with a warning, and tried again at the next backup.
+
+    Args:
+        backup_dir (pathlib.Path): The backups folder.
+        current (pathlib.Path): The backup just made: what still exists.
+    """
+    try:
+        keep = _config_keys(Path(current))
+    except sqlite3.Error as e:  # the new backup is fine; pruning waits
+        logger.warning("Cannot read the backup %s: %s", current, e)
+        return
+    for old in list_backups(backup_dir):
+        if old.path == Path(current):
+            continue
+        try:
+            _prune_backup(old.path, keep)
+        except sqlite3.Error as e:
+            if is_damage_error(e):
+                logger.warning(
+                    "Removing the damaged backup %s: %s", old.path, describe_damage(e)
+                )
+                old.path.unlink(missing_ok=True)
+            else:
+                logger.warning(
+                    "Cannot remove deleted configurations from the backup %s: %s",
+                    old.path,
+                    e,
+                )
+        except OSError as e:
+            logger.warning(
+                "Cannot remove deleted configurations from the backup %s: %s",
+                old.path,
+                e.strerror or e,
+            )
+
+
+_KEY_QUERY = "SELECT id, time_added FROM configs"
+
+
+def _config_keys(path: Path) -> set[tuple[object, object]]:
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        return set(conn.execute(_KEY_QUERY))
+    finally:
+        conn.close()
+
+
+def _prune_backup(path: Path, keep: set[tuple[object, object]]) -> None:
+    """Rewrite the backup ``path`` without the rows whose key is not in
+    ``keep``; leave it untouched when it has none."""
+    gone = _config_keys(path) - keep
+    if not gone:
+        return
+    partial = path.with_name(f".{path.name}.partial")
+    create_private_file(partial, truncate=True)
+    try:
+        source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            dest = sqlite3.connect(partial)
+            try:
+                source.backup(dest)
+                with dest:
+                    dest.executemany(
+                        "DELETE FROM configs WHERE id = ? AND time_added IS ?",
+                        list(gone),
+                    )
+                # Deleted rows must not stay behind in free pages.
+                dest.execute("VACUUM")
+            finally:
+                dest.close()
+        finally:
+            source.close()
+        _fsync(partial)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    logger.info(
+        "Removed %d deleted configuration(s) from the backup %s", len(gone), path
+    )
 
 
 def check_database(path: Path, *, quick: bool = False) -> str | None:
