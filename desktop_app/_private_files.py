@@ -86,16 +86,15 @@ def write_private_text(path: str | os.PathLike[str], text: str) -> None:
 
 
 def open_private_append(path: str | os.PathLike[str]) -> BinaryIO:
-    """Open ``path`` for appending bytes, creating it 0600 (and its missing
-    folders 0700) if needed.
+    """Open ``path`` for appending bytes, creating it 0600 if needed.
 
-    An existing file keeps its mode: the user may have widened it on
-    purpose (a log reader running as another account).
+    Its folder is not created: a folder that went away (an unmounted
+    drive) is a failure to report, not a place to start writing anew. An
+    existing file keeps its mode: the user may have widened it on purpose
+    (a log reader running as another account).
 
     Raises:
-        OSError: The file or its folder cannot be created or opened.
+        OSError: The file cannot be created or opened.
     """
-    path = Path(path)
-    make_private_dirs(path.parent)
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
     return os.fdopen(fd, "ab")

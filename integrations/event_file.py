@@ -47,8 +47,7 @@ def append_line(path: str, line: str, max_bytes: int, keep: int) -> str:
         if size and size + len(data) > max_bytes:
             _rotate(path, keep)
             rotated = True
-        # A new file is 0600 (its missing folders 0700): events carry the
-        # user's data.
+        # A new file is 0600: events carry the user's data.
         with open_private_append(path) as f:
             f.write(data)
     return f"appended to {path}" + (" (rotated)" if rotated else "")

