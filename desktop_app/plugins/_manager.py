@@ -185,7 +185,8 @@ class PluginManager:
                 self._load(info, source)
                 touched.append(info)
             elif info.refused:
-                # Same code, maybe fixed modes (chmod changes no content):
+                # Same code, maybe fixed modes or owners (chmod and chown
+                # change no content):
                 # check again; it counts as a change only if it now loads.
                 self._load(info, source)
                 if info.status != STATUS_REFUSED:
@@ -240,7 +241,7 @@ class PluginManager:
                 check_plugin_safe(info.name, source.path, self.plugins_dir)
             except PluginUnsafeError as e:
                 # Not a failure of the plugin: its code never ran. The user
-                # fixes the modes, then Reload plugins tries again.
+                # fixes the modes or owners, then Reload plugins tries again.
                 info.status = STATUS_REFUSED
                 info.error = e.reason
                 logger.error("Plugin %s refused: %s", info.name, e.reason)
