@@ -79,12 +79,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fire.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=60.0,
         metavar="SECONDS",
         help="how long to wait for background work (default: 60)",
     )
     return parser
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a positive, finite number of seconds.
+
+    ``float()`` alone accepts ``nan``, ``inf`` and ``-5``; none of them is a
+    time to wait (``nan`` would make every comparison false).
+    """
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of seconds, got {text!r}"
+        )
+    return value
 
 
 class _OneLineFormatter(logging.Formatter):

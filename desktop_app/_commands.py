@@ -105,10 +105,13 @@ def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
             print("  (none)", file=out)
         for info in plugins.plugins:
             version = info.version or "-"
-            line = f"  {info.name}  [{info.source}]  {version}  {info.status}"
+            line = (
+                f"  {_escaped(info.name)}  [{info.source}]  {_escaped(version)}  "
+                f"{info.status}"
+            )
             if info.failed or info.refused:
-                where = f" ({info.path})" if info.path else ""
-                line += f": {info.error}{where}"
+                where = f" ({_escaped(str(info.path))})" if info.path else ""
+                line += f": {_escaped(info.error or '')}{where}"
             elif info.loaded and info.registered_summary():
                 line += f"  ({info.registered_summary()})"
             print(line, file=out)
@@ -120,7 +123,8 @@ def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
         for integration in integrations:
             total, enabled = counts.get(integration.integration_id, (0, 0))
             print(
-                f"  {integration.integration_id}  {integration.display_name}  "
+                f"  {_escaped(integration.integration_id)}  "
+                f"{_escaped(integration.display_name)}  "
                 f"{total} configurations, {enabled} enabled",
                 file=out,
             )
@@ -134,15 +138,16 @@ def cmd_signals(data_dir: str | None, out: TextIO = sys.stdout) -> int:
 
     with open_app(data_dir):
         for info in signals.get_signal_infos():
-            print(
-                info.name + (f"  {info.description}" if info.description else ""),
-                file=out,
-            )
+            description = f"  {_escaped(info.description)}" if info.description else ""
+            print(_escaped(info.name) + description, file=out)
             for key, field in info.payload.items():
                 required = (
                     "required" if getattr(field, "required", False) else "optional"
                 )
-                print(f"    {key}: {type(field).__name__}, {required}", file=out)
+                print(
+                    f"    {_escaped(key)}: {type(field).__name__}, {required}",
+                    file=out,
+                )
     return 0
 
 
@@ -150,6 +155,11 @@ def parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
     """Turn ``key=value`` words into a dict (the value may contain ``=``)."""
     data: dict[str, str] = {}
     for pair in pairs:
+        if _has_undecodable(pair):
+            # Python turns bytes that are not UTF-8 into lone surrogates
+            # (surrogateescape); sending them would fail later, or store
+            # text no one typed.
+            raise CommandError(f'not valid UTF-8 text: "{_shown(pair)}"')
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise CommandError(f'expected key=value, got "{_shown(pair)}"')
@@ -216,7 +226,7 @@ def cmd_fire(
         try:
             info = signals.get_signal_info(signal_name)
         except KeyError:
-            raise CommandError(f'unknown signal "{signal_name}"') from None
+            raise CommandError(f'unknown signal "{_shown(signal_name)}"') from None
         payload = clean_payload(info, raw)
         log = get_activity_log()
         before = max((r.seq for r in log.records()), default=0)
@@ -225,16 +235,16 @@ def cmd_fire(
         records = log.records(since=before)
     failed = not finished
     if not records:
-        print(f"No integration handled {signal_name}.", file=out)
+        print(f"No integration handled {_escaped(signal_name)}.", file=out)
     for record in records:
         config = (
-            f"{record.config_name or ''} (#{record.config_id})"
+            f"{_escaped(record.config_name or '')} (#{record.config_id})"
             if record.config_id is not None
             else "-"
         )
-        line = f"{record.integration_id}  {config}  {record.outcome}"
+        line = f"{_escaped(record.integration_id)}  {config}  {record.outcome}"
         if record.error:
-            line += f": {record.error}"
+            line += f": {_escaped(record.error)}"
         print(line, file=out)
         failed = failed or record.failed
     if not finished:
@@ -246,8 +256,34 @@ def _shown(text: str, limit: int = 60) -> str:
     """Echo typed text in a one-line error: control characters (newlines,
     NUL) escaped so the message stays one line, long text shortened so a
     megabyte value does not flood the terminal."""
-    head = "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-        for c in text[:limit]
-    )
+    head = _escaped(text[:limit])
     return head + "…" if len(text) > limit else head
+
+
+def _escaped(text: str) -> str:
+    """Text safe to print on a terminal, whoever wrote it.
+
+    Names come from plugin files, signals and configurations others may
+    have written: a control character could clear the screen, move the
+    cursor or fake a line of output. Those are shown as escapes; bytes that
+    were not UTF-8 (lone surrogates from ``surrogateescape``) as ``\\xNN``,
+    the byte the user typed, which also keeps ``print`` from failing to
+    encode them.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for c in text:
+        if c.isprintable():
+            out.append(c)
+        elif "\udc80" <= c <= "\udcff":
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        else:
+            out.append(c.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
+def _has_undecodable(text: str) -> bool:
+    """True when the text holds a lone surrogate: bytes that were not UTF-8
+    on the command line (POSIX), or broken UTF-16 (Windows)."""
+    return any("\ud800" <= c <= "\udfff" for c in text)
