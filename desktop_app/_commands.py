@@ -35,6 +35,8 @@ class CommandError(Exception):
 def open_app(
     data_dir: str | None,
     err: TextIO | None = None,
+    *,
+    safe_mode: bool = False,
 ) -> Iterator[tuple[IntegrationManager, PluginManager]]:
     """Open the data folder's store, install the manager, load plugins;
     shut everything down afterwards.
@@ -42,7 +44,7 @@ def open_app(
     What the user must know about the start (a damaged database moved
     aside, a folder others can read) is printed on ``err`` (stderr by
     default), one paragraph each, and the command carries on: the store is
-    usable either way.
+    usable either way. In safe mode only the built-in integrations load.
     """
     from desktop_app._startup import open_app_store
     from desktop_app.manager import IntegrationManager, set_integration_manager
@@ -54,7 +56,7 @@ def open_app(
         print(f"desktop-app: warning: {notice}", file=err or sys.stderr)
     manager = IntegrationManager(store, watch_interval=None)
     set_integration_manager(manager)
-    plugins = PluginManager(manager, paths.plugins_dir)
+    plugins = PluginManager(manager, paths.plugins_dir, safe_mode=safe_mode)
     try:
         plugins.load_all()
         yield manager, plugins
@@ -65,12 +67,19 @@ def open_app(
             manager.shutdown()
 
 
-def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
+def cmd_run(
+    data_dir: str | None,
+    argv: Sequence[str] | None = None,
+    *,
+    safe_mode: bool = False,
+) -> int:
     """Open the window; plugins load once it is on screen.
 
     Loading plugins after the first paint keeps the user from looking at
     nothing while every plugin is imported; the window fills in as they
-    register.
+    register. ``safe_mode`` (or Shift held at start, or the user's answer
+    after a start that did not finish) loads the built-ins only; see
+    :py:mod:`desktop_app.ui._safe_mode`.
 
     Raises:
         CommandError: PySide6 cannot be imported, so there is no window.
@@ -79,12 +88,12 @@ def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
         from desktop_app.ui.app import run_app
     except ImportError as e:
         raise CommandError(f"the window is not available: {e}", 1) from e
-    from desktop_app.ui._plugins_setup import install_plugins
+    from desktop_app.ui._safe_mode import start_plugins
 
     paths = DataPaths(resolve_data_dir(data_dir)).ensure()
 
     def after_show(window: Any) -> None:
-        install_plugins(window, paths)
+        start_plugins(window, paths, safe_mode=safe_mode)
 
     return int(
         run_app(
@@ -96,10 +105,12 @@ def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
     )
 
 
-def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
+def cmd_list(
+    data_dir: str | None, out: TextIO = sys.stdout, *, safe_mode: bool = False
+) -> int:
     """Print every plugin and every integration. Failed plugins are listed
     with their error; that is information, not a failure of the command."""
-    with open_app(data_dir) as (manager, plugins):
+    with open_app(data_dir, safe_mode=safe_mode) as (manager, plugins):
         print("Plugins:", file=out)
         if not plugins.plugins:
             print("  (none)", file=out)
@@ -131,12 +142,14 @@ def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
     return 0
 
 
-def cmd_signals(data_dir: str | None, out: TextIO = sys.stdout) -> int:
+def cmd_signals(
+    data_dir: str | None, out: TextIO = sys.stdout, *, safe_mode: bool = False
+) -> int:
     """Print the registered signals (after loading plugins) and their
     payload fields."""
     from desktop_app import signals
 
-    with open_app(data_dir):
+    with open_app(data_dir, safe_mode=safe_mode):
         for info in signals.get_signal_infos():
             description = f"  {_escaped(info.description)}" if info.description else ""
             print(_escaped(info.name) + description, file=out)
@@ -212,6 +225,8 @@ def cmd_fire(
     pairs: Sequence[str],
     timeout: float,
     out: TextIO = sys.stdout,
+    *,
+    safe_mode: bool = False,
 ) -> int:
     """Send a signal, wait for the work it started, print what ran.
 
@@ -222,7 +237,7 @@ def cmd_fire(
     from desktop_app.activity import get_activity_log
 
     raw = parse_assignments(pairs)
-    with open_app(data_dir) as (manager, _plugins):
+    with open_app(data_dir, safe_mode=safe_mode) as (manager, _plugins):
         try:
             info = signals.get_signal_info(signal_name)
         except KeyError:
