@@ -26,6 +26,11 @@ _DATA_DIR_HELP = (
     "data folder (default: $DESKTOP_APP_DATA_DIR, else the user data folder)"
 )
 
+_SAFE_MODE_HELP = (
+    "load only the built-in integrations: no drop-in or installed plugins "
+    "(to start after a plugin broke the app)"
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser; every subcommand has ``--help`` and ``--data-dir``."""
@@ -35,11 +40,18 @@ def build_parser() -> argparse.ArgumentParser:
         "services and react to its events. Without a command, opens the window.",
     )
     parser.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
+    parser.add_argument("--safe-mode", action="store_true", help=_SAFE_MODE_HELP)
     # Also accepted after the command name; SUPPRESS keeps the global value
     # when the command does not repeat it.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--data-dir", metavar="DIR", default=argparse.SUPPRESS, help=_DATA_DIR_HELP
+    )
+    common.add_argument(
+        "--safe-mode",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=_SAFE_MODE_HELP,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser(
@@ -79,12 +91,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     fire.add_argument(
         "--timeout",
-        type=float,
+        type=_seconds,
         default=60.0,
         metavar="SECONDS",
         help="how long to wait for background work (default: 60)",
     )
     return parser
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a positive, finite number of seconds.
+
+    ``float()`` alone accepts ``nan``, ``inf`` and ``-5``; none of them is a
+    time to wait (``nan`` would make every comparison false).
+    """
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of seconds, got {text!r}"
+        )
+    return value
 
 
 class _OneLineFormatter(logging.Formatter):
@@ -130,13 +161,17 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         if args.command in (None, "run"):
-            return _commands.cmd_run(args.data_dir, rest)
+            return _commands.cmd_run(args.data_dir, rest, safe_mode=args.safe_mode)
         if args.command == "list":
-            return _commands.cmd_list(args.data_dir)
+            return _commands.cmd_list(args.data_dir, safe_mode=args.safe_mode)
         if args.command == "signals":
-            return _commands.cmd_signals(args.data_dir)
+            return _commands.cmd_signals(args.data_dir, safe_mode=args.safe_mode)
         return _commands.cmd_fire(
-            args.data_dir, args.signal, args.payload, args.timeout
+            args.data_dir,
+            args.signal,
+            args.payload,
+            args.timeout,
+            safe_mode=args.safe_mode,
         )
     except _commands.CommandError as e:
         print(f"desktop-app: error: {e}", file=sys.stderr)

@@ -35,6 +35,8 @@ class CommandError(Exception):
 def open_app(
     data_dir: str | None,
     err: TextIO | None = None,
+    *,
+    safe_mode: bool = False,
 ) -> Iterator[tuple[IntegrationManager, PluginManager]]:
     """Open the data folder's store, install the manager, load plugins;
     shut everything down afterwards.
@@ -42,7 +44,7 @@ def open_app(
     What the user must know about the start (a damaged database moved
     aside, a folder others can read) is printed on ``err`` (stderr by
     default), one paragraph each, and the command carries on: the store is
-    usable either way.
+    usable either way. In safe mode only the built-in integrations load.
     """
     from desktop_app._startup import open_app_store
     from desktop_app.manager import IntegrationManager, set_integration_manager
@@ -54,7 +56,7 @@ def open_app(
         print(f"desktop-app: warning: {notice}", file=err or sys.stderr)
     manager = IntegrationManager(store, watch_interval=None)
     set_integration_manager(manager)
-    plugins = PluginManager(manager, paths.plugins_dir)
+    plugins = PluginManager(manager, paths.plugins_dir, safe_mode=safe_mode)
     try:
         plugins.load_all()
         yield manager, plugins
@@ -65,12 +67,19 @@ def open_app(
             manager.shutdown()
 
 
-def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
+def cmd_run(
+    data_dir: str | None,
+    argv: Sequence[str] | None = None,
+    *,
+    safe_mode: bool = False,
+) -> int:
     """Open the window; plugins load once it is on screen.
 
     Loading plugins after the first paint keeps the user from looking at
     nothing while every plugin is imported; the window fills in as they
-    register.
+    register. ``safe_mode`` (or Shift held at start, or the user's answer
+    after a start that did not finish) loads the built-ins only; see
+    :py:mod:`desktop_app.ui._safe_mode`.
 
     Raises:
         CommandError: PySide6 cannot be imported, so there is no window.
@@ -79,12 +88,12 @@ def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
         from desktop_app.ui.app import run_app
     except ImportError as e:
         raise CommandError(f"the window is not available: {e}", 1) from e
-    from desktop_app.ui._plugins_setup import install_plugins
+    from desktop_app.ui._safe_mode import start_plugins
 
     paths = DataPaths(resolve_data_dir(data_dir)).ensure()
 
     def after_show(window: Any) -> None:
-        install_plugins(window, paths)
+        start_plugins(window, paths, safe_mode=safe_mode)
 
     return int(
         run_app(
@@ -96,19 +105,24 @@ def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
     )
 
 
-def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
+def cmd_list(
+    data_dir: str | None, out: TextIO = sys.stdout, *, safe_mode: bool = False
+) -> int:
     """Print every plugin and every integration. Failed plugins are listed
     with their error; that is information, not a failure of the command."""
-    with open_app(data_dir) as (manager, plugins):
+    with open_app(data_dir, safe_mode=safe_mode) as (manager, plugins):
         print("Plugins:", file=out)
         if not plugins.plugins:
             print("  (none)", file=out)
         for info in plugins.plugins:
             version = info.version or "-"
-            line = f"  {info.name}  [{info.source}]  {version}  {info.status}"
+            line = (
+                f"  {_escaped(info.name)}  [{info.source}]  {_escaped(version)}  "
+                f"{info.status}"
+            )
             if info.failed or info.refused:
-                where = f" ({info.path})" if info.path else ""
-                line += f": {info.error}{where}"
+                where = f" ({_escaped(str(info.path))})" if info.path else ""
+                line += f": {_escaped(info.error or '')}{where}"
             elif info.loaded and info.registered_summary():
                 line += f"  ({info.registered_summary()})"
             print(line, file=out)
@@ -120,29 +134,33 @@ def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
         for integration in integrations:
             total, enabled = counts.get(integration.integration_id, (0, 0))
             print(
-                f"  {integration.integration_id}  {integration.display_name}  "
+                f"  {_escaped(integration.integration_id)}  "
+                f"{_escaped(integration.display_name)}  "
                 f"{total} configurations, {enabled} enabled",
                 file=out,
             )
     return 0
 
 
-def cmd_signals(data_dir: str | None, out: TextIO = sys.stdout) -> int:
+def cmd_signals(
+    data_dir: str | None, out: TextIO = sys.stdout, *, safe_mode: bool = False
+) -> int:
     """Print the registered signals (after loading plugins) and their
     payload fields."""
     from desktop_app import signals
 
-    with open_app(data_dir):
+    with open_app(data_dir, safe_mode=safe_mode):
         for info in signals.get_signal_infos():
-            print(
-                info.name + (f"  {info.description}" if info.description else ""),
-                file=out,
-            )
+            description = f"  {_escaped(info.description)}" if info.description else ""
+            print(_escaped(info.name) + description, file=out)
             for key, field in info.payload.items():
                 required = (
                     "required" if getattr(field, "required", False) else "optional"
                 )
-                print(f"    {key}: {type(field).__name__}, {required}", file=out)
+                print(
+                    f"    {_escaped(key)}: {type(field).__name__}, {required}",
+                    file=out,
+                )
     return 0
 
 
@@ -150,6 +168,11 @@ def parse_assignments(pairs: Sequence[str]) -> dict[str, str]:
     """Turn ``key=value`` words into a dict (the value may contain ``=``)."""
     data: dict[str, str] = {}
     for pair in pairs:
+        if _has_undecodable(pair):
+            # Python turns bytes that are not UTF-8 into lone surrogates
+            # (surrogateescape); sending them would fail later, or store
+            # text no one typed.
+            raise CommandError(f'not valid UTF-8 text: "{_shown(pair)}"')
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise CommandError(f'expected key=value, got "{_shown(pair)}"')
@@ -202,6 +225,8 @@ def cmd_fire(
     pairs: Sequence[str],
     timeout: float,
     out: TextIO = sys.stdout,
+    *,
+    safe_mode: bool = False,
 ) -> int:
     """Send a signal, wait for the work it started, print what ran.
 
@@ -212,11 +237,11 @@ def cmd_fire(
     from desktop_app.activity import get_activity_log
 
     raw = parse_assignments(pairs)
-    with open_app(data_dir) as (manager, _plugins):
+    with open_app(data_dir, safe_mode=safe_mode) as (manager, _plugins):
         try:
             info = signals.get_signal_info(signal_name)
         except KeyError:
-            raise CommandError(f'unknown signal "{signal_name}"') from None
+            raise CommandError(f'unknown signal "{_shown(signal_name)}"') from None
         payload = clean_payload(info, raw)
         log = get_activity_log()
         before = max((r.seq for r in log.records()), default=0)
@@ -225,16 +250,16 @@ def cmd_fire(
         records = log.records(since=before)
     failed = not finished
     if not records:
-        print(f"No integration handled {signal_name}.", file=out)
+        print(f"No integration handled {_escaped(signal_name)}.", file=out)
     for record in records:
         config = (
-            f"{record.config_name or ''} (#{record.config_id})"
+            f"{_escaped(record.config_name or '')} (#{record.config_id})"
             if record.config_id is not None
             else "-"
         )
-        line = f"{record.integration_id}  {config}  {record.outcome}"
+        line = f"{_escaped(record.integration_id)}  {config}  {record.outcome}"
         if record.error:
-            line += f": {record.error}"
+            line += f": {_escaped(record.error)}"
         print(line, file=out)
         failed = failed or record.failed
     if not finished:
@@ -246,8 +271,34 @@ def _shown(text: str, limit: int = 60) -> str:
     """Echo typed text in a one-line error: control characters (newlines,
     NUL) escaped so the message stays one line, long text shortened so a
     megabyte value does not flood the terminal."""
-    head = "".join(
-        c if c.isprintable() else c.encode("unicode_escape").decode("ascii")
-        for c in text[:limit]
-    )
+    head = _escaped(text[:limit])
     return head + "…" if len(text) > limit else head
+
+
+def _escaped(text: str) -> str:
+    """Text safe to print on a terminal, whoever wrote it.
+
+    Names come from plugin files, signals and configurations others may
+    have written: a control character could clear the screen, move the
+    cursor or fake a line of output. Those are shown as escapes; bytes that
+    were not UTF-8 (lone surrogates from ``surrogateescape``) as ``\\xNN``,
+    the byte the user typed, which also keeps ``print`` from failing to
+    encode them.
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for c in text:
+        if c.isprintable():
+            out.append(c)
+        elif "\udc80" <= c <= "\udcff":
+            out.append(f"\\x{ord(c) - 0xDC00:02x}")
+        else:
+            out.append(c.encode("unicode_escape", "backslashreplace").decode("ascii"))
+    return "".join(out)
+
+
+def _has_undecodable(text: str) -> bool:
+    """True when the text holds a lone surrogate: bytes that were not UTF-8
+    on the command line (POSIX), or broken UTF-16 (Windows)."""
+    return any("\ud800" <= c <= "\udfff" for c in text)

@@ -269,12 +269,17 @@ class PluginConflictError(PluginLoadError):
 class PluginUnsafeError(PluginLoadError):
     """A plugin was refused because other users could change its code.
 
-    A plugin runs with the user's rights; a file or folder others can write
-    to would let them run code as this user.
+    A plugin runs with the user's rights; a file or folder another user
+    owns or can write to would let them run code as this user.
 
     Attributes:
-        unsafe_path (str): The file or folder that others can write to.
+        unsafe_path (str): The file or folder another user owns or can
+            write to.
         mode (int): Its permission bits.
+        owner (int | None): Its owner's uid when that is another user (not
+            the user, not root); None when the mode is the problem.
+        link (str | None): The symbolic link that led to ``unsafe_path``,
+            when the plugin was reached through one.
     """
 
     def __init__(
@@ -283,15 +288,33 @@ class PluginUnsafeError(PluginLoadError):
         unsafe_path: str,
         mode: int,
         path: str | None = None,
+        *,
+        owner: int | None = None,
+        link: str | None = None,
     ) -> None:
         self.unsafe_path = unsafe_path
         self.mode = mode
-        super().__init__(
-            plugin_name,
-            f"{unsafe_path} is writable by other users (mode {mode:04o}); "
-            f"fix it with chmod go-w {unsafe_path}",
-            path,
-        )
+        self.owner = owner
+        self.link = link
+        if owner is not None:
+            from desktop_app._paths import user_name
+
+            reason = (
+                f"{unsafe_path} belongs to another user (uid {owner}), who "
+                f"could change the code it runs; if you trust it, fix it with "
+                f"chown {user_name()} {unsafe_path}, else remove it"
+            )
+        else:
+            reason = (
+                f"{unsafe_path} is writable by other users (mode {mode:04o}); "
+                f"fix it with chmod go-w {unsafe_path}"
+            )
+        if link is not None:
+            reason = (
+                f"{link} is a symbolic link, followed only when its target "
+                f"passes the same checks, and it does not: {reason}"
+            )
+        super().__init__(plugin_name, reason, path)
 
 
 class PluginNotFoundError(PluginError, KeyError):

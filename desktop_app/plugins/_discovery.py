@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ __all__ = [
     "discover_entry_points",
     "discover_folder",
     "fingerprint",
+    "is_builtin",
 ]
 
 logger = logging.getLogger(__name__)
@@ -97,6 +99,25 @@ def discover_entry_points() -> list[PluginSource]:
             distribution=getattr(dist, "name", None),
         )
     return [found[name] for name in sorted(found)]
+
+
+#: The distribution that ships the built-in integrations (this project).
+_OWN_DISTRIBUTION = "desktop-app"
+#: The package the built-in integrations live in.
+_BUILTIN_PACKAGE = "integrations"
+
+
+def is_builtin(source: PluginSource) -> bool:
+    """True for this project's own integrations: the plugins safe mode keeps.
+
+    Both the distribution and the module must match: another distribution
+    could declare an entry point into a package also named ``integrations``.
+    """
+    if source.source != SOURCE_DISTRIBUTION or not source.module:
+        return False
+    distribution = re.sub(r"[-_.]+", "-", source.distribution or "").lower()
+    package = source.module.partition(".")[0]
+    return distribution == _OWN_DISTRIBUTION and package == _BUILTIN_PACKAGE
 
 
 def fingerprint(path: Path) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from desktop_app.plugins._discovery import (
     discover_entry_points,
     discover_folder,
     fingerprint,
+    is_builtin,
 )
 from desktop_app.plugins._importing import (
     folder_module_name,
@@ -73,6 +75,12 @@ class PluginManager:
         bytecode_cache (str | os.PathLike | None): Where folder plugins'
             compiled code is cached, keyed by their source bytes; defaults
             to ``cache/plugins`` beside the folder.
+        safe_mode (bool): Load only the built-in integrations (this
+            project's own entry points): no drop-ins, no other
+            distributions. For a start after one a plugin broke.
+        on_loading (callable, optional): Called with each plugin's
+            :py:class:`PluginInfo` just before its code runs, so a start
+            that dies inside a plugin can name it next time.
     """
 
     def __init__(
@@ -83,6 +91,8 @@ class PluginManager:
         state_path: str | os.PathLike[str] | None = None,
         entry_points: bool = True,
         bytecode_cache: str | os.PathLike[str] | None = None,
+        safe_mode: bool = False,
+        on_loading: Callable[[PluginInfo], None] | None = None,
     ) -> None:
         self.manager = manager
         self.plugins_dir = Path(plugins_dir)
@@ -95,6 +105,8 @@ class PluginManager:
             Path(state_path) if state_path else self.plugins_dir.parent / "plugins.json"
         )
         self.use_entry_points = entry_points
+        self.safe_mode = safe_mode
+        self.on_loading = on_loading
         self._plugins: dict[str, PluginInfo] = {}
         self._sources: dict[str, PluginSource] = {}
         self._contributions: dict[str, Contributions] = {}
@@ -136,7 +148,10 @@ class PluginManager:
             list[PluginInfo]: Every known plugin, whatever its status.
         """
         sources = discover_entry_points() if self.use_entry_points else []
-        sources += discover_folder(self.plugins_dir)
+        if self.safe_mode:
+            sources = [s for s in sources if is_builtin(s)]
+        else:
+            sources += discover_folder(self.plugins_dir)
         for source in sources:
             if source.key not in self._plugins:
                 self._add(source)
@@ -164,6 +179,8 @@ class PluginManager:
             list[PluginInfo]: The plugins added, reloaded or removed.
         """
         touched: list[PluginInfo] = []
+        if self.safe_mode:
+            return touched  # drop-ins stay out until a normal start
         found = {s.key: s for s in discover_folder(self.plugins_dir)}
         for key, info in list(self._plugins.items()):
             if info.source == SOURCE_FOLDER and key not in found:
@@ -186,7 +203,8 @@ class PluginManager:
                 self._load(info, source)
                 touched.append(info)
             elif info.refused:
-                # Same code, maybe fixed modes (chmod changes no content):
+                # Same code, maybe fixed modes or owners (chmod and chown
+                # change no content):
                 # check again; it counts as a change only if it now loads.
                 self._load(info, source)
                 if info.status != STATUS_REFUSED:
@@ -241,11 +259,13 @@ class PluginManager:
                 check_plugin_safe(info.name, source.path, self.plugins_dir)
             except PluginUnsafeError as e:
                 # Not a failure of the plugin: its code never ran. The user
-                # fixes the modes, then Reload plugins tries again.
+                # fixes the modes or owners, then Reload plugins tries again.
                 info.status = STATUS_REFUSED
                 info.error = e.reason
                 logger.error("Plugin %s refused: %s", info.name, e.reason)
                 return
+        if self.on_loading is not None:
+            self.on_loading(info)
         contributions = Contributions()
         self._contributions[info.key] = contributions
         try:

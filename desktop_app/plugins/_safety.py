@@ -1,10 +1,20 @@
 """Refusing plugin code that other users could have changed.
 
-A plugin runs with the user's rights. If another account can write to the
-plugins folder, to a plugin file or to a package folder, it can make this
-app run its code as the user, so such plugins are refused before import,
-with the reason and the fix. POSIX only: Windows ACLs do not map to mode
-bits, and the user's profile folder is private there by default.
+A plugin runs with the user's rights. If another account owns, or can write
+to, a plugin file, a package folder, the plugins folder or any folder
+between it and the data folder, it can make this app run its code as the
+user (in a data folder anyone can write to, another user can swap the whole
+``plugins`` folder for one of theirs). Such plugins are refused before
+import, with the reason and the fix.
+
+Ownership counts as much as mode bits: a ``0644`` file owned by someone else
+is theirs to rewrite. Root may own things, since root can change anything
+anyway. A symbolic link is followed only when its target passes the same
+checks, and the target's folder too (whoever can write there can replace
+the target).
+
+POSIX only: Windows ACLs do not map to mode bits and owners, and the user's
+profile folder is private there by default.
 """
 
 from __future__ import annotations
@@ -14,47 +24,109 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
+from desktop_app._paths import WRITABLE_BY_OTHERS, trusted_uids
 from desktop_app.errors import PluginUnsafeError
 
 __all__ = ["check_plugin_safe"]
 
-_WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
+def check_plugin_safe(
+    name: str, path: Path, plugins_dir: Path, data_dir: Path | None = None
+) -> None:
+    """Raise unless only the user (or root) can change the plugin's code.
 
-
-def check_plugin_safe(name: str, path: Path, plugins_dir: Path) -> None:
-    """Raise when others can write to the plugins folder or the plugin.
-
-    Checks the plugins folder, the plugin's file or package folder, and for
-    a package every folder and ``.py`` file inside it (any of them is code
-    the import may run).
+    Checks, from the outside in: the data folder and every folder down to
+    the plugins folder, the plugins folder, the plugin's file or package
+    folder, and for a package every folder and ``.py`` file inside it (any
+    of them is code the import may run). Each must be owned by the user or
+    root and not writable by group or others.
 
     Args:
         name (str): The plugin's name, for the error.
         path (Path): The plugin's ``.py`` file or package folder.
         plugins_dir (Path): The folder it was found in.
+        data_dir (Path, optional): The data folder holding ``plugins_dir``;
+            defaults to its parent.
 
     Raises:
         desktop_app.errors.PluginUnsafeError: Naming the first such path.
     """
     if os.name != "posix":
         return
-    for candidate in _code_paths(path, plugins_dir):
+    top = data_dir if data_dir is not None else plugins_dir.parent
+    for candidate in _code_paths(path, plugins_dir, top):
+        problem = _problem(candidate)
+        if problem is not None:
+            unsafe, mode, owner, link = problem
+            raise PluginUnsafeError(
+                name, str(unsafe), mode, str(path), owner=owner, link=link
+            )
+
+
+def _problem(path: Path) -> tuple[Path, int, int | None, str | None] | None:
+    """Return ``(culprit, mode, other_owner, link)`` or None when safe."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return None  # vanished while we look; the import will report it
+    if stat.S_ISLNK(st.st_mode):
+        # The link's own bits mean nothing; its target and the folder
+        # holding the target decide. A dangling link has nothing to run.
         try:
-            mode = stat.S_IMODE(candidate.lstat().st_mode)
-        except OSError:
-            continue  # vanished while we look; the import will report it
-        if mode & _WRITABLE_BY_OTHERS:
-            raise PluginUnsafeError(name, str(candidate), mode, str(path))
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return None
+        for real in (target.parent, target):
+            found = _problem(real)
+            if found is not None:
+                culprit, mode, owner, _ = found
+                return culprit, mode, owner, str(path)
+        return None
+    mode = stat.S_IMODE(st.st_mode)
+    if st.st_uid not in trusted_uids():
+        return path, mode, st.st_uid, None
+    if mode & WRITABLE_BY_OTHERS:
+        return path, mode, None, None
+    return None
 
 
-def _code_paths(path: Path, plugins_dir: Path) -> Iterator[Path]:
-    yield plugins_dir
+def _code_paths(path: Path, plugins_dir: Path, top: Path) -> Iterator[Path]:
+    yield from _folders_down_to(plugins_dir, top)
     yield path
     if path.is_dir():
-        for root, dirs, files in os.walk(path):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for folder in dirs:
-                yield Path(root, folder)
-            for file in sorted(files):
-                if file.endswith(".py"):
-                    yield Path(root, file)
+        yield from _package_paths(path, set())
+
+
+def _package_paths(folder: Path, seen: set[Path]) -> Iterator[Path]:
+    """Every folder and ``.py`` file inside a package, through links too
+    (the import follows them), each real folder once (links may loop)."""
+    real = folder.resolve()
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        child = Path(folder, entry.name)
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                yield child
+                yield from _package_paths(child, seen)
+        elif entry.name.endswith(".py"):
+            yield child
+
+
+def _folders_down_to(plugins_dir: Path, top: Path) -> list[Path]:
+    """The folders from ``top`` down to ``plugins_dir``, outermost first.
+
+    Only ``plugins_dir`` itself when it is not inside ``top``.
+    """
+    try:
+        relative = plugins_dir.relative_to(top)
+    except ValueError:
+        return [plugins_dir]
+    folders = [top]
+    for part in relative.parts:
+        folders.append(folders[-1] / part)
+    return folders

@@ -52,6 +52,7 @@ class NoticeBanner(QFrame):
         self._folder = folder
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 8, 8, 8)
+        self._layout = layout
 
         icon = QLabel(self)
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
@@ -79,6 +80,14 @@ class NoticeBanner(QFrame):
         self.dismiss_button.setObjectName("dismissNoticeButton")
         self.dismiss_button.clicked.connect(self._on_dismiss)
         layout.addWidget(self.dismiss_button)
+
+    def add_button(self, text: str, object_name: str) -> QPushButton:
+        """Add an action button before "Dismiss"; the caller connects it."""
+        button = QPushButton(text, self)
+        button.setObjectName(object_name)
+        index = self._layout.indexOf(self.dismiss_button)
+        self._layout.insertWidget(index, button)
+        return button
 
     def text(self) -> str:
         """The paragraph shown."""

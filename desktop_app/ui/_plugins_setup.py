@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
@@ -12,7 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 
 from desktop_app._paths import DataPaths
 from desktop_app.manager import get_integration_manager
-from desktop_app.plugins import PluginManager
+from desktop_app.plugins import PluginInfo, PluginManager
 from desktop_app.ui._plugin_watcher import PluginWatcher
 
 if TYPE_CHECKING:
@@ -24,18 +25,28 @@ logger = logging.getLogger(__name__)
 
 
 def install_plugins(
-    window: QMainWindow, paths: DataPaths, *, entry_points: bool = True
+    window: QMainWindow,
+    paths: DataPaths,
+    *,
+    entry_points: bool = True,
+    safe_mode: bool = False,
+    on_loading: Callable[[PluginInfo], None] | None = None,
 ) -> PluginManager:
     """Load plugins into the process-wide manager and hook up the window.
 
     Meant as ``run_app(after_show=...)``: the window is on screen before any
-    plugin code runs.
+    plugin code runs. ``safe_mode`` and ``on_loading`` go to the
+    :py:class:`PluginManager` (see :py:mod:`desktop_app.ui._safe_mode`).
 
     Returns:
         PluginManager: Also kept as ``window.plugin_manager``.
     """
     plugins = PluginManager(
-        get_integration_manager(), paths.plugins_dir, entry_points=entry_points
+        get_integration_manager(),
+        paths.plugins_dir,
+        entry_points=entry_points,
+        safe_mode=safe_mode,
+        on_loading=on_loading,
     )
     plugins.load_all()
     # Kept on the window that owns them; any QMainWindow can host plugins,
