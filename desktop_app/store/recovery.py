@@ -1,13 +1,17 @@
 """Opening the store so that the app always starts, even on a damaged file.
 
-A configuration database can be damaged by a disk error, a sync tool, a
-crash of the machine (not of the app: SQLite survives those), or a newer
-version of the app that the user ran once. None of these may keep the app
-from starting, and none may cost the user the damaged file: it is moved
-aside, never deleted, and the most recent backup that passes SQLite's
+A configuration database can be damaged by a disk error, a sync tool, or a
+crash of the machine (not of the app: SQLite survives those). None of these
+may keep the app from starting, and none may cost the user the damaged
+file: it is moved aside, never deleted, and the most recent backup that passes SQLite's
 integrity check takes its place (else the app starts empty). The
 :py:class:`RecoveryReport` says what happened in words a user understands;
 the window and the command line show its ``message``.
+
+A database written by a newer version of the app is *not* damage: it is
+never moved or replaced (that would fork the user's data between the two
+versions); :py:class:`~desktop_app.errors.SchemaTooNewError` reaches the
+front ends, which offer to open it read-only.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from desktop_app.errors import DatabaseDamagedError
+from desktop_app.errors import DatabaseDamagedError, SchemaTooNewError, StoreError
 from desktop_app.store import backup
 from desktop_app.store._store import ConfigStore
 
@@ -77,11 +81,19 @@ def open_store(
     *,
     backups: int = backup.DEFAULT_KEEP,
     backup_dir: str | os.PathLike[str] | None = None,
+    read_only: bool = False,
+    notices: list[str] | None = None,
 ) -> tuple[ConfigStore, RecoveryReport | None]:
     """Open the configuration store, recovering from a damaged file.
 
     Also makes the routine backup, at most once a day (when the newest
     backup is a day old or more). Migrations make their own backup first.
+    A routine backup that fails (``backups/`` not writable, disk full) is
+    skipped with a notice: it must never keep the app from starting.
+
+    A database the user cannot write to (the file, or its folder, where
+    SQLite keeps its ``-wal`` and ``-shm``) is opened read-only, with a
+    notice, rather than not at all.
 
     Args:
         path (str | os.PathLike): The database file.
@@ -89,28 +101,54 @@ def open_store(
             off (a migration still makes one and keeps it).
         backup_dir (str | os.PathLike, optional): Defaults to ``backups/``
             next to the database.
+        read_only (bool): Open it read-only whatever its permissions (the
+            user asked to, say for a database a newer app wrote). Nothing is
+            recovered, migrated or backed up then: that would be a write.
+        notices (list[str], optional): Plain-words paragraphs for the user
+            are appended here: the database was opened read-only, the
+            routine backup was skipped.
 
     Returns:
         tuple: The open :py:class:`~desktop_app.store.ConfigStore`, and a
         :py:class:`RecoveryReport` when the file was damaged, else ``None``.
 
     Raises:
+        desktop_app.errors.SchemaTooNewError: A newer version of the app
+            wrote the file (read-write only); it is left untouched.
         desktop_app.errors.StoreError: The database cannot be opened for a
-            reason that is not damage (locked, unreadable folder), or even an
-            empty database cannot be created.
+            reason that is not damage (locked, unreadable folder, a folder
+            where the file should be), or even an empty database cannot be
+            created.
     """
     path = Path(path)
+    told = notices if notices is not None else []
     bdir = Path(backup_dir) if backup_dir else backup.backup_dir_for(path)
     keep = max(backups, 1)
+    if path.is_dir():
+        raise StoreError(
+            f"The configuration database {path} is a folder, not a file; "
+            f"move it away or rename it and start again"
+        )
+    if read_only:
+        return ConfigStore(path, read_only=True), None
+    why_read_only = _not_writable(path)
+    if why_read_only is not None:
+        return _open_read_only(path, why_read_only, told), None
     reason = _damage_of(path, bdir)
     if reason is None:
         try:
             store = ConfigStore(path, backup_dir=bdir, keep_backups=keep)
         except DatabaseDamagedError as e:
             reason = e.reason
+        except (sqlite3.Error, OSError) as e:
+            if _is_read_only_error(e) and path.is_file():
+                return _open_read_only(path, str(e), told), None
+            raise StoreError(
+                f"Cannot open the configuration database {path}: {_plain(e)}"
+            ) from e
         else:
             if backups > 0 and backup.backup_due(bdir):
-                store.backup()
+                _routine_backup(store, told)
             return store, None
 
     # The report's message tells the user; these records are for log files.
@@ -128,6 +166,64 @@ def open_store(
     report = RecoveryReport(damaged, reason)
     logger.warning("%s", report.message, extra=_NOTICE_EXTRA)
     return store, report
+
+
+def _plain(error: BaseException) -> str:
+    """An OS or SQLite error in words, without Python's ``[Errno 13]``."""
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror.lower()
+    return str(error)
+
+
+def _not_writable(path: Path) -> str | None:
+    """Why the user cannot write ``path`` (an existing database), or ``None``.
+
+    The folder counts: SQLite creates the ``-wal`` and ``-shm`` files next to
+    the database, so a writable file in a read-only folder cannot be
+    written either.
+    """
+    if not path.is_file():
+        return None
+    if not os.access(path, os.W_OK):
+        return "the file is read-only for you"
+    if not os.access(path.parent, os.W_OK):
+        return f"its folder {path.parent} is read-only for you"
+    return None
+
+
+def _is_read_only_error(error: BaseException) -> bool:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    if name.startswith("SQLITE_READONLY"):
+        return True
+    return isinstance(error, PermissionError)
+
+
+def _open_read_only(path: Path, why: str, notices: list[str]) -> ConfigStore:
+    store = ConfigStore(path, read_only=True)
+    message = (
+        f"Your configuration database {path} cannot be written to ({why}), "
+        f"so it was opened read-only: you can look at your configurations, "
+        f"but not add, change or delete them. Fix its permissions and start "
+        f"the app again to make changes."
+    )
+    logger.warning("%s", message, extra=_NOTICE_EXTRA)
+    notices.append(message)
+    return store
+
+
+def _routine_backup(store: ConfigStore, notices: list[str]) -> None:
+    """Make the daily backup; a failure is a notice, never a failed start."""
+    try:
+        store.backup()
+    except (OSError, sqlite3.Error) as e:
+        message = (
+            f"Today's backup of your configurations was skipped: cannot "
+            f"write to {store.backup_dir} ({_plain(e)}). Free some disk space "
+            f"or fix the folder's permissions; the app tries again at its "
+            f"next start."
+        )
+        logger.warning("%s", message, extra=_NOTICE_EXTRA)
+        notices.append(message)
 
 
 def move_aside(path: Path, now: datetime | None = None) -> Path:
@@ -183,9 +279,9 @@ def _try_restore(
     os.replace(partial, path)
     try:
         store = ConfigStore(path, backup_dir=backup_dir, keep_backups=keep)
-    except DatabaseDamagedError as e:
+    except (DatabaseDamagedError, SchemaTooNewError) as e:
         # For example a backup made by a newer app; the backup itself stays.
-        logger.error("Backup %s cannot be used: %s", candidate.path, e.reason)
+        logger.error("Backup %s cannot be used: %s", candidate.path, e)
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         return None
