@@ -35,6 +35,8 @@ class CommandError(Exception):
 def open_app(
     data_dir: str | None,
     err: TextIO | None = None,
+    *,
+    read_only: bool = False,
 ) -> Iterator[tuple[IntegrationManager, PluginManager]]:
     """Open the data folder's store, install the manager, load plugins;
     shut everything down afterwards.
@@ -42,14 +44,18 @@ def open_app(
     What the user must know about the start (a damaged database moved
     aside, a folder others can read) is printed on ``err`` (stderr by
     default), one paragraph each, and the command carries on: the store is
-    usable either way.
+    usable either way (read-only, when the database cannot be written).
+
+    Raises:
+        desktop_app.errors.StoreError: The data folder or database cannot be
+            used at all; ``main`` prints it as one line and exits 1.
     """
     from desktop_app._startup import open_app_store
     from desktop_app.manager import IntegrationManager, set_integration_manager
     from desktop_app.plugins import PluginManager
 
     paths = DataPaths(resolve_data_dir(data_dir))
-    store, notices = open_app_store(paths)
+    store, notices = open_app_store(paths, read_only=read_only)
     for notice in notices:
         print(f"desktop-app: warning: {notice}", file=err or sys.stderr)
     manager = IntegrationManager(store, watch_interval=None)
@@ -65,7 +71,12 @@ def open_app(
             manager.shutdown()
 
 
-def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
+def cmd_run(
+    data_dir: str | None,
+    argv: Sequence[str] | None = None,
+    *,
+    read_only: bool = False,
+) -> int:
     """Open the window; plugins load once it is on screen.
 
     Loading plugins after the first paint keeps the user from looking at
@@ -81,7 +92,8 @@ def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
         raise CommandError(f"the window is not available: {e}", 1) from e
     from desktop_app.ui._plugins_setup import install_plugins
 
-    paths = DataPaths(resolve_data_dir(data_dir)).ensure()
+    # run_app creates the folders, and reports it when it cannot.
+    paths = DataPaths(resolve_data_dir(data_dir))
 
     def after_show(window: Any) -> None:
         install_plugins(window, paths)
@@ -91,15 +103,18 @@ def cmd_run(data_dir: str | None, argv: Sequence[str] | None = None) -> int:
             paths.data_dir,
             argv=list(argv) if argv is not None else None,
             after_show=after_show,
+            read_only=read_only,
         )
         or 0
     )
 
 
-def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
+def cmd_list(
+    data_dir: str | None, out: TextIO = sys.stdout, *, read_only: bool = False
+) -> int:
     """Print every plugin and every integration. Failed plugins are listed
     with their error; that is information, not a failure of the command."""
-    with open_app(data_dir) as (manager, plugins):
+    with open_app(data_dir, read_only=read_only) as (manager, plugins):
         print("Plugins:", file=out)
         if not plugins.plugins:
             print("  (none)", file=out)
@@ -127,12 +142,14 @@ def cmd_list(data_dir: str | None, out: TextIO = sys.stdout) -> int:
     return 0
 
 
-def cmd_signals(data_dir: str | None, out: TextIO = sys.stdout) -> int:
+def cmd_signals(
+    data_dir: str | None, out: TextIO = sys.stdout, *, read_only: bool = False
+) -> int:
     """Print the registered signals (after loading plugins) and their
     payload fields."""
     from desktop_app import signals
 
-    with open_app(data_dir):
+    with open_app(data_dir, read_only=read_only):
         for info in signals.get_signal_infos():
             print(
                 info.name + (f"  {info.description}" if info.description else ""),
@@ -202,6 +219,8 @@ def cmd_fire(
     pairs: Sequence[str],
     timeout: float,
     out: TextIO = sys.stdout,
+    *,
+    read_only: bool = False,
 ) -> int:
     """Send a signal, wait for the work it started, print what ran.
 
@@ -212,7 +231,7 @@ def cmd_fire(
     from desktop_app.activity import get_activity_log
 
     raw = parse_assignments(pairs)
-    with open_app(data_dir) as (manager, _plugins):
+    with open_app(data_dir, read_only=read_only) as (manager, _plugins):
         try:
             info = signals.get_signal_info(signal_name)
         except KeyError:
