@@ -20,15 +20,15 @@ import logging
 import os
 import shutil
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from desktop_app.errors import DatabaseDamagedError, SchemaTooNewError, StoreError
-from desktop_app.store import backup
+from desktop_app.store import _wal, backup
 from desktop_app.store._store import ConfigStore
 
-__all__ = ["RecoveryReport", "move_aside", "open_store"]
+__all__ = ["RecoveryReport", "copy_aside", "move_aside", "open_store"]
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +56,18 @@ class RecoveryReport:
     reason: str
     restored_from: Path | None = None
     restored_taken: datetime | None = None
+    #: The damage was in the ``-wal`` (the log of recent changes); the
+    #: database and its log were *copied* to ``damaged_path``, and what
+    #: SQLite could read of them stayed in use.
+    wal: bool = False
+    #: How many saved changes in the log could not be read, when known.
+    lost_commits: int | None = None
 
     @property
     def message(self) -> str:
         """A paragraph for the user: what happened and where their file is."""
+        if self.wal:
+            return self._wal_message()
         head = (
             f"Your configuration database was damaged ({self.reason}). "
             f"It was moved to {self.damaged_path}"
@@ -73,6 +81,29 @@ class RecoveryReport:
         return (
             f"{head} and your configurations were restored from the backup "
             f"of {when}. Changes made after that time are lost."
+        )
+
+    def _wal_message(self) -> str:
+        name = self.damaged_path.name.split(".damaged-")[0]
+        if self.lost_commits:
+            lost = (
+                f"{self.lost_commits} saved change"
+                f"{'s' if self.lost_commits != 1 else ''} in it could not be read"
+            )
+        else:
+            lost = "the changes saved last could not be read"
+        head = (
+            f"The log of recent changes to your configuration database "
+            f"({name}-wal) was damaged ({self.reason}): {lost}. The database "
+            f"and its log were kept as {self.damaged_path} and "
+            f"{self.damaged_path}-wal"
+        )
+        if self.restored_from is None or self.restored_taken is None:
+            return f"{head}; the app goes on with what could be read."
+        when = self.restored_taken.astimezone().strftime("%Y-%m-%d %H:%M")
+        return (
+            f"{head}, and your configurations were restored from the backup "
+            f"of {when}, which held more of them."
         )
 
 
@@ -134,6 +165,10 @@ def open_store(
     why_read_only = _not_writable(path)
     if why_read_only is not None:
         return _open_read_only(path, why_read_only, told), None
+    # Before anything opens the file: the first connection rebuilds the
+    # wal-index and forgets how many frames the last writer committed.
+    mark = _wal.read_index_mark(path)
+    wal_report = _keep_damaged_wal(path, mark)
     reason = _damage_of(path, bdir)
     if reason is None:
         try:
@@ -147,14 +182,17 @@ def open_store(
                 f"Cannot open the configuration database {path}: {_plain(e)}"
             ) from e
         else:
+            if wal_report is not None:
+                store, wal_report = _restore_if_backup_holds_more(
+                    store, wal_report, bdir, keep
+                )
+                logger.warning("%s", wal_report.message, extra=_NOTICE_EXTRA)
             if backups > 0 and backup.backup_due(bdir):
                 _routine_backup(store, told)
-            return store, None
+            return store, wal_report
 
     # The report's message tells the user; these records are for log files.
-    logger.error(
-        "The database %s is damaged: %s", path, reason, extra=_NOTICE_EXTRA
-    )
+    logger.error("The database %s is damaged: %s", path, reason, extra=_NOTICE_EXTRA)
     damaged = move_aside(path)
     for candidate in backup.list_backups(bdir):
         restored = _try_restore(path, candidate, bdir, keep)
@@ -166,6 +204,113 @@ def open_store(
     report = RecoveryReport(damaged, reason)
     logger.warning("%s", report.message, extra=_NOTICE_EXTRA)
     return store, report
+
+
+def _keep_damaged_wal(path: Path, mark: _wal.IndexMark | None) -> RecoveryReport | None:
+    """Copy the database and a damaged ``-wal`` aside before SQLite reads
+    past the damage (and deletes the log on close).
+
+    The log is read under the database's write lock, so that another
+    process's commit in progress never looks like damage. A database that
+    cannot be locked or opened is left to the checks that follow.
+    """
+    wal = _wal.wal_path(path)
+    if not path.is_file() or not wal.is_file():
+        return None
+    if path.stat().st_size == 0 or wal.stat().st_size == 0:
+        return None  # an emptied database is damage of its own (_damage_of)
+    try:
+        conn = sqlite3.connect(path, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        conn.isolation_level = None
+        conn.execute("BEGIN IMMEDIATE")
+        damage = _wal.inspect_wal(path, mark)
+        if damage is None:
+            return None
+        kept = copy_aside(path)
+    except (sqlite3.Error, OSError) as e:
+        logger.warning("Could not check the log of %s: %s", path, e)
+        return None
+    finally:
+        conn.close()  # rolls back
+    logger.error(
+        "The log of %s is damaged (%s); kept a copy as %s",
+        path,
+        damage.reason,
+        kept,
+        extra=_NOTICE_EXTRA,
+    )
+    return RecoveryReport(
+        kept, damage.reason, wal=True, lost_commits=damage.lost_commits
+    )
+
+
+def _restore_if_backup_holds_more(
+    store: ConfigStore, report: RecoveryReport, backup_dir: Path, keep: int
+) -> tuple[ConfigStore, RecoveryReport]:
+    """After a damaged log, go back to the newest backup when it holds
+    everything the database still holds and more.
+
+    "More" is measured per configuration: one the database lacks, or a
+    higher revision of it. When each holds something the other lacks, the
+    database stays: a restore would lose what was saved after the backup.
+    """
+    backups = backup.list_backups(backup_dir)
+    if not backups:
+        return store, report
+    newest = backups[0]
+    try:
+        theirs = _revisions(newest.path)
+    except sqlite3.Error as e:
+        logger.warning("Cannot compare with backup %s: %s", newest.path, e)
+        return store, report
+    ours = {r.id: r.revision for r in store.list_configs() if r.id is not None}
+    more = any(rev > ours.get(cid, 0) for cid, rev in theirs.items())
+    less = any(rev > theirs.get(cid, 0) for cid, rev in ours.items())
+    if not more or less:
+        return store, report
+    store.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+    restored = _try_restore(store.path, newest, backup_dir, keep)
+    if restored is None:
+        reopened = ConfigStore(store.path, backup_dir=backup_dir, keep_backups=keep)
+        return reopened, report
+    return restored, replace(
+        report, restored_from=newest.path, restored_taken=newest.taken
+    )
+
+
+def _revisions(database: Path) -> dict[int, int]:
+    uri = database.resolve().as_uri() + "?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, timeout=5)
+    try:
+        rows = conn.execute("SELECT id, revision FROM configs").fetchall()
+    finally:
+        conn.close()
+    return {int(cid): int(rev) for cid, rev in rows}
+
+
+def copy_aside(path: Path, now: datetime | None = None) -> Path:
+    """Copy a database and its ``-wal``/``-shm`` to ``X.damaged-T`` names.
+
+    For a damaged log: the database itself stays in use (SQLite reads what
+    it can), but the files as they were must survive SQLite deleting the
+    log. Copies are private (0600), like the database.
+
+    Returns:
+        pathlib.Path: The copy of the main file.
+    """
+    target = _aside_name(path, now)
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            copy = Path(f"{target}{suffix}")
+            backup.create_private_file(copy, truncate=True)
+            shutil.copyfile(source, copy)
+    return target
 
 
 def _plain(error: BaseException) -> str:
@@ -235,16 +380,21 @@ def move_aside(path: Path, now: datetime | None = None) -> Path:
     Returns:
         pathlib.Path: The new name of the main file.
     """
+    target = _aside_name(path, now)
+    for suffix in ("-wal", "-shm", ""):
+        source = Path(f"{path}{suffix}")
+        if source.exists():
+            os.replace(source, f"{target}{suffix}")
+    return target
+
+
+def _aside_name(path: Path, now: datetime | None) -> Path:
     stamp = (now or datetime.now(UTC)).strftime(_STAMP)
     target = path.with_name(f"{path.name}.damaged-{stamp}")
     n = 1
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
-    for suffix in ("-wal", "-shm", ""):
-        source = Path(f"{path}{suffix}")
-        if source.exists():
-            os.replace(source, f"{target}{suffix}")
     return target
 
 
@@ -253,7 +403,12 @@ def _damage_of(path: Path, backup_dir: Path) -> str | None:
         return None
     if path.stat().st_size == 0:
         # SQLite treats an empty file as an empty database. With backups
-        # around, an emptied file is far more likely a lost database.
+        # around, or a log of changes beside it, an emptied file is far more
+        # likely a lost database; SQLite would read the log's pages into an
+        # empty file and then delete the log.
+        wal = _wal.wal_path(path)
+        if wal.is_file() and wal.stat().st_size > 0:
+            return "the file is empty, but its log of recent changes is not"
         if backup.list_backups(backup_dir):
             return "the file is empty"
         return None
