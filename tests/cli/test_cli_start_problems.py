@@ -23,6 +23,7 @@ from desktop_app._paths import DataPaths
 from desktop_app.store import ConfigRecord, open_store
 from desktop_app.store.backup import list_backups
 from tests._support.child_processes import ROOT, run_cli
+from tests._support.crashed_logs import crashed_with_log, garble_header
 
 EVENT_FILE = "desktop_app.integrations.event_file"
 NOBODY = 65534
@@ -263,3 +264,20 @@ def test_a_newer_apps_database_stops_in_one_line_and_is_kept(tmp_path):
     assert f"{EVENT_FILE}  Event file  1 configurations, 1 enabled" in looked.stdout
     assert "opened read-only, as asked" in looked.stderr
     assert db.read_bytes() == before["configs.sqlite3"]
+
+
+def test_a_damaged_log_is_one_warning_and_the_command_carries_on(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    db = crashed_with_log(data)
+    garble_header(db)
+
+    result = run_cli(data, "list")
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = [x for x in result.stderr.splitlines() if "-wal" in x]
+    assert line.startswith("desktop-app: warning: The log of recent changes")
+    assert "5 saved changes in it could not be read" in line
+    [kept] = data.glob("configs.sqlite3.damaged-*-wal")
+    assert str(kept) in line
