@@ -168,8 +168,10 @@ def open_store(
     # Before anything opens the file: the first connection rebuilds the
     # wal-index and forgets how many frames the last writer committed.
     mark = _wal.read_index_mark(path)
-    wal_report = _keep_damaged_wal(path, mark)
+    # Read-only checks first: a read-write connection to a damaged file
+    # deletes its -wal when it closes.
     reason = _damage_of(path, bdir)
+    wal_report = _keep_damaged_wal(path, mark) if reason is None else None
     if reason is None:
         try:
             store = ConfigStore(path, backup_dir=bdir, keep_backups=keep)
@@ -213,12 +215,18 @@ def _keep_damaged_wal(path: Path, mark: _wal.IndexMark | None) -> RecoveryReport
     The log is read under the database's write lock, so that another
     process's commit in progress never looks like damage. A database that
     cannot be locked or opened is left to the checks that follow.
+
+    Only for a file :py:func:`_damage_of` found sound: the read-write
+    connection taking the lock deletes the log of a damaged file on close.
     """
     wal = _wal.wal_path(path)
     if not path.is_file() or not wal.is_file():
         return None
     if path.stat().st_size == 0 or wal.stat().st_size == 0:
         return None  # an emptied database is damage of its own (_damage_of)
+    with open(path, "rb") as f:
+        if f.read(16) != b"SQLite format 3\0":
+            return None
     try:
         conn = sqlite3.connect(path, timeout=5)
     except sqlite3.Error:
