@@ -124,6 +124,21 @@ def test_a_data_folder_whose_parent_cannot_be_written_stops_in_one_line(shared):
     assert not data.exists()
 
 
+@needs_setpriv
+def test_an_empty_data_folder_the_user_cannot_write_stops_in_one_line(shared):
+    data = shared / "data"
+    data.mkdir(mode=0o755)  # root's: nobody can read it, not create in it
+
+    result = run_cli_as_nobody(shared / "home", data, "list")
+
+    one_error_line(
+        result,
+        f"Cannot open the configuration database {data / 'configs.sqlite3'}",
+        "permission denied",
+    )
+    assert list(data.iterdir()) == []
+
+
 def test_a_folder_named_like_the_database_stops_in_one_line(tmp_path):
     data = tmp_path / "data"
     (data / "configs.sqlite3").mkdir(parents=True)
