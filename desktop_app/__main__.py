@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 __all__ = ["build_parser", "main"]
 
+_READ_ONLY_HELP = (
+    "open the configuration database read-only (for example one a newer "
+    "version of the app wrote): nothing is changed on disk"
+)
+
 _DATA_DIR_HELP = (
     "data folder (default: $DESKTOP_APP_DATA_DIR, else the user data folder)"
 )
@@ -41,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--data-dir", metavar="DIR", help=_DATA_DIR_HELP)
     parser.add_argument("--safe-mode", action="store_true", help=_SAFE_MODE_HELP)
+    parser.add_argument("--read-only", action="store_true", help=_READ_ONLY_HELP)
     # Also accepted after the command name; SUPPRESS keeps the global value
     # when the command does not repeat it.
     common = argparse.ArgumentParser(add_help=False)
@@ -52,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         default=argparse.SUPPRESS,
         help=_SAFE_MODE_HELP,
+    )
+    common.add_argument(
+        "--read-only",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help=_READ_ONLY_HELP,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser(
@@ -156,26 +168,51 @@ def main(argv: list[str] | None = None) -> int:
     if rest and args.command != "run" and args.command is not None:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     from desktop_app import _commands
+    from desktop_app.errors import SchemaTooNewError, StoreError
 
     _setup_logging()
+    read_only = bool(args.read_only)
 
     try:
         if args.command in (None, "run"):
-            return _commands.cmd_run(args.data_dir, rest, safe_mode=args.safe_mode)
+            return _commands.cmd_run(
+                args.data_dir, rest, safe_mode=args.safe_mode, read_only=read_only
+            )
         if args.command == "list":
-            return _commands.cmd_list(args.data_dir, safe_mode=args.safe_mode)
+            return _commands.cmd_list(
+                args.data_dir, safe_mode=args.safe_mode, read_only=read_only
+            )
         if args.command == "signals":
-            return _commands.cmd_signals(args.data_dir, safe_mode=args.safe_mode)
+            return _commands.cmd_signals(
+                args.data_dir, safe_mode=args.safe_mode, read_only=read_only
+            )
         return _commands.cmd_fire(
             args.data_dir,
             args.signal,
             args.payload,
             args.timeout,
             safe_mode=args.safe_mode,
+            read_only=read_only,
         )
     except _commands.CommandError as e:
         print(f"desktop-app: error: {e}", file=sys.stderr)
         return e.status
+    except SchemaTooNewError as e:
+        # Never a traceback, and never a replaced database: one line, with
+        # the way to look at it anyway.
+        print(
+            f"desktop-app: error: {_one_line(e)} (to look at it, run with --read-only)",
+            file=sys.stderr,
+        )
+        return 1
+    except StoreError as e:
+        print(f"desktop-app: error: {_one_line(e)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(error: BaseException) -> str:
+    """The error's text on one line, whatever SQLite or the OS put in it."""
+    return " ".join(str(error).split())
 
 
 if __name__ == "__main__":

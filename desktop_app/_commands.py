@@ -37,6 +37,7 @@ def open_app(
     err: TextIO | None = None,
     *,
     safe_mode: bool = False,
+    read_only: bool = False,
 ) -> Iterator[tuple[IntegrationManager, PluginManager]]:
     """Open the data folder's store, install the manager, load plugins;
     shut everything down afterwards.
@@ -44,14 +45,19 @@ def open_app(
     What the user must know about the start (a damaged database moved
     aside, a folder others can read) is printed on ``err`` (stderr by
     default), one paragraph each, and the command carries on: the store is
-    usable either way. In safe mode only the built-in integrations load.
+    usable either way (read-only, when the database cannot be written). In
+    safe mode only the built-in integrations load.
+
+    Raises:
+        desktop_app.errors.StoreError: The data folder or database cannot be
+            used at all; ``main`` prints it as one line and exits 1.
     """
     from desktop_app._startup import open_app_store
     from desktop_app.manager import IntegrationManager, set_integration_manager
     from desktop_app.plugins import PluginManager
 
     paths = DataPaths(resolve_data_dir(data_dir))
-    store, notices = open_app_store(paths)
+    store, notices = open_app_store(paths, read_only=read_only)
     for notice in notices:
         print(f"desktop-app: warning: {notice}", file=err or sys.stderr)
     manager = IntegrationManager(store, watch_interval=None)
@@ -72,6 +78,7 @@ def cmd_run(
     argv: Sequence[str] | None = None,
     *,
     safe_mode: bool = False,
+    read_only: bool = False,
 ) -> int:
     """Open the window; plugins load once it is on screen.
 
@@ -90,7 +97,8 @@ def cmd_run(
         raise CommandError(f"the window is not available: {e}", 1) from e
     from desktop_app.ui._safe_mode import start_plugins
 
-    paths = DataPaths(resolve_data_dir(data_dir)).ensure()
+    # run_app creates the folders, and reports it when it cannot.
+    paths = DataPaths(resolve_data_dir(data_dir))
 
     def after_show(window: Any) -> None:
         start_plugins(window, paths, safe_mode=safe_mode)
@@ -100,17 +108,25 @@ def cmd_run(
             paths.data_dir,
             argv=list(argv) if argv is not None else None,
             after_show=after_show,
+            read_only=read_only,
         )
         or 0
     )
 
 
 def cmd_list(
-    data_dir: str | None, out: TextIO = sys.stdout, *, safe_mode: bool = False
+    data_dir: str | None,
+    out: TextIO = sys.stdout,
+    *,
+    safe_mode: bool = False,
+    read_only: bool = False,
 ) -> int:
     """Print every plugin and every integration. Failed plugins are listed
     with their error; that is information, not a failure of the command."""
-    with open_app(data_dir, safe_mode=safe_mode) as (manager, plugins):
+    with open_app(data_dir, safe_mode=safe_mode, read_only=read_only) as (
+        manager,
+        plugins,
+    ):
         print("Plugins:", file=out)
         if not plugins.plugins:
             print("  (none)", file=out)
@@ -143,13 +159,17 @@ def cmd_list(
 
 
 def cmd_signals(
-    data_dir: str | None, out: TextIO = sys.stdout, *, safe_mode: bool = False
+    data_dir: str | None,
+    out: TextIO = sys.stdout,
+    *,
+    safe_mode: bool = False,
+    read_only: bool = False,
 ) -> int:
     """Print the registered signals (after loading plugins) and their
     payload fields."""
     from desktop_app import signals
 
-    with open_app(data_dir, safe_mode=safe_mode):
+    with open_app(data_dir, safe_mode=safe_mode, read_only=read_only):
         for info in signals.get_signal_infos():
             description = f"  {_escaped(info.description)}" if info.description else ""
             print(_escaped(info.name) + description, file=out)
@@ -227,6 +247,7 @@ def cmd_fire(
     out: TextIO = sys.stdout,
     *,
     safe_mode: bool = False,
+    read_only: bool = False,
 ) -> int:
     """Send a signal, wait for the work it started, print what ran.
 
@@ -237,7 +258,10 @@ def cmd_fire(
     from desktop_app.activity import get_activity_log
 
     raw = parse_assignments(pairs)
-    with open_app(data_dir, safe_mode=safe_mode) as (manager, _plugins):
+    with open_app(data_dir, safe_mode=safe_mode, read_only=read_only) as (
+        manager,
+        _plugins,
+    ):
         try:
             info = signals.get_signal_info(signal_name)
         except KeyError:

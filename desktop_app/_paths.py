@@ -124,25 +124,56 @@ class DataPaths:
         *write to* (or that another user owns) is worse: they could swap the
         plugins for their own code, so drop-in plugins are refused (see
         :py:mod:`desktop_app.plugins._safety`) and the warning says so.
+
+        Only the data folder itself is required: a ``plugins/`` or
+        ``backups/`` that cannot be created (a read-only data folder) is a
+        warning, since the app can still show the configurations.
+
+        Raises:
+            OSError: The data folder cannot be created, or is a file.
         """
-        #: Plain-words warnings about folders others can access.
+        #: Plain-words warnings about folders others can access, or that
+        #: could not be created.
         self.permission_warnings: list[str] = []
         for folder in (self.data_dir, self.plugins_dir, self.backups_dir):
-            if folder.exists():
+            if folder.is_dir():
                 message = _folder_warning(
                     folder, folder_problem(folder), folder != self.backups_dir
                 )
                 if message:
-                    # Front ends show these as notices; the mark keeps the
-                    # command line from printing them twice.
-                    logger.warning(
-                        "%s", message, extra={"desktop_app_notice": True}
-                    )
-                    self.permission_warnings.append(message)
+                    self._warn(message)
                 continue
-            folder.mkdir(parents=True, mode=0o700)
-            folder.chmod(0o700)  # mkdir's mode is reduced by the umask
+            if folder != self.data_dir and self.data_dir.is_dir():
+                # Inside an existing data folder that may be read-only: the
+                # app still starts (its database opens read-only), without
+                # plugins or backups.
+                try:
+                    _make_private_dir(folder)
+                except OSError as e:
+                    self._warn(
+                        f"Cannot create the folder {folder} "
+                        f"({(e.strerror or str(e)).lower()}); the app runs "
+                        f"without it."
+                    )
+                continue
+            _make_private_dir(folder)
         return self
+
+    def _warn(self, message: str) -> None:
+        # Front ends show these as notices; the mark keeps the command line
+        # from printing them twice.
+        logger.warning("%s", message, extra={"desktop_app_notice": True})
+        self.permission_warnings.append(message)
+
+
+def _make_private_dir(folder: Path) -> None:
+    """Create ``folder`` (and missing parents) with mode 0700.
+
+    Raises:
+        OSError: It cannot be created (a parent is a file or read-only).
+    """
+    folder.mkdir(parents=True, mode=0o700)
+    folder.chmod(0o700)  # mkdir's mode is reduced by the umask
 
 
 def _folder_warning(
@@ -166,8 +197,7 @@ def _folder_warning(
                 f"reload plugins or start the app again."
             )
         return (
-            f"The folder {folder} {who}, so they could replace your backups; "
-            f"run {fix}."
+            f"The folder {folder} {who}, so they could replace your backups; run {fix}."
         )
     mode = stat.S_IMODE(folder.stat().st_mode)
     if mode & 0o077:

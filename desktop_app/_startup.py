@@ -57,33 +57,79 @@ class StartupNotice:
         return self.text
 
 
-def open_app_store(paths: DataPaths) -> tuple[ConfigStore, list[StartupNotice]]:
+def open_app_store(
+    paths: DataPaths, *, read_only: bool = False
+) -> tuple[ConfigStore, list[StartupNotice]]:
     """Create the data folder if needed and open its configuration store.
 
     A damaged database never stops the start: :py:func:`desktop_app.store.
     open_store` moves it aside and restores a backup (or starts empty), and
-    the notice returned says so, so that no front end can forget to.
+    the notice returned says so, so that no front end can forget to. Nor
+    does a database the user cannot write (it opens read-only, see
+    :py:attr:`ConfigStore.read_only`) or a backup that cannot be made.
 
     Args:
         paths (DataPaths): The data folder.
+        read_only (bool): Open the database read-only (the user asked to).
 
     Returns:
         tuple: The open store, and the notices to show (permission warnings
         about the folders first, then what happened to a damaged database).
 
     Raises:
-        desktop_app.errors.StoreError: The database cannot be opened for a
-            reason other than damage (for example a folder the user cannot
-            write to).
+        desktop_app.errors.SchemaTooNewError: A newer version of the app
+            wrote the database; it was left untouched.
+        desktop_app.errors.StoreError: The data folder or the database
+            cannot be used at all (the folder is a file, cannot be created,
+            the database is a folder); the message is one line, for the
+            front ends to show before they stop.
     """
+    from desktop_app.errors import StoreError
     from desktop_app.store import open_store
 
-    paths.ensure()
+    try:
+        paths.ensure()
+    except OSError as e:
+        raise StoreError(_folder_problem(paths.data_dir, e)) from e
     notices = [StartupNotice(text) for text in paths.permission_warnings]
-    store, report = open_store(paths.database, backup_dir=paths.backups_dir)
+    told: list[str] = []
+    store, report = open_store(
+        paths.database,
+        backup_dir=paths.backups_dir,
+        read_only=read_only,
+        notices=told,
+    )
+    if read_only:
+        told.append(
+            f"Your configuration database {paths.database} was opened "
+            f"read-only, as asked: nothing can be added, changed or deleted."
+        )
+    notices += [StartupNotice(text) for text in told]
     if report is not None:
         notices.append(StartupNotice(report.message, report.damaged_path.parent))
     return store, notices
+
+
+def _folder_problem(data_dir: Path, error: OSError) -> str:
+    """One line saying why the data folder cannot be used, and the fix."""
+    where = Path(error.filename) if error.filename else data_dir
+    # The culprit of "not a directory" is the first part of the path that
+    # exists, not the folder that was being created.
+    for part in (where, *where.parents):
+        if part.exists():
+            where = part
+            break
+    if not where.is_dir():
+        return (
+            f"The data folder {data_dir} cannot be used: {where} is a file, "
+            f"not a folder. Move the file away or choose another folder "
+            f"with --data-dir"
+        )
+    reason = (error.strerror or str(error)).lower()
+    return (
+        f"Cannot create the data folder {data_dir}: {reason} ({where}). "
+        f"Create it yourself or choose another folder with --data-dir"
+    )
 
 
 def install_secret_scrubbing(logger: logging.Logger | None = None) -> None:

@@ -105,21 +105,32 @@ class DatabaseDamagedError(StoreError):
         super().__init__(f"The database {path} is damaged: {reason}")
 
 
-class SchemaTooNewError(DatabaseDamagedError):
+class SchemaTooNewError(StoreError):
     """The database was written by a newer version of the app, whose schema
     this version does not know and must not touch.
+
+    Not damage: the file is sound, and replacing it with a backup would fork
+    the user's data between the two versions. The store leaves it alone;
+    the front ends stop, or open it read-only when the user asks.
 
     Attributes:
         path (pathlib.Path): The file.
         revision (str): The schema revision found in it.
+        written_by (str | None): The version of desktop-app that wrote that
+            schema, when the file records it.
     """
 
-    def __init__(self, path: Path, revision: str) -> None:
+    def __init__(
+        self, path: Path, revision: str, written_by: str | None = None
+    ) -> None:
+        self.path = path
         self.revision = revision
+        self.written_by = written_by
+        who = f"desktop-app {written_by}, " if written_by else ""
         super().__init__(
-            path,
-            f"its schema revision {revision!r} was written by a newer version "
-            f"of the app",
+            f"The configuration database {path} was written by {who}a newer "
+            f"version of the app (schema revision {revision}) and was left "
+            f"untouched; update desktop-app, or open the database read-only"
         )
 
 

@@ -65,6 +65,11 @@ def discover_folder(plugins_dir: Path) -> list[PluginSource]:
             entries = sorted(it, key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return []
+    except PermissionError as e:
+        # A folder the user cannot read (another user's data folder opened
+        # read-only) must not stop the start; its plugins are not loaded.
+        logger.warning("Cannot read the plugins folder %s: %s", plugins_dir, e.strerror)
+        return []
     found = []
     for entry in entries:
         if entry.name.startswith(("_", ".")):

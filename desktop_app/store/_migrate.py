@@ -30,6 +30,8 @@ __all__ = [
     "SCHEMA_REVISION",
     "migration_engine",
     "read_schema_revision",
+    "read_writer_version",
+    "record_writer_version",
     "upgrade",
 ]
 
@@ -91,7 +93,7 @@ def ensure_current(
     if current == SCHEMA_REVISION:
         return
     if current is not None and current not in KNOWN_REVISIONS:
-        raise SchemaTooNewError(path, current)
+        raise SchemaTooNewError(path, current, read_writer_version(conn))
     if current is not None and before_upgrade is not None:
         before_upgrade(current)
     engine = migration_engine(path)
@@ -99,6 +101,42 @@ def ensure_current(
         upgrade(engine, SCHEMA_REVISION)
     finally:
         engine.dispose()
+    record_writer_version(conn)
+
+
+def _version_number(version: str) -> int:
+    """``"1.2.3"`` as ``1_002_003``: what fits SQLite's 32-bit
+    ``user_version`` (anything after the third number is dropped)."""
+    parts = []
+    for part in version.split(".")[:3]:
+        if not part.isdigit():
+            break
+        parts.append(min(int(part), 999))
+    parts += [0] * (3 - len(parts))
+    return parts[0] * 1_000_000 + parts[1] * 1_000 + parts[2]
+
+
+def record_writer_version(conn: sqlite3.Connection) -> None:
+    """Record the app's version in ``PRAGMA user_version`` when this version
+    created or migrated the schema.
+
+    So that an older app that meets the file can name the version it needs
+    (:py:class:`~desktop_app.errors.SchemaTooNewError`) instead of a bare
+    schema revision. A header field, not a table: reading it needs no
+    schema knowledge, and writing it is part of no migration.
+    """
+    from desktop_app import __version__
+
+    conn.execute(f"PRAGMA user_version={_version_number(__version__)}")
+
+
+def read_writer_version(conn: sqlite3.Connection) -> str | None:
+    """Return the app version :py:func:`record_writer_version` stored, or
+    ``None`` when the file records none."""
+    number = int(conn.execute("PRAGMA user_version").fetchall()[0][0])
+    if number <= 0:
+        return None
+    return f"{number // 1_000_000}.{number // 1_000 % 1_000}.{number % 1_000}"
 
 
 def migration_engine(path: Path) -> Engine:

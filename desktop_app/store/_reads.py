@@ -41,12 +41,18 @@ class ReadConnections:
         trace (callable): Returns the statement trace callback to install on
             each new connection (``None``: no tracing), so instrumentation
             added later reaches connections opened later too.
+        read_only (bool): Open them read-only, like the store.
     """
 
     def __init__(
-        self, path: Path, trace: Callable[[], Callable[[str], None] | None]
+        self,
+        path: Path,
+        trace: Callable[[], Callable[[str], None] | None],
+        *,
+        read_only: bool = False,
     ) -> None:
         self._path = path
+        self._read_only = read_only
         self._trace = trace
         self._local = threading.local()
         self._lock = threading.Lock()
@@ -56,7 +62,7 @@ class ReadConnections:
         """Return this thread's connection, opening it on first use."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = connect(self._path)
+            conn = connect(self._path, read_only=self._read_only)
             conn.set_trace_callback(self._trace())
             with self._lock:
                 self._all.append(conn)

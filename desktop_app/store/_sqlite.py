@@ -20,11 +20,16 @@ def _casefold(value: str | None) -> str | None:
     return None if value is None else value.casefold()
 
 
-def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
+def configure_connection(
+    dbapi_connection: sqlite3.Connection, *, read_only: bool = False
+) -> None:
     """Apply the store's settings to one raw SQLite connection.
 
     Args:
         dbapi_connection (sqlite3.Connection): A newly opened connection.
+        read_only (bool): The connection was opened read-only: it must not
+            try to switch the journal mode (a write), and ``query_only``
+            makes any write fail at once, whatever the file's mode.
 
     Raises:
         sqlite3.DatabaseError: The file is not a usable database (the
@@ -39,16 +44,22 @@ def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
     try:
         # First, so that even switching to WAL waits for other processes.
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        # WAL lets readers (the UI, other processes) proceed while one
-        # writer commits, and keeps commits cheap.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        # In WAL mode NORMAL may lose the last commits on power loss; FULL
-        # syncs the log on every commit, so a configuration the user saved
-        # is really saved. Commits are rare, so the cost does not matter.
-        cursor.execute("PRAGMA synchronous=FULL")
-        # No foreign keys yet, but history and delivery tables will refer to
-        # configs; SQLite ignores constraints unless this is on.
-        cursor.execute("PRAGMA foreign_keys=ON")
+        if read_only:
+            cursor.execute("PRAGMA query_only=1")
+            # Touch the file now, so that a file SQLite cannot read fails
+            # here, not at the first query.
+            cursor.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        else:
+            # WAL lets readers (the UI, other processes) proceed while one
+            # writer commits, and keeps commits cheap.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            # In WAL mode NORMAL may lose the last commits on power loss; FULL
+            # syncs the log on every commit, so a configuration the user saved
+            # is really saved. Commits are rare, so the cost does not matter.
+            cursor.execute("PRAGMA synchronous=FULL")
+            # No foreign keys yet, but history and delivery tables will refer to
+            # configs; SQLite ignores constraints unless this is on.
+            cursor.execute("PRAGMA foreign_keys=ON")
     finally:
         cursor.close()
     # SQLite's lower()/NOCASE only fold ASCII; names are user text. The
@@ -57,20 +68,43 @@ def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
     dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     """Open and configure a connection to the database file at ``path``.
 
     The connection may be used from any thread (``check_same_thread`` is
     off); callers make sure only one thread uses it at a time.
 
+    Args:
+        path (pathlib.Path): The database file.
+        read_only (bool): Open it read-only (``mode=ro``): nothing, not even
+            SQLite's ``-wal``/``-shm`` upkeep, may change a file the user
+            cannot or must not write. When even that fails because the
+            folder is read-only too (SQLite cannot create the ``-shm`` file
+            readers of a WAL database share), the file is opened as
+            ``immutable``: readable, but another process's later commits go
+            unseen, which is all a read-only folder allows.
+
     Raises:
         sqlite3.DatabaseError: The file cannot be opened as a database.
     """
+    if not read_only:
+        return _open(str(path), uri=False, read_only=False)
+    uri = Path(path).resolve().as_uri()
+    try:
+        return _open(f"{uri}?mode=ro", uri=True, read_only=True)
+    except sqlite3.OperationalError as e:
+        name = getattr(e, "sqlite_errorname", "") or ""
+        if not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+            raise
+    return _open(f"{uri}?mode=ro&immutable=1", uri=True, read_only=True)
+
+
+def _open(target: str, *, uri: bool, read_only: bool) -> sqlite3.Connection:
     conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+        target, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, uri=uri
     )
     try:
-        configure_connection(conn)
+        configure_connection(conn, read_only=read_only)
     except BaseException:
         conn.close()
         raise

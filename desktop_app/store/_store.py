@@ -24,7 +24,12 @@ from types import TracebackType
 from desktop_app.errors import DatabaseDamagedError, StoreError
 from desktop_app.store import _reads, _writes, backup
 from desktop_app.store._convert import dump_settings
-from desktop_app.store._migrate import ensure_current
+from desktop_app.store._migrate import (
+    KNOWN_REVISIONS,
+    SCHEMA_REVISION,
+    ensure_current,
+    read_schema_revision,
+)
 from desktop_app.store._records import ConfigRecord, InsertedBatch
 from desktop_app.store._sqlite import connect
 
@@ -52,12 +57,20 @@ class ConfigStore:
         backup_dir (str | os.PathLike, optional): Where the backup made
             before a migration goes; ``backups/`` next to the file by default.
         keep_backups (int): How many backups to keep.
+        read_only (bool): Open the file read-only (``mode=ro``), for a file
+            or folder the user cannot write to, or a database a newer app
+            wrote: every read works, every write raises
+            :py:class:`~desktop_app.errors.StoreError` saying why, and
+            nothing on disk changes (no migration, no mode change, no
+            folder created).
 
     Raises:
         desktop_app.errors.DatabaseDamagedError: The file is not a usable
             database (:py:func:`desktop_app.store.open_store` recovers).
-        desktop_app.errors.SchemaTooNewError: A newer app wrote the file.
-        desktop_app.errors.StoreError: The database cannot be migrated.
+        desktop_app.errors.SchemaTooNewError: A newer app wrote the file
+            (read-write only: read-only opens it).
+        desktop_app.errors.StoreError: The database cannot be migrated, or
+            (read-only) does not exist or needs a migration first.
     """
 
     def __init__(
@@ -66,8 +79,10 @@ class ConfigStore:
         *,
         backup_dir: str | os.PathLike[str] | None = None,
         keep_backups: int = backup.DEFAULT_KEEP,
+        read_only: bool = False,
     ) -> None:
         self._path = Path(path)
+        self._read_only = read_only
         self._backup_dir = (
             Path(backup_dir) if backup_dir else backup.backup_dir_for(self._path)
         )
@@ -75,6 +90,9 @@ class ConfigStore:
         self._listeners: list[StatementListener] = []
         self._write_lock = threading.Lock()
         self._closed = False
+        if read_only:
+            self._open_read_only()
+            return
         self._path.parent.mkdir(parents=True, exist_ok=True)
         _make_private(self._path)
         # All writes go through one connection, under a lock. SQLite's
@@ -100,10 +118,51 @@ class ConfigStore:
             raise
         self._reads = _reads.ReadConnections(self._path, self._tracer)
 
+    def _open_read_only(self) -> None:
+        if not self._path.is_file():
+            raise StoreError(f"The configuration database {self._path} does not exist")
+        try:
+            self._write_conn = connect(self._path, read_only=True)
+        except sqlite3.DatabaseError as e:
+            _raise_if_damaged(self._path, e)
+            raise StoreError(
+                f"Cannot read the configuration database {self._path}: {e}"
+            ) from e
+        try:
+            revision = read_schema_revision(self._write_conn)
+            if revision != SCHEMA_REVISION and revision in KNOWN_REVISIONS + (None,):
+                # An older schema lacks columns the reads name, and
+                # upgrading it is a write.
+                raise StoreError(
+                    f"The configuration database {self._path} has the older "
+                    f"schema {revision or '(none)'} and cannot be upgraded "
+                    f"read-only; open it once read-write to upgrade it"
+                )
+            self._data_version = self._read_data_version()
+        except sqlite3.DatabaseError as e:
+            self._dispose_write()
+            _raise_if_damaged(self._path, e)
+            raise StoreError(
+                f"Cannot read the configuration database {self._path}: {e}"
+            ) from e
+        except BaseException:
+            self._dispose_write()
+            raise
+        self._reads = _reads.ReadConnections(
+            self._path, self._tracer, read_only=True
+        )
+
     @property
     def path(self) -> Path:
         """The database file."""
         return self._path
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the store was opened read-only (every write raises
+        :py:class:`~desktop_app.errors.StoreError`); front ends disable
+        their write controls when it is."""
+        return self._read_only
 
     @property
     def backup_dir(self) -> Path:
@@ -369,6 +428,11 @@ class ConfigStore:
         no setting (or secret) ends up in it.
         """
         self._check_open()
+        if self._read_only:
+            raise StoreError(
+                f"The configuration database {self._path} is open read-only; "
+                f"nothing can be added, changed or deleted"
+            )
         with self._write_lock:
             conn = self._write_conn
             try:

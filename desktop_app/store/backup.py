@@ -87,12 +87,18 @@ def list_backups(backup_dir: Path) -> list[Backup]:
     """Return the backups in ``backup_dir``, newest first.
 
     Files whose names do not parse are ignored (and never rotated away), so a
-    file the user put there by hand is safe.
+    file the user put there by hand is safe. A folder that cannot be read
+    (another user's) holds no backups as far as the app can tell: that is
+    logged, and the routine backup that follows fails with a notice,
+    instead of the app failing to start.
     """
     backups = []
     try:
         entries = list(Path(backup_dir).iterdir())
     except FileNotFoundError:
+        return []
+    except OSError as e:
+        logger.warning("Cannot read the backups folder %s: %s", backup_dir, e.strerror)
         return []
     for path in entries:
         name = path.name

@@ -337,7 +337,13 @@ class ConfigListModel(HeaderedTableModel):
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and index.column() == ENABLED_COLUMN:
+        # On a read-only database the box shows the state but cannot be
+        # toggled: nothing could be saved.
+        if (
+            index.isValid()
+            and index.column() == ENABLED_COLUMN
+            and not self._manager.store.read_only
+        ):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
 
@@ -374,6 +380,7 @@ class ConfigListModel(HeaderedTableModel):
             not index.isValid()
             or index.column() != ENABLED_COLUMN
             or role != Qt.ItemDataRole.CheckStateRole
+            or self._manager.store.read_only
         ):
             return False
         enabled = Qt.CheckState(value) == Qt.CheckState.Checked

@@ -14,9 +14,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import signals
 from desktop_app._paths import APP_NAME, DataPaths
@@ -25,11 +26,21 @@ from desktop_app._startup import (
     install_secret_scrubbing,
     open_app_store,
 )
+from desktop_app.errors import SchemaTooNewError, StoreError
 from desktop_app.manager import IntegrationManager, set_integration_manager
 from desktop_app.ui._first_paint import install_if_requested
 from desktop_app.ui.main_window import MainWindow
 
-__all__ = ["create_application", "run_app", "show_startup_notices"]
+if TYPE_CHECKING:
+    from desktop_app.store import ConfigStore
+
+__all__ = [
+    "ask_open_newer_read_only",
+    "create_application",
+    "report_start_failure",
+    "run_app",
+    "show_startup_notices",
+]
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -54,6 +65,7 @@ def run_app(
     argv: list[str] | None = None,
     after_show: Callable[[MainWindow], None] | None = None,
     settings: QSettings | None = None,
+    read_only: bool = False,
 ) -> int:
     """Open the window on a data folder and run until it is closed.
 
@@ -65,15 +77,21 @@ def run_app(
             ``window.reload_integrations()``).
         settings (QSettings, optional): Where the window keeps its layout;
             the application's default settings if omitted.
+        read_only (bool): Open the database read-only.
 
     Returns:
-        int: The exit code.
+        int: The exit code: 1 when the data folder or database cannot be
+        used at all (said in one line on stderr and in a message box), or
+        the user chose Quit over opening a newer app's database read-only.
     """
     app = create_application(argv)
     install_secret_scrubbing()
     # A damaged database is moved aside here, before anything reads it; the
     # window says so once it is painted (see show_startup_notices).
-    store, notices = open_app_store(DataPaths(data_dir))
+    opened = _open_store(DataPaths(data_dir), read_only)
+    if opened is None:
+        return 1
+    store, notices = opened
     manager = IntegrationManager(store)
     set_integration_manager(manager)
     window = MainWindow(manager, settings=settings)
@@ -91,6 +109,61 @@ def run_app(
         manager.shutdown()
         set_integration_manager(None)
     return code
+
+
+def _open_store(
+    paths: DataPaths, read_only: bool
+) -> tuple[ConfigStore, list[StartupNotice]] | None:
+    """Open the store, or tell the user why not and return ``None``.
+
+    A database from a newer version of the app is never replaced: the user
+    chooses between looking at it read-only and quitting.
+    """
+    try:
+        try:
+            return open_app_store(paths, read_only=read_only)
+        except SchemaTooNewError as e:
+            if not ask_open_newer_read_only(e):
+                return None
+            return open_app_store(paths, read_only=True)
+    except StoreError as e:
+        report_start_failure(e)
+        return None
+
+
+def ask_open_newer_read_only(error: SchemaTooNewError) -> bool:
+    """Ask whether to open a newer app's database read-only.
+
+    Returns:
+        bool: ``True`` for "Open read-only", ``False`` for "Quit".
+    """
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Database from a newer version",
+        f"{error}.",
+    )
+    box.setObjectName("newerDatabaseBox")
+    box.setInformativeText(
+        "You can look at your configurations read-only: nothing is changed "
+        "on disk, so the newer version keeps working with them."
+    )
+    open_button = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
+    open_button.setObjectName("openReadOnlyButton")
+    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    quit_button.setObjectName("quitButton")
+    box.setDefaultButton(quit_button)
+    box.exec()
+    return box.clickedButton() is open_button
+
+
+def report_start_failure(error: StoreError) -> None:
+    """Say why the window cannot open: one line on stderr (for whoever
+    started it from a terminal) and a message box (for everyone else)."""
+    line = " ".join(str(error).split())
+    print(f"desktop-app: error: {line}", file=sys.stderr)
+    box = QMessageBox(QMessageBox.Icon.Critical, "desktop-app cannot start", line)
+    box.setObjectName("startFailureBox")
+    box.exec()
 
 
 def show_startup_notices(window: MainWindow, notices: list[StartupNotice]) -> None:

@@ -251,18 +251,24 @@ class ConfigPanel(QWidget):
         self.stack.setCurrentWidget(self.empty_label if empty else self.view)
 
     def _update_buttons(self) -> None:
+        # A read-only database (see ConfigStore.read_only) disables every
+        # button that would write; the start-up banner says why.
+        writable = not self._read_only()
         has_integration = self._integration is not None
         has_selection = self.selected_config() is not None
-        self.add_button.setEnabled(has_integration)
+        self.add_button.setEnabled(has_integration and writable)
         for button in (self.edit_button, self.duplicate_button, self.delete_button):
-            button.setEnabled(has_selection)
+            button.setEnabled(has_selection and writable)
+
+    def _read_only(self) -> bool:
+        return self._manager.store.read_only
 
     # Actions --------------------------------------------------------------
 
     def add_config(self) -> None:
         """Open the dialog for a new configuration."""
         integration = self._integration
-        if integration is None:
+        if integration is None or self._read_only():
             return
         self._open_dialog(integration, None)
 
@@ -271,6 +277,8 @@ class ConfigPanel(QWidget):
         selected = self.selected_config()
         integration = self._integration
         if selected is None or selected.id is None or integration is None:
+            return
+        if self._read_only():  # Enter or a double click
             return
         try:
             config = self._manager.get_config(selected.id)
@@ -293,7 +301,7 @@ class ConfigPanel(QWidget):
     def duplicate_config(self) -> None:
         """Store a copy of the selected configuration, named "… (copy)"."""
         selected = self.selected_config()
-        if selected is None or selected.id is None:
+        if selected is None or selected.id is None or self._read_only():
             return
         try:
             copy = self._manager.get_config(selected.id).copy()
@@ -309,7 +317,7 @@ class ConfigPanel(QWidget):
     def delete_config(self) -> None:
         """Delete the selected configuration after asking; offer Undo."""
         selected = self.selected_config()
-        if selected is None or selected.id is None:
+        if selected is None or selected.id is None or self._read_only():
             return
         from PySide6.QtWidgets import QMessageBox  # off the first frame's path
 

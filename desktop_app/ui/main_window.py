@@ -360,9 +360,12 @@ class MainWindow(QMainWindow):
         panel = self._config_panel
         has_integration = self._current_integration() is not None
         has_selection = panel is not None and panel.selected_config() is not None
-        self.add_action.setEnabled(has_integration)
+        # A read-only database: nothing that writes (the banner says why).
+        writable = not self._manager.store.read_only
+        self.add_action.setEnabled(has_integration and writable)
         for action in (self.edit_action, self.duplicate_action, self.delete_action):
-            action.setEnabled(has_selection)
+            action.setEnabled(has_selection and writable)
+        self.import_action.setEnabled(writable)
 
     # Notices --------------------------------------------------------------
 
