@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         | tuple[None, None, None]
     )
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "run"]
 
 _DATA_DIR_HELP = (
     "data folder (default: $DESKTOP_APP_DATA_DIR, else the user data folder)"
@@ -125,8 +125,12 @@ def main(argv: list[str] | None = None) -> int:
     if rest and args.command != "run" and args.command is not None:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     from desktop_app import _commands
+    from desktop_app._containment import install_interrupt_marker
 
     _setup_logging()
+    # Ctrl-C stays the user's way out; a KeyboardInterrupt that plugin code
+    # raises is that plugin's failure (see desktop_app._containment).
+    install_interrupt_marker()
 
     try:
         if args.command in (None, "run"):
@@ -143,5 +147,14 @@ def main(argv: list[str] | None = None) -> int:
         return e.status
 
 
+def run() -> None:
+    """The program's entry point: :py:func:`main`, then an exit that no
+    plugin's leftover thread or ``atexit`` handler can hold up for more than
+    about a second (see :py:func:`desktop_app._containment.bounded_exit`)."""
+    from desktop_app._containment import bounded_exit
+
+    sys.exit(bounded_exit(main()))
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
