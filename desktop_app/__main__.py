@@ -20,7 +20,7 @@ if TYPE_CHECKING:
         | tuple[None, None, None]
     )
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "run"]
 
 _READ_ONLY_HELP = (
     "open the configuration database read-only (for example one a newer "
@@ -168,9 +168,13 @@ def main(argv: list[str] | None = None) -> int:
     if rest and args.command != "run" and args.command is not None:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     from desktop_app import _commands
+    from desktop_app._containment import install_interrupt_marker
     from desktop_app.errors import SchemaTooNewError, StoreError
 
     _setup_logging()
+    # Ctrl-C stays the user's way out; a KeyboardInterrupt that plugin code
+    # raises is that plugin's failure (see desktop_app._containment).
+    install_interrupt_marker()
     read_only = bool(args.read_only)
 
     try:
@@ -215,5 +219,14 @@ def _one_line(error: BaseException) -> str:
     return " ".join(str(error).split())
 
 
+def run() -> None:
+    """The program's entry point: :py:func:`main`, then an exit that no
+    plugin's leftover thread or ``atexit`` handler can hold up for more than
+    about a second (see :py:func:`desktop_app._containment.bounded_exit`)."""
+    from desktop_app._containment import bounded_exit
+
+    sys.exit(bounded_exit(main()))
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

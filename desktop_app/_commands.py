@@ -7,6 +7,8 @@ command functions, so ``--help`` and argument errors stay instant.
 from __future__ import annotations
 
 import sys
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
@@ -269,9 +271,13 @@ def cmd_fire(
         payload = clean_payload(info, raw)
         log = get_activity_log()
         before = max((r.seq for r in log.records()), default=0)
-        info.signal.send(None, **payload)
-        finished = manager.wait_for_background_work(timeout)
+        deadline = time.monotonic() + timeout
+        sent = _send_bounded(info.signal, payload, timeout)
+        finished = sent and manager.wait_for_background_work(
+            max(0.0, deadline - time.monotonic())
+        )
         records = log.records(since=before)
+        stuck = [] if sent else _unfinished_hooks(info.signal, records)
     failed = not finished
     if not records:
         print(f"No integration handled {_escaped(signal_name)}.", file=out)
@@ -286,9 +292,47 @@ def cmd_fire(
             line += f": {_escaped(record.error)}"
         print(line, file=out)
         failed = failed or record.failed
-    if not finished:
+    for owner in stuck:
+        print(f"{owner}  -  timeout: did not finish within {timeout:g} s", file=out)
+    if not sent:
+        print(f"Handlers of {signal_name} did not finish within {timeout:g} s.",
+              file=out)
+    elif not finished:
         print(f"Background work did not finish within {timeout:g} s.", file=out)
     return 1 if failed else 0
+
+
+def _send_bounded(signal: Any, payload: dict[str, Any], timeout: float) -> bool:
+    """Send a signal on a daemon thread and wait at most ``timeout``.
+
+    A hook runs on the thread that sends; one that never returns would
+    otherwise hold the command past its ``--timeout`` (and report "ok").
+    The thread is left behind when the time is up; it is a daemon, so it
+    does not keep the process alive.
+
+    Returns:
+        bool: Whether every handler returned in time.
+    """
+    done = threading.Event()
+
+    def send() -> None:
+        try:
+            signal.send(None, **payload)
+        finally:
+            done.set()
+
+    threading.Thread(target=send, name="desktop-app-fire", daemon=True).start()
+    return done.wait(timeout)
+
+
+def _unfinished_hooks(signal: Any, records: Sequence[Any]) -> list[str]:
+    """Owners of the hooks on ``signal`` that recorded no delivery: the
+    one still running and those it kept from running."""
+    from desktop_app._dispatch import hooks_on
+
+    seen = {r.integration_id for r in records}
+    owners = [hook.owner_id for hook in hooks_on(signal)]
+    return [o for o in dict.fromkeys(owners) if o not in seen]
 
 
 def _shown(text: str, limit: int = 60) -> str:

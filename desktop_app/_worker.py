@@ -26,8 +26,9 @@ import time
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from desktop_app._containment import describe_error, format_traceback
 from desktop_app.activity import (
     OUTCOME_FAILED,
     OUTCOME_OK,
@@ -37,11 +38,18 @@ from desktop_app.activity import (
 
 if TYPE_CHECKING:
     from desktop_app.config import IntegrationConfig
-    from desktop_app.integration import Integration
 
 __all__ = ["BackgroundTimeoutError", "BackgroundWorker"]
 
 logger = logging.getLogger(__name__)
+
+class WorkOwner(Protocol):
+    """Whose work it is: an integration, or whatever stands for a hook's
+    owner (an extension); ``background_timeout`` is read when present."""
+
+    @property
+    def integration_id(self) -> str: ...
+
 
 #: Used when an integration has no (or a nonsensical) ``background_timeout``.
 DEFAULT_TIMEOUT = 30.0
@@ -84,7 +92,7 @@ class _Job:
 
     def __init__(
         self,
-        integration: Integration,
+        integration: WorkOwner,
         config: IntegrationConfig | None,
         func: Callable[..., Any],
         args: tuple[Any, ...],
@@ -132,7 +140,7 @@ class BackgroundWorker:
 
     def submit(
         self,
-        integration: Integration,
+        integration: WorkOwner,
         config: IntegrationConfig | None,
         func: Callable[..., Any],
         *args: Any,
@@ -195,20 +203,25 @@ class BackgroundWorker:
         self._arm(job)
         try:
             result = job.func(*job.args, **job.kwargs)
-        except Exception as e:
+        except BaseException as e:  # noqa: B036 - SystemExit would end the thread
+            # No signal reaches this thread: whatever arrives is the work's.
             if self._settle(job):
-                logger.exception(
+                logger.error(
                     "Background work of %s for config %s failed",
                     job.integration.integration_id,
                     _config_id(job),
+                    exc_info=e,
                 )
                 self._record(
-                    job,
-                    OUTCOME_FAILED,
-                    f"{type(e).__name__}: {e}",
-                    "".join(traceback.format_exception(e)),
+                    job, OUTCOME_FAILED, describe_error(e), format_traceback(e)
                 )
-                job.future.set_exception(e)
+                if isinstance(e, Exception):
+                    job.future.set_exception(e)
+                else:
+                    # Futures refuse BaseExceptions; keep the cause.
+                    failure = RuntimeError(describe_error(e))
+                    failure.__cause__ = e
+                    job.future.set_exception(failure)
             return
         if self._settle(job):
             self._record(job, OUTCOME_OK)

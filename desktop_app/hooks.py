@@ -11,12 +11,16 @@ import contextlib
 import inspect
 import logging
 import time
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 import blinker
 
+from desktop_app._containment import (
+    describe_error,
+    format_traceback,
+    is_user_interrupt,
+)
 from desktop_app._dispatch import connect_hook, disconnect_hook
 from desktop_app.activity import OUTCOME_FAILED, PERF_TO_WALL, get_activity_log
 from desktop_app.signals import signal_name
@@ -54,8 +58,12 @@ def shutdown_hooks(owner: Any) -> None:
     for hook in reversed(list(owner.hooks)):
         try:
             hook.disable_hook()
-        except Exception:
-            logger.exception("Shutting down a hook of %s failed", owner_id(owner))
+        except BaseException as e:  # noqa: B036 - plugin code: contain SystemExit too
+            if is_user_interrupt(e):
+                raise
+            logger.error(
+                "Shutting down a hook of %s failed", owner_id(owner), exc_info=e
+            )
     owner.hooks.clear()
 
 
@@ -147,7 +155,9 @@ class SignalHook(Hook):
         t0 = time.perf_counter()
         try:
             self.callback(*args)
-        except Exception as e:
+        except BaseException as e:  # noqa: B036 - plugin code: contain SystemExit too
+            if is_user_interrupt(e):
+                raise
             self.failed(e, t0 + PERF_TO_WALL, time.perf_counter() - t0)
             return
         get_activity_log().record(
@@ -157,10 +167,13 @@ class SignalHook(Hook):
             time.perf_counter() - t0,
         )
 
-    def failed(self, error: Exception, started: float, duration: float) -> None:
+    def failed(self, error: BaseException, started: float, duration: float) -> None:
         """Log and record a callback's exception (it goes no further)."""
-        logger.exception(
-            "Signal handler of %s for %s failed", self.owner_id, self.signal_name
+        logger.error(
+            "Signal handler of %s for %s failed",
+            self.owner_id,
+            self.signal_name,
+            exc_info=error,
         )
         get_activity_log().record(
             self.signal_name,
@@ -168,8 +181,8 @@ class SignalHook(Hook):
             started,
             duration,
             OUTCOME_FAILED,
-            f"{type(error).__name__}: {error}",
-            "".join(traceback.format_exception(error)),
+            describe_error(error),
+            format_traceback(error),
         )
 
 

@@ -20,13 +20,17 @@ from __future__ import annotations
 
 import logging
 import os
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import _secrets as secrets
 from desktop_app import signals
 from desktop_app._change_watcher import ChangeWatcher
+from desktop_app._containment import (
+    describe_error,
+    format_traceback,
+    is_user_interrupt,
+)
 from desktop_app._snapshots import EnabledConfigCache, matches
 from desktop_app._worker import BackgroundWorker
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
@@ -497,13 +501,19 @@ class IntegrationManager:
         self, integration: Integration, func: Callable[[], None], what: str
     ) -> bool:
         # Plugin code: one failing integration must never take the app down.
+        # Not only Exception: sys.exit() or a KeyboardInterrupt raised by
+        # plugin code is the plugin's failure (the user's Ctrl-C goes on).
         try:
             func()
-        except Exception as e:
-            logger.exception("%s() of %s failed", what, integration.integration_id)
+        except BaseException as e:  # noqa: B036 - see above
+            if is_user_interrupt(e):
+                raise
+            logger.error(
+                "%s() of %s failed", what, integration.integration_id, exc_info=e
+            )
             self.integration_errors[integration.integration_id] = (
-                f"{what}() failed: {type(e).__name__}: {e}",
-                "".join(traceback.format_exception(e)),
+                f"{what}() failed: {describe_error(e)}",
+                format_traceback(e),
             )
             return False
         self.integration_errors.pop(integration.integration_id, None)

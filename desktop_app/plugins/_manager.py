@@ -8,13 +8,22 @@ whatever it had registered is taken out again.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import sys
+import threading
 import traceback
+import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop_app._containment import (
+    describe_error,
+    format_traceback,
+    is_user_interrupt,
+)
 from desktop_app.activity import scrub_secrets
 from desktop_app.errors import (
     IntegrationAlreadyRegisteredError,
@@ -54,9 +63,12 @@ from desktop_app.plugins._state import PluginState
 if TYPE_CHECKING:
     from desktop_app.manager import IntegrationManager
 
-__all__ = ["PluginManager"]
+__all__ = ["DEFAULT_IMPORT_TIMEOUT", "PluginManager", "import_timeout_from_env"]
 
 logger = logging.getLogger(__name__)
+
+#: Seconds a plugin's import may take before it is skipped.
+DEFAULT_IMPORT_TIMEOUT = 10.0
 
 
 class PluginManager:
@@ -81,6 +93,11 @@ class PluginManager:
         on_loading (callable, optional): Called with each plugin's
             :py:class:`PluginInfo` just before its code runs, so a start
             that dies inside a plugin can name it next time.
+        import_timeout (float): Seconds one plugin's import may take. A
+            plugin still importing then is reported as failed and skipped,
+            so one that hangs at import (a network call, a deadlock) cannot
+            hang start-up. Defaults to ``$DESKTOP_APP_PLUGIN_TIMEOUT``, else
+            :py:data:`DEFAULT_IMPORT_TIMEOUT`.
     """
 
     def __init__(
@@ -93,8 +110,14 @@ class PluginManager:
         bytecode_cache: str | os.PathLike[str] | None = None,
         safe_mode: bool = False,
         on_loading: Callable[[PluginInfo], None] | None = None,
+        import_timeout: float | None = None,
     ) -> None:
+        if import_timeout is None:
+            import_timeout = import_timeout_from_env()
+        if not 0 < import_timeout < float("inf"):
+            raise ValueError("import_timeout must be a positive number of seconds")
         self.manager = manager
+        self.import_timeout = float(import_timeout)
         self.plugins_dir = Path(plugins_dir)
         self.bytecode_cache = (
             Path(bytecode_cache)
@@ -113,6 +136,10 @@ class PluginManager:
         self._fingerprints: dict[str, str] = {}
         #: Integration id → key of the plugin that registered it.
         self._owners: dict[str, str] = {}
+        #: Plugin key → number of its latest load: a background import
+        #: whose load was superseded (reload, disable, unload) is dropped.
+        self._generation: dict[str, int] = {}
+        self._background_runs = 0
 
     # Queries --------------------------------------------------------------
 
@@ -141,21 +168,96 @@ class PluginManager:
 
     # Loading --------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        """Whether a :py:meth:`load_all_in_background` run is under way."""
+        return self._background_runs > 0
+
     def load_all(self) -> list[PluginInfo]:
-        """Discover and load every plugin not loaded yet.
+        """Discover and load every plugin not loaded yet, one after the
+        other, each import bounded by ``import_timeout``.
 
         Returns:
             list[PluginInfo]: Every known plugin, whatever its status.
         """
+        for source in self._new_sources():
+            self._add(source)
+        return self.plugins
+
+    def load_all_in_background(
+        self,
+        dispatch: Callable[[Callable[[], None]], None],
+        *,
+        progress: Callable[[int, int, PluginInfo], None] | None = None,
+        finished: Callable[[], None] | None = None,
+    ) -> int:
+        """Discover plugins here, import them on a loader thread, and
+        register each one through ``dispatch``.
+
+        Plugin code at import time is what can hang, and it runs off this
+        thread; registration (``initialize()``, hooks) touches the manager
+        and, in the window, Qt objects, so it comes back to this thread.
+        Each import gets ``import_timeout`` seconds; one that runs longer is
+        reported as failed and the loader moves on.
+
+        Args:
+            dispatch (callable): Runs a callable on this manager's thread
+                (in the window, a queued call onto the UI thread).
+            progress (callable, optional): Called through ``dispatch`` as
+                ``progress(done, total, info)`` after each plugin.
+            finished (callable, optional): Called through ``dispatch`` once
+                every plugin has been dealt with.
+
+        Returns:
+            int: How many plugins will be imported (``total`` above).
+        """
+        jobs: list[tuple[PluginInfo, PluginSource, int]] = []
+        for source in self._new_sources():
+            info = self._new_info(source)
+            if self._begin(info, source):
+                jobs.append((info, source, self._generation[info.key]))
+            else:
+                self._fingerprint_if_missing(info, source)
+        total = len(jobs)
+        self._background_runs += 1
+
+        def apply(
+            info: PluginInfo, source: PluginSource, generation: int,
+            outcome: _Imported, done: int,
+        ) -> None:
+            if self._generation.get(info.key) == generation and (
+                self._plugins.get(info.key) is info
+            ):
+                self._finish(info, source, outcome)
+                self._fingerprint_if_missing(info, source)
+            if progress is not None:
+                progress(done, total, info)
+
+        def end() -> None:
+            self._background_runs -= 1
+            if finished is not None:
+                finished()
+
+        def work() -> None:
+            for done, (info, source, generation) in enumerate(jobs, 1):
+                outcome = self._import_bounded(info, source)
+                dispatch(functools.partial(
+                    apply, info, source, generation, outcome, done
+                ))
+            dispatch(end)
+
+        threading.Thread(
+            target=work, name="desktop-app-plugin-loader", daemon=True
+        ).start()
+        return total
+
+    def _new_sources(self) -> list[PluginSource]:
         sources = discover_entry_points() if self.use_entry_points else []
         if self.safe_mode:
             sources = [s for s in sources if is_builtin(s)]
         else:
             sources += discover_folder(self.plugins_dir)
-        for source in sources:
-            if source.key not in self._plugins:
-                self._add(source)
-        return self.plugins
+        return [s for s in sources if s.key not in self._plugins]
 
     def reload(self, name: str) -> PluginInfo:
         """Unload a plugin and load it again from its current code.
@@ -223,13 +325,25 @@ class PluginManager:
         return info
 
     def unload_all(self) -> None:
-        """Unload every plugin, newest first (at shutdown)."""
+        """Unload every plugin, newest first (at shutdown). Imports still
+        running in the background are dropped when they finish."""
         for info in reversed(self.plugins):
             self._unload(info)
 
     # Internals ------------------------------------------------------------
 
     def _add(self, source: PluginSource) -> PluginInfo:
+        info = self._new_info(source)
+        self._load(info, source)
+        self._fingerprint_if_missing(info, source)
+        return info
+
+    def _fingerprint_if_missing(self, info: PluginInfo, source: PluginSource) -> None:
+        if source.path is not None and info.key not in self._fingerprints:
+            # Not imported (disabled, refused, too slow) or a package.
+            self._fingerprints[info.key] = fingerprint(source.path)
+
+    def _new_info(self, source: PluginSource) -> PluginInfo:
         module_name = source.module or folder_module_name(self.plugins_dir, source.name)
         info = PluginInfo(
             source.name,
@@ -242,18 +356,22 @@ class PluginManager:
         self._plugins[info.key] = info
         self._sources[info.key] = source
         # A one-file plugin's fingerprint comes from the bytes its import
-        # ran (see _load), saving a second read and hash of every file.
+        # ran (see _finish), saving a second read and hash of every file.
         self._fingerprints.pop(info.key, None)
-        self._load(info, source)
-        if source.path is not None and info.key not in self._fingerprints:
-            # Not imported (disabled, refused) or a package.
-            self._fingerprints[info.key] = fingerprint(source.path)
         return info
 
     def _load(self, info: PluginInfo, source: PluginSource) -> None:
+        """Load one plugin now: import it within the time limit (on a
+        helper thread), then register it on this thread."""
+        if self._begin(info, source):
+            self._finish(info, source, self._import_bounded(info, source))
+
+    def _begin(self, info: PluginInfo, source: PluginSource) -> bool:
+        """Reset a plugin before loading; whether its code may be imported."""
         info.reset()
+        self._generation[info.key] = self._generation.get(info.key, 0) + 1
         if not self.state.is_enabled(info.key):
-            return
+            return False
         if source.source == SOURCE_FOLDER and source.path is not None:
             try:
                 check_plugin_safe(info.name, source.path, self.plugins_dir)
@@ -263,23 +381,92 @@ class PluginManager:
                 info.status = STATUS_REFUSED
                 info.error = e.reason
                 logger.error("Plugin %s refused: %s", info.name, e.reason)
-                return
+                return False
+        return True
+
+    def _import_bounded(self, info: PluginInfo, source: PluginSource) -> _Imported:
+        """Import a plugin's module on a thread of its own and wait at most
+        ``import_timeout`` for it.
+
+        Python cannot stop a thread: a plugin that is still importing at
+        the deadline is left running on its daemon thread, its result is
+        thrown away when it comes, and the plugin is reported as failed.
+        Safe to call from any thread: it touches no state of the manager.
+        """
         if self.on_loading is not None:
             self.on_loading(info)
-        contributions = Contributions()
-        self._contributions[info.key] = contributions
+        outcome = _Imported()
+        thread = threading.Thread(
+            target=self._import,
+            args=(info.module_name, source, outcome),
+            name=f"desktop-app-plugin-import:{info.name}",
+            daemon=True,
+        )
+        thread.start()
+        if not outcome.done.wait(self.import_timeout):
+            with outcome.lock:
+                if not outcome.done.is_set():
+                    outcome.abandoned = True
+                    outcome.stack = _stack_of(thread)
+        return outcome
+
+    def _import(
+        self, module_name: str, source: PluginSource, outcome: _Imported
+    ) -> None:
+        module: types.ModuleType | None = None
         try:
             if source.path is not None:
                 module = import_folder_plugin(
                     source.path,
-                    info.module_name,
+                    module_name,
                     self.bytecode_cache,
-                    on_source=lambda digest: self._fingerprints.__setitem__(
-                        info.key, digest
-                    ),
+                    on_source=lambda digest: setattr(outcome, "digest", digest),
                 )
             else:
-                module = import_distribution_module(info.module_name)
+                module = import_distribution_module(module_name)
+        except BaseException as e:  # noqa: B036 - never the user's Ctrl-C here
+            # Only the main thread receives signals: whatever reaches this
+            # thread (SystemExit, KeyboardInterrupt) is the plugin's doing.
+            outcome.error = e
+        with outcome.lock:
+            if outcome.abandoned:
+                # Too late: the plugin was reported and skipped. Take the
+                # module out again, unless a reload has put another there.
+                if module is not None and sys.modules.get(module_name) is module:
+                    remove_modules(module_name)
+                if module is not None or outcome.error is not None:
+                    logger.warning(
+                        "Plugin module %s finished loading after its time "
+                        "limit; ignored",
+                        module_name,
+                    )
+                return
+            outcome.module = module
+            outcome.done.set()
+
+    def _finish(
+        self, info: PluginInfo, source: PluginSource, outcome: _Imported
+    ) -> None:
+        """Register an imported plugin (on the manager's thread)."""
+        if outcome.abandoned:
+            message = (
+                f"took longer than {self.import_timeout:g} s to load; skipped"
+            )
+            info.status = STATUS_FAILED
+            info.error = message
+            info.traceback = outcome.stack
+            logger.error("Plugin %s %s", info.name, message)
+            return
+        if outcome.digest is not None:
+            self._fingerprints[info.key] = outcome.digest
+        contributions = Contributions()
+        self._contributions[info.key] = contributions
+        try:
+            if outcome.error is not None:
+                raise outcome.error
+            module = outcome.module
+            assert module is not None
+            if source.path is None:
                 module_file = getattr(module, "__file__", None)
                 if info.path is None and module_file:
                     info.path = Path(module_file)
@@ -287,9 +474,6 @@ class PluginManager:
                 version = getattr(module, "__version__", None)
                 info.version = str(version) if version is not None else None
             register_contributions(module, self.manager, contributions)
-        except KeyboardInterrupt:
-            self._undo(info, contributions)
-            raise
         except IntegrationAlreadyRegisteredError as e:
             holder = self.owner_of(e.integration_id)
             conflict = PluginConflictError(
@@ -301,6 +485,9 @@ class PluginManager:
             self._fail(info, contributions, conflict.reason, e)
             return
         except BaseException as e:  # noqa: B036 - SystemExit from plugin code too
+            if is_user_interrupt(e) and e is not outcome.error:
+                self._undo(info, contributions)
+                raise
             self._fail(info, contributions, _one_line(e), e)
             return
         self._record(info, contributions)
@@ -335,7 +522,7 @@ class PluginManager:
         info.status = STATUS_FAILED
         # Shown by the plugins page and `list`: no known secret.
         info.error = scrub_secrets(message)
-        info.traceback = scrub_secrets("".join(traceback.format_exception(error)))
+        info.traceback = scrub_secrets(format_traceback(error))
 
     def _undo(self, info: PluginInfo, contributions: Contributions) -> None:
         try:
@@ -348,6 +535,8 @@ class PluginManager:
             remove_modules(info.module_name)
 
     def _unload(self, info: PluginInfo) -> None:
+        # A background import of this plugin that is still to come is stale.
+        self._generation[info.key] = self._generation.get(info.key, 0) + 1
         contributions = self._contributions.get(info.key)
         if contributions is not None:
             self._undo(info, contributions)
@@ -356,10 +545,43 @@ class PluginManager:
         info.signal_names = []
 
 
+def import_timeout_from_env() -> float:
+    """``$DESKTOP_APP_PLUGIN_TIMEOUT`` as seconds, when it is a positive
+    number; :py:data:`DEFAULT_IMPORT_TIMEOUT` otherwise."""
+    raw = os.environ.get("DESKTOP_APP_PLUGIN_TIMEOUT", "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_IMPORT_TIMEOUT
+    return value if 0 < value < float("inf") else DEFAULT_IMPORT_TIMEOUT
+
+
 def _one_line(error: BaseException) -> str:
     if isinstance(error, SyntaxError):
         where = f" (line {error.lineno})" if error.lineno else ""
         return f"SyntaxError: {error.msg}{where}"
-    text = str(error).strip().splitlines()
-    detail = f": {text[0]}" if text else ""
-    return f"{type(error).__name__}{detail}"
+    lines = describe_error(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
+
+
+class _Imported:
+    """The outcome of one plugin's import, handed from its import thread
+    to the thread that registers it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+        self.module: types.ModuleType | None = None
+        self.error: BaseException | None = None
+        self.digest: str | None = None
+        #: Set at the deadline; the import's late result is then ignored.
+        self.abandoned = False
+        self.stack = ""
+
+
+def _stack_of(thread: threading.Thread) -> str:
+    """Where a stuck import thread is, for the plugin's traceback."""
+    frame = sys._current_frames().get(thread.ident or -1)
+    if frame is None:
+        return ""
+    return "Stuck at:\n" + "".join(traceback.format_stack(frame))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from desktop_app import signals
+from desktop_app._containment import is_user_interrupt
 from desktop_app.extension import Extension
 from desktop_app.integration import Integration
 
@@ -135,11 +136,14 @@ def unregister_contributions(
     for extension in reversed(contributions.extensions):
         try:
             extension.disable_extension()
-        except Exception:
-            logger.exception(
+        except BaseException as e:  # noqa: B036 - plugin code: SystemExit too
+            if is_user_interrupt(e):
+                raise
+            logger.error(
                 "Plugin %s: shutting down extension %s failed",
                 plugin_name,
                 extension.id,
+                exc_info=e,
             )
     for integration_id in reversed(contributions.integration_ids):
         if manager.is_registered(integration_id):

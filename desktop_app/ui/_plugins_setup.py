@@ -1,5 +1,6 @@
-"""Wiring plugins into the main window: load after the first frame,
-watch the folder, Tools → Reload plugins and Tools → Plugins…."""
+"""Wiring plugins into the main window: load after the first frame, off
+the UI thread, watch the folder, Tools → Reload plugins and Tools →
+Plugins…."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QMainWindow, QMenu
 from desktop_app._paths import DataPaths
 from desktop_app.manager import get_integration_manager
 from desktop_app.plugins import PluginInfo, PluginManager
+from desktop_app.ui._bridge import UiDispatcher
 from desktop_app.ui._plugin_watcher import PluginWatcher
 
 if TYPE_CHECKING:
@@ -31,15 +33,24 @@ def install_plugins(
     entry_points: bool = True,
     safe_mode: bool = False,
     on_loading: Callable[[PluginInfo], None] | None = None,
+    on_finished: Callable[[], None] | None = None,
 ) -> PluginManager:
     """Load plugins into the process-wide manager and hook up the window.
 
     Meant as ``run_app(after_show=...)``: the window is on screen before any
-    plugin code runs. ``safe_mode`` and ``on_loading`` go to the
-    :py:class:`PluginManager` (see :py:mod:`desktop_app.ui._safe_mode`).
+    plugin code runs. Plugins are imported on a loader thread, each within
+    the plugin manager's time limit, and registered back on the UI thread
+    one by one, so the window keeps painting and answering while they load
+    (the status bar counts them). A plugin whose import hangs is reported
+    and skipped once its time is up. The folder watcher and Tools → Reload
+    plugins start once loading is over.
+    ``safe_mode`` and ``on_loading`` go to the :py:class:`PluginManager`
+    (see :py:mod:`desktop_app.ui._safe_mode`); ``on_finished`` is called
+    once every plugin has been dealt with.
 
     Returns:
-        PluginManager: Also kept as ``window.plugin_manager``.
+        PluginManager: Also kept as ``window.plugin_manager``; its
+        ``loading`` is True until every plugin has been dealt with.
     """
     plugins = PluginManager(
         get_integration_manager(),
@@ -48,12 +59,56 @@ def install_plugins(
         safe_mode=safe_mode,
         on_loading=on_loading,
     )
-    plugins.load_all()
     # Kept on the window that owns them; any QMainWindow can host plugins,
     # so these are not declared attributes of one window class.
     window.plugin_manager = plugins  # type: ignore[attr-defined]
-    _refresh(window)
+    # Parented to the window: calls still queued when it goes are dropped.
+    dispatcher = UiDispatcher(window)
+    window.plugin_dispatcher = dispatcher  # type: ignore[attr-defined]
+    status = window.statusBar()
 
+    def progress(done: int, total: int, _info: PluginInfo) -> None:
+        status.showMessage(f"Loading plugins… {done} of {total}")
+
+    def finished() -> None:
+        _refresh(window)
+        _report(window, plugins)
+        _hook_up(window, plugins)
+        if on_finished is not None:
+            on_finished()
+
+    total = plugins.load_all_in_background(
+        dispatcher, progress=progress, finished=finished
+    )
+    if total:
+        status.showMessage(f"Loading plugins… 0 of {total}")
+    window.destroyed.connect(plugins.unload_all)
+    return plugins
+
+
+def _report(window: QMainWindow, plugins: PluginManager) -> None:
+    """Say in the status bar how loading went; a plugin that was too slow
+    also gets a banner, since the user waits for something that never
+    comes."""
+    failed = [info for info in plugins.plugins if info.failed]
+    loaded = sum(1 for info in plugins.plugins if info.loaded)
+    text = f"Plugins loaded: {loaded}"
+    if failed:
+        text += f", {len(failed)} failed (Tools → Plugins… says why)"
+    window.statusBar().showMessage(text, 10_000)
+    slow = [info for info in failed if "took longer than" in info.error]
+    show_notice = getattr(window, "show_notice", None)
+    if slow and callable(show_notice):
+        names = ", ".join(info.name for info in slow)
+        show_notice(
+            f"Plugin{'s' if len(slow) > 1 else ''} {names} "
+            f"{slow[0].error}. Fix or remove "
+            f"{'them' if len(slow) > 1 else 'it'}, then use Tools → Reload plugins.",
+            plugins.plugins_dir,
+        )
+
+
+def _hook_up(window: QMainWindow, plugins: PluginManager) -> None:
     watcher = PluginWatcher(plugins, parent=window)
     watcher.reloaded.connect(lambda _changed: _refresh(window))
     window.plugin_watcher = watcher  # type: ignore[attr-defined]
@@ -77,9 +132,6 @@ def install_plugins(
         plugins_action.setObjectName("pluginsAction")
         tools_menu.addAction(plugins_action)
     plugins_action.triggered.connect(lambda: show_plugins_dialog(window, plugins))
-
-    window.destroyed.connect(plugins.unload_all)
-    return plugins
 
 
 def show_plugins_dialog(window: QMainWindow, plugins: PluginManager) -> PluginsDialog:

@@ -67,10 +67,10 @@ def start_plugins(
         entry_points=entry_points,
         safe_mode=safe,
         on_loading=lambda info: marker.loading(info.key, info.name),
+        # Only once every plugin has been dealt with: a start that dies or
+        # is killed inside a plugin leaves the marker naming it.
+        on_finished=marker.finish,
     )
-    # Only once every plugin has loaded: a start that dies or is killed
-    # inside a plugin leaves the marker naming it.
-    marker.finish()
     if safe:
         _show_banner(window, plugins, last)
     return plugins

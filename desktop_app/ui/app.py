@@ -20,6 +20,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app import signals
+from desktop_app._containment import install_interrupt_marker
 from desktop_app._paths import APP_NAME, DataPaths
 from desktop_app._startup import (
     StartupNotice,
@@ -86,6 +87,8 @@ def run_app(
     """
     app = create_application(argv)
     install_secret_scrubbing()
+    # The user's Ctrl-C stays distinct from a plugin's KeyboardInterrupt.
+    install_interrupt_marker()
     # A damaged database is moved aside here, before anything reads it; the
     # window says so once it is painted (see show_startup_notices).
     opened = _open_store(DataPaths(data_dir), read_only)

@@ -27,9 +27,9 @@ class Hello(Integration):
         pass
 """
 
-#: Runs the real command line; once the app has started, looks at the
-#: window, edits the plugin, reloads it from Tools → Reload plugins, and
-#: prints what it saw as JSON.
+#: Runs the real command line; once the app has started and its plugins
+#: have loaded, looks at the window, edits the plugin, reloads it from
+#: Tools → Reload plugins, and prints what it saw as JSON.
 _SCRIPT = """
 import gc, json, sys, weakref
 from pathlib import Path
@@ -65,8 +65,17 @@ def check(manager):
     seen["first version freed"] = first_version() is None
     window.close()
 
+def when_loaded(manager):
+    # Plugins load in the background once the window shows; look after.
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    plugins = getattr(windows[0], "plugin_manager", None) if windows else None
+    if plugins is None or plugins.loading:
+        QTimer.singleShot(20, lambda: when_loaded(manager))
+    else:
+        look(manager)
+
 def on_started(manager, **kwargs):
-    QTimer.singleShot(0, lambda: look(manager))
+    QTimer.singleShot(0, lambda: when_loaded(manager))
 
 signals.app_started.connect(on_started)
 seen["code"] = main(["--data-dir", str(data), "run"])
