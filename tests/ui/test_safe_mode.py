@@ -54,14 +54,22 @@ def a_crashed_start(paths, key="folder:dropped", name="dropped"):
     marker.loading(key, name)
 
 
+def start_and_wait(qtbot, window, paths, **options):
+    """Start plugins as the window does and wait until loading is over
+    (imports run on a loader thread)."""
+    plugins = start_plugins(window, paths, entry_points=False, **options)
+    qtbot.waitUntil(lambda: not plugins.loading, timeout=30_000)
+    return plugins
+
+
 def banner_texts(window):
     return [banner.text() for banner in window.notices()]
 
 
 def test_a_normal_start_loads_drop_ins_shows_no_banner_and_leaves_no_marker(
-    window, manager, paths
+    qtbot, window, manager, paths
 ):
-    plugins = start_plugins(window, paths, entry_points=False)
+    plugins = start_and_wait(qtbot, window, paths)
 
     assert plugins.get("dropped").loaded
     assert manager.is_registered("test.dropped")
@@ -69,8 +77,8 @@ def test_a_normal_start_loads_drop_ins_shows_no_banner_and_leaves_no_marker(
     assert StartMarker(paths.data_dir).last_start() is None
 
 
-def test_safe_mode_flag_loads_no_drop_ins_and_says_so(window, manager, paths):
-    plugins = start_plugins(window, paths, safe_mode=True, entry_points=False)
+def test_safe_mode_flag_loads_no_drop_ins_and_says_so(qtbot, window, manager, paths):
+    plugins = start_and_wait(qtbot, window, paths, safe_mode=True)
 
     assert plugins.plugins == []
     assert not manager.is_registered("test.dropped")
@@ -81,10 +89,8 @@ def test_safe_mode_flag_loads_no_drop_ins_and_says_so(window, manager, paths):
     assert banner.findChild(QPushButton, "disablePluginButton") is None
 
 
-def test_shift_held_at_start_means_safe_mode(window, manager, paths):
-    start_plugins(
-        window, paths, modifiers=Qt.KeyboardModifier.ShiftModifier, entry_points=False
-    )
+def test_shift_held_at_start_means_safe_mode(qtbot, window, manager, paths):
+    start_and_wait(qtbot, window, paths, modifiers=Qt.KeyboardModifier.ShiftModifier)
 
     assert not manager.is_registered("test.dropped")
     assert banner_texts(window)[0].startswith(SAFE_MODE_TEXT)
@@ -101,7 +107,7 @@ def test_after_an_unfinished_start_the_user_chooses_safe_mode_and_disables_it(
         box.findChild(QPushButton, "startSafeModeButton").click()
 
     state = on_next_modal(answer, QMessageBox)
-    plugins = start_plugins(window, paths, entry_points=False)
+    plugins = start_and_wait(qtbot, window, paths)
 
     assert state["called"]
     assert seen["text"] == (
@@ -128,7 +134,7 @@ def test_after_an_unfinished_start_the_user_chooses_safe_mode_and_disables_it(
 
 
 def test_after_an_unfinished_start_the_user_may_start_normally(
-    window, manager, paths
+    qtbot, window, manager, paths
 ):
     a_crashed_start(paths)
     state = on_next_modal(
@@ -136,7 +142,7 @@ def test_after_an_unfinished_start_the_user_may_start_normally(
         QMessageBox,
     )
 
-    plugins = start_plugins(window, paths, entry_points=False)
+    plugins = start_and_wait(qtbot, window, paths)
 
     assert state["called"]
     assert plugins.get("dropped").loaded
