@@ -1,0 +1,30 @@
+"""The event-burst stress run at a small size: every event is delivered and
+recorded, and shutting down mid-burst neither hangs nor loses track of what
+was done (``python -m stress.event_burst`` is the full-size run)."""
+
+from __future__ import annotations
+
+import json
+
+from stress.event_burst import run_drain, run_exit
+
+
+def test_a_burst_is_delivered_and_recorded_in_full(tmp_path):
+    result = run_drain(tmp_path, events=200, configs=3)
+    assert result.drained
+    assert result.expected == 600
+    assert result.delivered == 600
+    assert result.recorded == 600
+    assert result.failed == 0
+    assert result.kept == 600  # under the log's bound, all still shown
+
+
+def test_shutting_down_mid_burst_ends_its_threads_and_records_what_ran(tmp_path):
+    result = run_exit(tmp_path, events=200, configs=3)
+    assert result.threads_left == 0
+    assert 0 <= result.delivered <= result.expected == 600
+    # Each delivery that ran has its record; dropped ones never started.
+    assert result.recorded == result.delivered
+    for path in tmp_path.glob("events-*.log"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            assert json.loads(line)["signal"] == "desktop_app.test_event"
