@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     if rest and args.command != "run" and args.command is not None:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     from desktop_app import _commands
+    from desktop_app.errors import StoreError
 
     _setup_logging()
 
@@ -141,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     except _commands.CommandError as e:
         print(f"desktop-app: error: {e}", file=sys.stderr)
         return e.status
+    except StoreError as e:
+        # Disk full, read-only, locked: the message says what to do; a
+        # traceback would only bury it.
+        print(f"desktop-app: error: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

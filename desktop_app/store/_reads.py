@@ -41,13 +41,19 @@ class ReadConnections:
         trace (callable): Returns the statement trace callback to install on
             each new connection (``None``: no tracing), so instrumentation
             added later reaches connections opened later too.
+        busy_timeout (float | None): Seconds a connection waits for another
+            one's lock (``None``: the default).
     """
 
     def __init__(
-        self, path: Path, trace: Callable[[], Callable[[str], None] | None]
+        self,
+        path: Path,
+        trace: Callable[[], Callable[[str], None] | None],
+        busy_timeout: float | None = None,
     ) -> None:
         self._path = path
         self._trace = trace
+        self._busy_timeout = busy_timeout
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
@@ -56,7 +62,7 @@ class ReadConnections:
         """Return this thread's connection, opening it on first use."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = connect(self._path)
+            conn = connect(self._path, self._busy_timeout)
             conn.set_trace_callback(self._trace())
             with self._lock:
                 self._all.append(conn)

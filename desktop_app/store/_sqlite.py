@@ -7,24 +7,54 @@ runs a migration configures its connections with the same
 
 from __future__ import annotations
 
+import math
+import os
 import sqlite3
 from pathlib import Path
 
-__all__ = ["BUSY_TIMEOUT_MS", "configure_connection", "connect"]
+__all__ = [
+    "BUSY_TIMEOUT_ENV",
+    "BUSY_TIMEOUT_MS",
+    "configure_connection",
+    "connect",
+    "default_busy_timeout",
+]
 
 #: How long a connection waits for another one's lock before failing.
 BUSY_TIMEOUT_MS = 5000
+
+#: Environment variable that overrides :py:data:`BUSY_TIMEOUT_MS`, in
+#: seconds: a database on a slow network share may need longer, and tests
+#: of the "locked" message need far shorter.
+BUSY_TIMEOUT_ENV = "DESKTOP_APP_BUSY_TIMEOUT"
+
+
+def default_busy_timeout() -> float:
+    """Return the busy timeout in seconds: :py:data:`BUSY_TIMEOUT_ENV` when
+    it holds a finite number >= 0, else :py:data:`BUSY_TIMEOUT_MS`."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return BUSY_TIMEOUT_MS / 1000
+    if not math.isfinite(value) or value < 0:
+        return BUSY_TIMEOUT_MS / 1000
+    return value
 
 
 def _casefold(value: str | None) -> str | None:
     return None if value is None else value.casefold()
 
 
-def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
+def configure_connection(
+    dbapi_connection: sqlite3.Connection, busy_timeout: float | None = None
+) -> None:
     """Apply the store's settings to one raw SQLite connection.
 
     Args:
         dbapi_connection (sqlite3.Connection): A newly opened connection.
+        busy_timeout (float | None): Seconds to wait for another
+            connection's lock; ``None``: :py:func:`default_busy_timeout`.
 
     Raises:
         sqlite3.DatabaseError: The file is not a usable database (the
@@ -38,7 +68,9 @@ def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
     cursor = dbapi_connection.cursor()
     try:
         # First, so that even switching to WAL waits for other processes.
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if busy_timeout is None:
+            busy_timeout = default_busy_timeout()
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         # WAL lets readers (the UI, other processes) proceed while one
         # writer commits, and keeps commits cheap.
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -57,20 +89,25 @@ def configure_connection(dbapi_connection: sqlite3.Connection) -> None:
     dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
 
-def connect(path: Path) -> sqlite3.Connection:
+def connect(path: Path, busy_timeout: float | None = None) -> sqlite3.Connection:
     """Open and configure a connection to the database file at ``path``.
 
     The connection may be used from any thread (``check_same_thread`` is
     off); callers make sure only one thread uses it at a time.
 
+    Args:
+        path (pathlib.Path): The database file.
+        busy_timeout (float | None): Seconds to wait for another
+            connection's lock; ``None``: :py:func:`default_busy_timeout`.
+
     Raises:
         sqlite3.DatabaseError: The file cannot be opened as a database.
     """
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-    )
+    if busy_timeout is None:
+        busy_timeout = default_busy_timeout()
+    conn = sqlite3.connect(path, timeout=busy_timeout, check_same_thread=False)
     try:
-        configure_connection(conn)
+        configure_connection(conn, busy_timeout)
     except BaseException:
         conn.close()
         raise
