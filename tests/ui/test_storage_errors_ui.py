@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 from desktop_app.manager import IntegrationManager, set_integration_manager
 from desktop_app.ui import _transfer_actions as transfer_actions
 from desktop_app.ui._config_list import ENABLED_COLUMN
+from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.main_window import MainWindow
-from tests._support.config_dialog_driving import click_ok, open_dialog, type_into
+from tests._support.config_dialog_driving import click_ok, type_into
 from tests._support.modal_polls import current_test
 from tests._support.qt_driving import check_indicator_center, click, open_window
 from tests._support.sample_integrations import SampleIntegration, valid_settings
@@ -51,6 +52,28 @@ def no_tracebacks(monkeypatch):
     escaped = []
     monkeypatch.setattr(sys, "excepthook", lambda *info: escaped.append(info))
     return escaped
+
+
+@pytest.fixture
+def dialogs(qtbot):
+    """Open config dialogs; a test that fails with edits in one must not
+    hang in teardown on the "Discard changes?" question, so each is closed
+    with done(), which asks nothing."""
+    opened = []
+
+    def open_one(integration, config=None):
+        # Not qtbot.addWidget: pytest-qt closes its widgets before fixtures
+        # end, and close() asks.
+        dialog = ConfigDialog(integration, config)
+        opened.append(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        return dialog
+
+    yield open_one
+    for dialog in opened:
+        dialog.done(0)
+        dialog.deleteLater()
 
 
 @pytest.fixture
@@ -113,14 +136,14 @@ def _answer_message_boxes(qtbot, *buttons):
 
 
 def test_ok_on_a_full_disk_says_so_and_keeps_the_edits(
-    qtbot, tmp_path, no_tracebacks
+    qtbot, tmp_path, no_tracebacks, dialogs
 ):
     with small_filesystem(tmp_path) as disk:
         manager = IntegrationManager(disk / "configs.sqlite3", watch_interval=None)
         set_integration_manager(manager)
         try:
             sample = manager.register_integration_class(SampleIntegration)
-            dialog = open_dialog(qtbot, sample)
+            dialog = dialogs(sample)
             _fill_new_config(qtbot, dialog)
             filler = fill_up(disk)
 
@@ -147,9 +170,9 @@ def test_ok_on_a_full_disk_says_so_and_keeps_the_edits(
 
 
 def test_ok_while_another_program_holds_the_lock_says_so_then_saves(
-    qtbot, manager, sample, no_tracebacks
+    qtbot, manager, sample, no_tracebacks, dialogs
 ):
-    dialog = open_dialog(qtbot, sample)
+    dialog = dialogs(sample)
     _fill_new_config(qtbot, dialog)
     with write_lock_held(manager.store.path):
         click_ok(qtbot, dialog)
@@ -164,10 +187,10 @@ def test_ok_while_another_program_holds_the_lock_says_so_then_saves(
 
 
 def test_ok_when_the_disk_fails_the_write_shows_an_io_error(
-    qtbot, manager, sample, no_tracebacks
+    qtbot, manager, sample, no_tracebacks, dialogs
 ):
     config = manager.create_config(sample, name="Old", settings=valid_settings())
-    dialog = open_dialog(qtbot, sample, manager.get_config(config.id))
+    dialog = dialogs(sample, manager.get_config(config.id))
     type_into(qtbot, dialog, "name", "New")
     with no_file_growth():
         click_ok(qtbot, dialog)
