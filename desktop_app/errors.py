@@ -15,8 +15,10 @@ __all__ = [
     "ConfigNotBoundError",
     "ConfigNotFoundError",
     "DatabaseDamagedError",
+    "DatabaseLockedError",
     "DeliveryError",
     "DesktopAppError",
+    "DiskFullError",
     "FormDefinitionError",
     "IntegrationAlreadyRegisteredError",
     "IntegrationError",
@@ -29,6 +31,9 @@ __all__ = [
     "PluginNotFoundError",
     "PluginUnsafeError",
     "ReadOnlyConfigError",
+    "ReadOnlyStoreError",
+    "StorageFaultError",
+    "StorageIOError",
     "StoreError",
 ]
 
@@ -103,6 +108,101 @@ class DatabaseDamagedError(StoreError):
         self.path = path
         self.reason = reason
         super().__init__(f"The database {path} is damaged: {reason}")
+
+
+class StorageFaultError(StoreError):
+    """The database file could not be read or written because of something
+    around it (the disk, its permissions, another program), not because of
+    what was asked.
+
+    The message says what happened and what the user can do about it, in
+    plain words; it never holds a statement's parameters or a setting's
+    value, so it can go into a dialog, a log or a terminal as it is.
+    Nothing was written when it is raised: the transaction was rolled back.
+
+    Attributes:
+        path (pathlib.Path): The database file.
+        problem (str): What happened.
+        fix (str): What the user can do.
+        sqlite_errorname (str | None): SQLite's name for the error (for
+            example ``SQLITE_FULL``), for logs and bug reports.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        fix: str,
+        sqlite_errorname: str | None = None,
+    ) -> None:
+        self.path = path
+        self.problem = problem
+        self.fix = fix
+        self.sqlite_errorname = sqlite_errorname
+        super().__init__(f"{problem} {fix}")
+
+
+class DiskFullError(StorageFaultError):
+    """The disk (or the user's quota) holding the database is full."""
+
+    def __init__(self, path: Path, sqlite_errorname: str | None = None) -> None:
+        super().__init__(
+            path,
+            f"The disk holding {path} is full.",
+            "Free some space, then try again.",
+            sqlite_errorname,
+        )
+
+
+class ReadOnlyStoreError(StorageFaultError):
+    """The database file, or the folder holding it, cannot be written."""
+
+    def __init__(self, path: Path, sqlite_errorname: str | None = None) -> None:
+        super().__init__(
+            path,
+            f"The configuration database {path} is read-only: the file or "
+            f"its folder cannot be written.",
+            f"Make both {path.name} and {path.parent} writable for your "
+            f"user, then try again.",
+            sqlite_errorname,
+        )
+
+
+class DatabaseLockedError(StorageFaultError):
+    """Another program kept the database locked for longer than the app
+    waits (the busy timeout).
+
+    Attributes:
+        timeout (float): How long the app waited, in seconds.
+    """
+
+    def __init__(
+        self, path: Path, timeout: float, sqlite_errorname: str | None = None
+    ) -> None:
+        self.timeout = timeout
+        super().__init__(
+            path,
+            f"The configuration database {path} is locked by another program "
+            f"(still busy after {timeout:g} s).",
+            "Wait for it to finish, or close other copies of the app, then "
+            "try again.",
+            sqlite_errorname,
+        )
+
+
+class StorageIOError(StorageFaultError):
+    """The system reported an input/output error on the database file, or
+    could not open it."""
+
+    def __init__(self, path: Path, sqlite_errorname: str | None = None) -> None:
+        super().__init__(
+            path,
+            f"The configuration database {path} could not be read or written "
+            f"(input/output error).",
+            "Check that the disk is connected and healthy and that the file "
+            "is not too large for it, then try again.",
+            sqlite_errorname,
+        )
 
 
 class SchemaTooNewError(StoreError):

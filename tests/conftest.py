@@ -16,6 +16,14 @@ from desktop_app.manager import (  # noqa: E402
 )
 
 
+@pytest.fixture(autouse=True)
+def _stop_stale_modal_polls():
+    """Polls for a modal that an earlier test waited for in vain stop."""
+    from tests._support.modal_polls import current_test
+
+    current_test[0] += 1
+
+
 @pytest.fixture
 def db_path(tmp_path):
     """Path of a fresh SQLite database file in a temp folder."""

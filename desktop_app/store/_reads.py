@@ -42,18 +42,22 @@ class ReadConnections:
             each new connection (``None``: no tracing), so instrumentation
             added later reaches connections opened later too.
         read_only (bool): Open them read-only, like the store.
+        busy_timeout (float | None): Seconds a connection waits for another
+            one's lock (``None``: the default).
     """
 
     def __init__(
         self,
         path: Path,
         trace: Callable[[], Callable[[str], None] | None],
+        busy_timeout: float | None = None,
         *,
         read_only: bool = False,
     ) -> None:
         self._path = path
         self._read_only = read_only
         self._trace = trace
+        self._busy_timeout = busy_timeout
         self._local = threading.local()
         self._lock = threading.Lock()
         self._all: list[sqlite3.Connection] = []
@@ -62,7 +66,7 @@ class ReadConnections:
         """Return this thread's connection, opening it on first use."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = connect(self._path, read_only=self._read_only)
+            conn = connect(self._path, self._busy_timeout, read_only=self._read_only)
             conn.set_trace_callback(self._trace())
             with self._lock:
                 self._all.append(conn)

@@ -7,13 +7,39 @@ runs a migration configures its connections with the same
 
 from __future__ import annotations
 
+import math
+import os
 import sqlite3
 from pathlib import Path
 
-__all__ = ["BUSY_TIMEOUT_MS", "configure_connection", "connect"]
+__all__ = [
+    "BUSY_TIMEOUT_ENV",
+    "BUSY_TIMEOUT_MS",
+    "configure_connection",
+    "connect",
+    "default_busy_timeout",
+]
 
 #: How long a connection waits for another one's lock before failing.
 BUSY_TIMEOUT_MS = 5000
+
+#: Environment variable that overrides :py:data:`BUSY_TIMEOUT_MS`, in
+#: seconds: a database on a slow network share may need longer, and tests
+#: of the "locked" message need far shorter.
+BUSY_TIMEOUT_ENV = "DESKTOP_APP_BUSY_TIMEOUT"
+
+
+def default_busy_timeout() -> float:
+    """Return the busy timeout in seconds: :py:data:`BUSY_TIMEOUT_ENV` when
+    it holds a finite number >= 0, else :py:data:`BUSY_TIMEOUT_MS`."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return BUSY_TIMEOUT_MS / 1000
+    if not math.isfinite(value) or value < 0:
+        return BUSY_TIMEOUT_MS / 1000
+    return value
 
 
 def _casefold(value: str | None) -> str | None:
@@ -21,12 +47,17 @@ def _casefold(value: str | None) -> str | None:
 
 
 def configure_connection(
-    dbapi_connection: sqlite3.Connection, *, read_only: bool = False
+    dbapi_connection: sqlite3.Connection,
+    busy_timeout: float | None = None,
+    *,
+    read_only: bool = False,
 ) -> None:
     """Apply the store's settings to one raw SQLite connection.
 
     Args:
         dbapi_connection (sqlite3.Connection): A newly opened connection.
+        busy_timeout (float | None): Seconds to wait for another
+            connection's lock; ``None``: :py:func:`default_busy_timeout`.
         read_only (bool): The connection was opened read-only: it must not
             try to switch the journal mode (a write), and ``query_only``
             makes any write fail at once, whatever the file's mode.
@@ -43,7 +74,9 @@ def configure_connection(
     cursor = dbapi_connection.cursor()
     try:
         # First, so that even switching to WAL waits for other processes.
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if busy_timeout is None:
+            busy_timeout = default_busy_timeout()
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
         if read_only:
             cursor.execute("PRAGMA query_only=1")
             # Touch the file now, so that a file SQLite cannot read fails
@@ -68,7 +101,9 @@ def configure_connection(
     dbapi_connection.create_function("casefold", 1, _casefold, deterministic=True)
 
 
-def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+def connect(
+    path: Path, busy_timeout: float | None = None, *, read_only: bool = False
+) -> sqlite3.Connection:
     """Open and configure a connection to the database file at ``path``.
 
     The connection may be used from any thread (``check_same_thread`` is
@@ -76,6 +111,8 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
 
     Args:
         path (pathlib.Path): The database file.
+        busy_timeout (float | None): Seconds to wait for another
+            connection's lock; ``None``: :py:func:`default_busy_timeout`.
         read_only (bool): Open it read-only (``mode=ro``): nothing, not even
             SQLite's ``-wal``/``-shm`` upkeep, may change a file the user
             cannot or must not write. When even that fails because the
@@ -87,24 +124,35 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
     Raises:
         sqlite3.DatabaseError: The file cannot be opened as a database.
     """
+    if busy_timeout is None:
+        busy_timeout = default_busy_timeout()
     if not read_only:
-        return _open(str(path), uri=False, read_only=False)
+        return _open(str(path), uri=False, read_only=False, busy_timeout=busy_timeout)
     uri = Path(path).resolve().as_uri()
     try:
-        return _open(f"{uri}?mode=ro", uri=True, read_only=True)
+        return _open(
+            f"{uri}?mode=ro", uri=True, read_only=True, busy_timeout=busy_timeout
+        )
     except sqlite3.OperationalError as e:
         name = getattr(e, "sqlite_errorname", "") or ""
         if not name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
             raise
-    return _open(f"{uri}?mode=ro&immutable=1", uri=True, read_only=True)
+    return _open(
+        f"{uri}?mode=ro&immutable=1",
+        uri=True,
+        read_only=True,
+        busy_timeout=busy_timeout,
+    )
 
 
-def _open(target: str, *, uri: bool, read_only: bool) -> sqlite3.Connection:
+def _open(
+    target: str, *, uri: bool, read_only: bool, busy_timeout: float
+) -> sqlite3.Connection:
     conn = sqlite3.connect(
-        target, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, uri=uri
+        target, timeout=busy_timeout, check_same_thread=False, uri=uri
     )
     try:
-        configure_connection(conn, read_only=read_only)
+        configure_connection(conn, busy_timeout, read_only=read_only)
     except BaseException:
         conn.close()
         raise

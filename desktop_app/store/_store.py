@@ -24,6 +24,7 @@ from types import TracebackType
 from desktop_app.errors import DatabaseDamagedError, StoreError
 from desktop_app.store import _reads, _writes, backup
 from desktop_app.store._convert import dump_settings
+from desktop_app.store._faults import store_error
 from desktop_app.store._migrate import (
     KNOWN_REVISIONS,
     SCHEMA_REVISION,
@@ -31,7 +32,7 @@ from desktop_app.store._migrate import (
     read_schema_revision,
 )
 from desktop_app.store._records import ConfigRecord, InsertedBatch
-from desktop_app.store._sqlite import connect
+from desktop_app.store._sqlite import connect, default_busy_timeout
 
 __all__ = ["ConfigStore", "StatementListener"]
 
@@ -63,12 +64,24 @@ class ConfigStore:
             :py:class:`~desktop_app.errors.StoreError` saying why, and
             nothing on disk changes (no migration, no mode change, no
             folder created).
+        busy_timeout (float | None): Seconds to wait for another program's
+            lock before giving up with
+            :py:class:`~desktop_app.errors.DatabaseLockedError`; ``None``:
+            the ``DESKTOP_APP_BUSY_TIMEOUT`` environment variable, else 5.
+
+    Every database failure a method meets, reading or writing, is raised as
+    a :py:class:`~desktop_app.errors.StoreError`: a
+    :py:class:`~desktop_app.errors.StorageFaultError` subclass (disk full,
+    read-only, locked, I/O error) whose message tells the user what to do.
+    A raw ``sqlite3`` error never leaves the store.
 
     Raises:
         desktop_app.errors.DatabaseDamagedError: The file is not a usable
             database (:py:func:`desktop_app.store.open_store` recovers).
         desktop_app.errors.SchemaTooNewError: A newer app wrote the file
             (read-write only: read-only opens it).
+        desktop_app.errors.StorageFaultError: The file cannot be opened
+            (read-only, locked, I/O error).
         desktop_app.errors.StoreError: The database cannot be migrated, or
             (read-only) does not exist or needs a migration first.
     """
@@ -80,9 +93,13 @@ class ConfigStore:
         backup_dir: str | os.PathLike[str] | None = None,
         keep_backups: int = backup.DEFAULT_KEEP,
         read_only: bool = False,
+        busy_timeout: float | None = None,
     ) -> None:
         self._path = Path(path)
         self._read_only = read_only
+        self._busy_timeout = (
+            default_busy_timeout() if busy_timeout is None else busy_timeout
+        )
         self._backup_dir = (
             Path(backup_dir) if backup_dir else backup.backup_dir_for(self._path)
         )
@@ -100,10 +117,10 @@ class ConfigStore:
         # connection (another process) commits, so our own saves never look
         # like outside changes.
         try:
-            self._write_conn = connect(self._path)
-        except sqlite3.DatabaseError as e:
+            self._write_conn = connect(self._path, self._busy_timeout)
+        except sqlite3.Error as e:
             _raise_if_damaged(self._path, e)
-            raise
+            raise self._fault(e) from e
         try:
             try:
                 ensure_current(
@@ -112,17 +129,21 @@ class ConfigStore:
                 self._data_version = self._read_data_version()
             except Exception as e:
                 _raise_if_damaged(self._path, e)
+                if isinstance(e, sqlite3.Error):
+                    raise self._fault(e) from e
                 raise
         except BaseException:
             self._dispose_write()
             raise
-        self._reads = _reads.ReadConnections(self._path, self._tracer)
+        self._reads = _reads.ReadConnections(
+            self._path, self._tracer, self._busy_timeout
+        )
 
     def _open_read_only(self) -> None:
         if not self._path.is_file():
             raise StoreError(f"The configuration database {self._path} does not exist")
         try:
-            self._write_conn = connect(self._path, read_only=True)
+            self._write_conn = connect(self._path, self._busy_timeout, read_only=True)
         except sqlite3.DatabaseError as e:
             _raise_if_damaged(self._path, e)
             raise StoreError(
@@ -149,7 +170,7 @@ class ConfigStore:
             self._dispose_write()
             raise
         self._reads = _reads.ReadConnections(
-            self._path, self._tracer, read_only=True
+            self._path, self._tracer, self._busy_timeout, read_only=True
         )
 
     @property
@@ -276,9 +297,10 @@ class ConfigStore:
             list[ConfigRecord]: A record whose settings cannot be read is
             included, with empty settings and ``load_error`` set.
         """
-        return _reads.list_configs(
-            self._read(), integration_id, enabled, search, offset, limit, after
-        )
+        with self._reading() as conn:
+            return _reads.list_configs(
+                conn, integration_id, enabled, search, offset, limit, after
+            )
 
     def count(
         self,
@@ -289,14 +311,16 @@ class ConfigStore:
     ) -> int:
         """Return how many records :py:meth:`list_configs` would return
         without paging (for lazy list models)."""
-        return _reads.count(self._read(), integration_id, enabled, search)
+        with self._reading() as conn:
+            return _reads.count(conn, integration_id, enabled, search)
 
     def count_configs(self) -> dict[str, tuple[int, int]]:
         """Return ``{integration_id: (total, enabled)}`` in one query.
 
         Integrations without configs are absent.
         """
-        return _reads.count_configs(self._read())
+        with self._reading() as conn:
+            return _reads.count_configs(conn)
 
     def get_config(self, config_id: int) -> ConfigRecord:
         """Return one record.
@@ -304,7 +328,8 @@ class ConfigStore:
         Raises:
             desktop_app.errors.ConfigNotFoundError: No such id.
         """
-        return _reads.get_config(self._read(), config_id)
+        with self._reading() as conn:
+            return _reads.get_config(conn, config_id)
 
     # Writing
 
@@ -398,7 +423,10 @@ class ConfigStore:
         """
         self._check_open()
         with self._write_lock:
-            version = self._read_data_version()
+            try:
+                version = self._read_data_version()
+            except sqlite3.Error as e:
+                raise self._fault(e) from e
             changed = version != self._data_version
             self._data_version = version
         return changed
@@ -412,9 +440,18 @@ class ConfigStore:
         if self._closed:
             raise StoreError(f"The configuration store {self._path} is closed")
 
-    def _read(self) -> sqlite3.Connection:
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """Run a read on this thread's connection; a database error becomes
+        a :py:class:`StoreError` (see :py:func:`store_error`)."""
         self._check_open()
-        return self._reads.get()
+        try:
+            yield self._reads.get()
+        except sqlite3.Error as e:
+            raise self._fault(e) from e
+
+    def _fault(self, error: sqlite3.Error) -> StoreError:
+        return store_error(self._path, error, self._busy_timeout)
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -423,9 +460,10 @@ class ConfigStore:
         ``BEGIN IMMEDIATE`` takes the write lock up front: a deferred
         transaction that reads first and writes later can fail with
         ``SQLITE_BUSY`` without waiting, when another process got the lock
-        in between. A database error becomes a :py:class:`StoreError` that
-        names the file; SQLite's messages carry no statement parameters, so
-        no setting (or secret) ends up in it.
+        in between. A database error becomes the :py:class:`StoreError`
+        that says what happened and what to do (:py:func:`store_error`),
+        built without the statement or its parameters, so no setting (or
+        secret) ends up in it.
         """
         self._check_open()
         if self._read_only:
@@ -438,20 +476,28 @@ class ConfigStore:
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.Error as e:
-                raise _write_error(self._path, e) from e
+                raise self._fault(e) from e
             try:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException as e:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                _roll_back(conn)
                 if isinstance(e, sqlite3.Error):
-                    raise _write_error(self._path, e) from e
+                    raise self._fault(e) from e
                 raise
 
 
-def _write_error(path: Path, error: sqlite3.Error) -> StoreError:
-    return StoreError(f"Cannot write to the configuration database {path}: {error}")
+def _roll_back(conn: sqlite3.Connection) -> None:
+    """Roll back what a failed write began. A failing ROLLBACK (the disk
+    that failed the write fails it too) must not hide the first error;
+    SQLite rolls the transaction back itself when the connection next
+    reads, or closes."""
+    if not conn.in_transaction:
+        return
+    try:
+        conn.execute("ROLLBACK")
+    except sqlite3.Error:
+        logger.warning("Rolling back a failed write failed too", exc_info=True)
 
 
 def _raise_if_damaged(path: Path, error: Exception) -> None:

@@ -32,6 +32,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+from desktop_app.store._sqlite import default_busy_timeout
+
 __all__ = [
     "BACKUP_DIR_NAME",
     "DEFAULT_KEEP",
@@ -305,7 +307,7 @@ def check_database(path: Path, *, quick: bool = False) -> str | None:
     # and -shm when it closes, and those may hold the latest commits.
     uri = Path(path).resolve().as_uri() + "?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=5)
+        conn = sqlite3.connect(uri, uri=True, timeout=default_busy_timeout())
         try:
             rows = [row[0] for row in conn.execute(f"PRAGMA {pragma}")]
         finally:

@@ -424,8 +424,9 @@ def _damage_of(path: Path, backup_dir: Path) -> str | None:
         return backup.check_database(path, quick=True)
     except sqlite3.Error as e:
         # Locked or unreadable says nothing about the contents; opening the
-        # store will tell damage from a passing problem.
-        logger.warning("Could not check %s before opening it: %s", path, e)
+        # store will tell damage from a passing problem, and say it to the
+        # user (a warning here would say it twice).
+        logger.info("Could not check %s before opening it: %s", path, e)
         return None
 
 

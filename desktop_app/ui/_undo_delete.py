@@ -76,6 +76,9 @@ class DeleteUndo:
         except StoreError as e:
             from PySide6.QtWidgets import QMessageBox
 
+            # Keep it: once the disk has room again (or the lock is gone),
+            # Undo must still bring it back.
+            self._deleted.append(config)
             QMessageBox.warning(self._window, "Cannot undo", str(e))
         else:
             self._window.statusBar().showMessage(f'Restored "{config.name}".', 5000)

@@ -68,6 +68,8 @@ class ConfigDialog(QDialog):
             integration.config_form_cls or IntegrationConfigForm
         )
         self.saved_config: IntegrationConfig | None = None
+        #: Field name → the note on a stored value its editor cannot show.
+        self._misfits: dict[str, str] = {}
         form = self._form_cls(integration, config=config)
         if config is None:
             self.setWindowTitle(f"Add {integration.display_name}")
@@ -271,19 +273,41 @@ class ConfigDialog(QDialog):
 
     def _fill(self, form: IntegrationConfigForm) -> None:
         """Put the form's initial values into the editors; they become the
-        values :py:meth:`is_modified` compares with."""
+        values :py:meth:`is_modified` compares with.
+
+        A stored value the editor cannot show (a plugin turned a text field
+        into a number, or dropped a choice) leaves its field empty, with a
+        message under it naming the value: the dialog still opens, and the
+        stored value stays as it is until the user saves.
+        """
+        self._misfits = {}
         for name, editor in self._editors.items():
             field = form.fields[name]
-            editor.set_value(field.to_data(form.initial.get(name)))
+            stored = form.initial.get(name)
+            try:
+                data = field.to_data(stored)
+                fits = editor.fits(data)
+                if fits:
+                    editor.set_value(data)
+            except (TypeError, ValueError, OverflowError):
+                fits = False
+            if not fits:
+                editor.set_value(None)
+                self._misfits[name] = _misfit_message(stored, field.is_secret)
             if isinstance(editor, PasswordEditor):
                 editor.set_stored_secret(form.has_stored_secret(name))
         self._initial_values = self.values()
+        self._show_errors({})
 
     def values(self) -> dict[str, Any]:
         """Return every field's current raw value, as OK would submit it."""
         return {name: editor.value() for name, editor in self._editors.items()}
 
     def _show_errors(self, errors: dict[str, list[str]]) -> None:
+        # What did not fit stays said until a save replaces it.
+        errors = dict(errors)
+        for name, note in self._misfits.items():
+            errors[name] = [*errors.get(name, []), note]
         form_wide = errors.get(NON_FIELD_ERRORS, [])
         self._form_errors.setText("\n".join(form_wide))
         self._form_errors.setAccessibleName(
@@ -299,3 +323,17 @@ class ConfigDialog(QDialog):
         if first_bad is not None:
             first_bad.input.setFocus()
             self._scroll.ensureWidgetVisible(first_bad.widget)
+
+
+def _misfit_message(stored: Any, secret: bool) -> str:
+    """Say which stored value did not fit its field (a secret is never
+    shown, not even here)."""
+    if secret:
+        shown = "The stored value"
+    else:
+        text = repr(stored)
+        shown = f"The stored value {text[:80]}{'…' if len(text) > 80 else ''}"
+    return (
+        f"{shown} does not fit this field any more, so it is shown empty. "
+        f"It is kept until you save."
+    )

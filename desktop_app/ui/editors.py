@@ -7,6 +7,8 @@ offers the same small protocol, so dialogs never look at field types:
 * ``input``: the widget that takes focus, with ``objectName`` equal to the
   field's name and the label as its accessible name;
 * ``value()`` / ``set_value(v)``: the raw value for the form, and back;
+* ``fits(v)``: whether ``set_value(v)`` can show ``v`` as it is (a stored
+  value from before a plugin changed the field's type may not);
 * ``changed``: emitted when the user changes the value;
 * ``set_error(text)``: mark the input invalid (``None`` clears it).
 
@@ -88,6 +90,12 @@ class Editor(QObject):
         """Show a value (already passed through ``field.to_data``)."""
         raise NotImplementedError
 
+    def fits(self, value: Any) -> bool:
+        """Whether :py:meth:`set_value` shows ``value`` as it is, neither
+        failing nor silently changing it (clamping a number, picking another
+        choice). ``None`` (no value) always fits."""
+        return True
+
     def set_error(self, text: str | None) -> None:
         """Mark the input as invalid, for sighted and screen-reader users."""
         self.input.setProperty("invalid", bool(text))
@@ -116,6 +124,11 @@ class LineEditor(Editor):
 
     def value(self) -> str:
         return self.edit.text()
+
+    def fits(self, value: Any) -> bool:
+        return value is None or (
+            isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        )
 
     def set_value(self, value: Any) -> None:
         self.edit.setText("" if value is None else str(value))
@@ -169,6 +182,11 @@ class TextAreaEditor(Editor):
 
     def value(self) -> str:
         return self.edit.toPlainText()
+
+    def fits(self, value: Any) -> bool:
+        return value is None or (
+            isinstance(value, (str, int, float)) and not isinstance(value, bool)
+        )
 
     def set_value(self, value: Any) -> None:
         self.edit.setPlainText("" if value is None else str(value))
@@ -232,6 +250,16 @@ class IntegerEditor(Editor):
             return None
         return self.spin.value()
 
+    def fits(self, value: Any) -> bool:
+        if value is None or value == "":
+            return True
+        if isinstance(value, bool) or not isinstance(value, self._number_types):
+            return False
+        number = float(value)  # type: ignore[arg-type]
+        return bool(self.spin.minimum() <= number <= self.spin.maximum())
+
+    _number_types: tuple[type, ...] = (int,)
+
     def set_value(self, value: Any) -> None:
         if value is None or value == "":
             low = self._blank_value() if self.optional else max(self.spin.minimum(), 0)
@@ -243,6 +271,8 @@ class IntegerEditor(Editor):
 
 class FloatEditor(IntegerEditor):
     """A decimal spin box with the field's bounds."""
+
+    _number_types = (int, float)
 
     def _make_spin(self, parent: QWidget | None) -> QSpinBox | QDoubleSpinBox:
         spin = QDoubleSpinBox(parent)
@@ -271,6 +301,9 @@ class ChoiceEditor(Editor):
     def value(self) -> Any:
         index = self.combo.currentIndex()
         return self.values[index] if index >= 0 else None
+
+    def fits(self, value: Any) -> bool:
+        return value is None or value in self.values
 
     def set_value(self, value: Any) -> None:
         try:
@@ -310,6 +343,14 @@ class MultipleChoiceEditor(Editor):
             for item in self._items()
             if item.checkState() == Qt.CheckState.Checked
         ]
+
+    def fits(self, value: Any) -> bool:
+        if value is None:
+            return True
+        if not isinstance(value, (list, tuple)):
+            return False
+        known = [item.data(Qt.ItemDataRole.UserRole) for item in self._items()]
+        return all(v in known for v in value)
 
     def set_value(self, value: Any) -> None:
         selected = list(value or [])

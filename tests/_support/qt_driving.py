@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
+from tests._support.modal_polls import current_test
+
 
 def on_next_modal(callback, widget_type=None, timeout_ms=5000):
     """Call ``callback(widget)`` with the next modal widget, once it shows.
@@ -18,8 +20,11 @@ def on_next_modal(callback, widget_type=None, timeout_ms=5000):
     Returns a dict that gets ``"called": True`` once it ran.
     """
     state = {"called": False, "waited": 0}
+    test = current_test[0]
 
     def poll():
+        if current_test[0] != test:
+            return
         widget = QApplication.activeModalWidget()
         if widget is None or (
             widget_type is not None and not isinstance(widget, widget_type)
