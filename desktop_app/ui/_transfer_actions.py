@@ -37,10 +37,16 @@ def export_configs(window: MainWindow, path: str | Path | None = None) -> int:
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from desktop_app import _transfer as transfer
+    from desktop_app.errors import StoreError
 
     manager = window.manager
     integration = window.selected_integration()
-    configs = manager.get_integration_configs(integration)
+    try:
+        configs = manager.get_integration_configs(integration)
+    except StoreError as e:
+        # The store's own words say what failed and what to do.
+        QMessageBox.warning(window, "Export configurations", str(e))
+        return 0
     if not configs:
         QMessageBox.information(
             window, "Export configurations", "There are no configurations to export."

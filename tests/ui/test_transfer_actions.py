@@ -158,3 +158,17 @@ def test_the_exported_file_is_private(qtbot, manager, window, sample, tmp_path):
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_store_that_cannot_be_read_makes_export_a_message(
+    qtbot, manager, window, sample, tmp_path
+):
+    sample.create_config(name="Kept", settings=valid_settings(), save=True)
+    manager.store.close()  # every read now fails with a StoreError
+    shown = []
+    _close_next_message_box(shown)
+
+    assert transfer_actions.export_configs(window, tmp_path / "out.json") == 0
+
+    assert "closed" in shown[0] and str(manager.store.path) in shown[0]
+    assert not (tmp_path / "out.json").exists()
