@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import threading
+import time
 import traceback
 import types
 from collections.abc import Callable
@@ -249,18 +250,82 @@ class PluginManager:
             if finished is not None:
                 finished()
 
-        def work() -> None:
-            for info, source, generation in jobs:
-                outcome = self._import_bounded(info, source)
-                with ready_lock:
-                    first = not ready
-                    ready.append((info, source, generation, outcome))
-                if first:
-                    dispatch(register_ready)
+        def deliver(job: int, outcome: _Imported) -> None:
+            info, source, generation = jobs[job]
+            with ready_lock:
+                first = not ready
+                ready.append((info, source, generation, outcome))
+            if first:
+                dispatch(register_ready)
+
+        # One loader thread imports the plugins one after the other; a
+        # watchdog gives each import its time. Only a plugin that overruns
+        # costs a thread: it is abandoned there (Python cannot stop a
+        # thread) and a new loader goes on with the next plugin.
+        cond = threading.Condition()
+        watch = _Watch()
+
+        def loader(start: int) -> None:
+            me = threading.current_thread()
+            for job in range(start, len(jobs)):
+                info, source, _generation = jobs[job]
+                outcome = _Imported()
+                with cond:
+                    if watch.loader is not me:
+                        return
+                    watch.begin(job, outcome, self.import_timeout)
+                    cond.notify()
+                if self.on_loading is not None:
+                    self.on_loading(info)
+                self._import(info.module_name, source, outcome)
+                with cond:
+                    if watch.loader is not me:
+                        return  # the watchdog reported it as too slow
+                    watch.outcome = None
+                deliver(job, outcome)
+            with cond:
+                if watch.loader is me:
+                    watch.over = True
+                    cond.notify()
             dispatch(end)
 
+        def start_loader(start: int) -> None:
+            thread = threading.Thread(
+                target=loader,
+                args=(start,),
+                name="desktop-app-plugin-loader",
+                daemon=True,
+            )
+            watch.loader = thread
+            thread.start()
+
+        def watchdog() -> None:
+            with cond:
+                while not watch.over:
+                    outcome = watch.outcome
+                    if outcome is None:
+                        cond.wait()
+                        continue
+                    remaining = watch.deadline - time.monotonic()
+                    if remaining > 0:
+                        cond.wait(remaining)
+                        continue
+                    with outcome.lock:
+                        if outcome.done.is_set():
+                            # Finished just in time; the loader delivers it.
+                            cond.wait(0.01)
+                            continue
+                        outcome.abandoned = True
+                        assert watch.loader is not None
+                        outcome.stack = _stack_of(watch.loader)
+                    deliver(watch.job, outcome)
+                    watch.outcome = None
+                    start_loader(watch.job + 1)
+
+        with cond:
+            start_loader(0)
         threading.Thread(
-            target=work, name="desktop-app-plugin-loader", daemon=True
+            target=watchdog, name="desktop-app-plugin-watchdog", daemon=True
         ).start()
         return total
 
@@ -462,9 +527,7 @@ class PluginManager:
     ) -> None:
         """Register an imported plugin (on the manager's thread)."""
         if outcome.abandoned:
-            message = (
-                f"took longer than {self.import_timeout:g} s to load; skipped"
-            )
+            message = f"took longer than {self.import_timeout:g} s to load; skipped"
             info.status = STATUS_FAILED
             info.error = message
             info.traceback = outcome.stack
@@ -575,6 +638,24 @@ def _one_line(error: BaseException) -> str:
         return f"SyntaxError: {error.msg}{where}"
     lines = describe_error(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
+
+
+class _Watch:
+    """What the background loader's watchdog watches (guarded by its
+    condition): the loader thread now importing, the import it is in and
+    when that import's time is up."""
+
+    def __init__(self) -> None:
+        self.loader: threading.Thread | None = None
+        self.outcome: _Imported | None = None
+        self.job = 0
+        self.deadline = 0.0
+        self.over = False
+
+    def begin(self, job: int, outcome: _Imported, timeout: float) -> None:
+        self.job = job
+        self.outcome = outcome
+        self.deadline = time.monotonic() + timeout
 
 
 class _Imported:
