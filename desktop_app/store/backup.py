@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NamedTuple
@@ -167,28 +168,7 @@ def make_backup(
     backup_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     now = now or datetime.now(UTC)
     target = backup_dir / f"{_PREFIX}{now.astimezone(UTC).strftime(_STAMP)}{_SUFFIX}"
-    partial = target.with_name(f".{target.name}.partial")
-    create_private_file(partial, truncate=True)
-    try:
-        source = sqlite3.connect(database, timeout=5)
-        try:
-            dest = sqlite3.connect(partial)
-            try:
-                source.backup(dest)
-                # A backup is one self-contained file: no -wal beside it.
-                dest.execute("PRAGMA journal_mode=DELETE")
-                # The online backup copies free pages too, and those may
-                # still hold deleted rows (and their clear secrets).
-                dest.execute("VACUUM")
-            finally:
-                dest.close()
-        finally:
-            source.close()
-        _fsync(partial)
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    _write_copy(sqlite3.connect(database, timeout=5), target, _self_contained)
     logger.info("Backed up %s to %s", database, target)
     _rotate(backup_dir, keep)
     prune_deleted_configs(backup_dir, target)
@@ -257,33 +237,52 @@ def _prune_backup(path: Path, keep: set[tuple[object, object]]) -> None:
     gone = _config_keys(path) - keep
     if not gone:
         return
-    partial = path.with_name(f".{path.name}.partial")
-    create_private_file(partial, truncate=True)
+    def delete_gone(dest: sqlite3.Connection) -> None:
+        with dest:
+            dest.executemany(
+                "DELETE FROM configs WHERE id = ? AND time_added IS ?", list(gone)
+            )
+
+    source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    _write_copy(source, path, delete_gone)
+    logger.info(
+        "Removed %d deleted configuration(s) from the backup %s", len(gone), path
+    )
+
+
+def _self_contained(dest: sqlite3.Connection) -> None:
+    # A backup is one self-contained file: no -wal beside it.
+    dest.execute("PRAGMA journal_mode=DELETE")
+
+
+def _write_copy(
+    source: sqlite3.Connection,
+    target: Path,
+    change: Callable[[sqlite3.Connection], None],
+) -> None:
+    """Copy the database ``source`` is connected to into ``target``: SQLite's
+    online backup into a private partial file, ``change`` applied to the
+    copy, ``VACUUM`` (free pages may still hold deleted rows, and their
+    clear secrets), synced, then renamed over ``target``. Closes ``source``.
+    """
+    partial = target.with_name(f".{target.name}.partial")
     try:
-        source = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
+            create_private_file(partial, truncate=True)
             dest = sqlite3.connect(partial)
             try:
                 source.backup(dest)
-                with dest:
-                    dest.executemany(
-                        "DELETE FROM configs WHERE id = ? AND time_added IS ?",
-                        list(gone),
-                    )
-                # Deleted rows must not stay behind in free pages.
+                change(dest)
                 dest.execute("VACUUM")
             finally:
                 dest.close()
         finally:
             source.close()
         _fsync(partial)
-        os.replace(partial, path)
+        os.replace(partial, target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    logger.info(
-        "Removed %d deleted configuration(s) from the backup %s", len(gone), path
-    )
 
 
 def check_database(path: Path, *, quick: bool = False) -> str | None:
