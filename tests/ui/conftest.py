@@ -55,3 +55,17 @@ def settings(tmp_path):
 def _drop_sample_signal():
     yield
     unregister_signal(SAMPLE_SIGNAL_NAME)
+
+
+@pytest.fixture
+def window(qtbot, manager, settings, sample):
+    """The main window, shown, on the manager with the sample integration
+    registered (test files that need another window define their own)."""
+    from desktop_app.ui.main_window import MainWindow
+    from tests._support.qt_driving import open_window
+
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    open_window(qtbot, win)
+    yield win
+    win.close()

@@ -22,10 +22,9 @@ from desktop_app.manager import IntegrationManager, set_integration_manager
 from desktop_app.ui import _transfer_actions as transfer_actions
 from desktop_app.ui._config_list import ENABLED_COLUMN
 from desktop_app.ui.config_dialog import ConfigDialog
-from desktop_app.ui.main_window import MainWindow
 from tests._support.config_dialog_driving import click_ok, type_into
 from tests._support.modal_polls import current_test
-from tests._support.qt_driving import check_indicator_center, click, open_window
+from tests._support.qt_driving import check_indicator_center, click
 from tests._support.sample_integrations import SampleIntegration, valid_settings
 from tests._support.storage_faults import (
     SHORT_BUSY_TIMEOUT,
@@ -74,15 +73,6 @@ def dialogs(qtbot):
     for dialog in opened:
         dialog.done(0)
         dialog.deleteLater()
-
-
-@pytest.fixture
-def window(qtbot, manager, settings, sample):
-    win = MainWindow(manager, settings=settings)
-    qtbot.addWidget(win)
-    open_window(qtbot, win)
-    yield win
-    win.close()
 
 
 def _fill_new_config(qtbot, dialog):

@@ -7,24 +7,13 @@ import os
 import sqlite3
 import stat
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.signals import configs_reloaded
 from desktop_app.ui import _transfer_actions as transfer_actions
-from desktop_app.ui.main_window import MainWindow
-from tests._support.qt_driving import on_next_modal, open_window
+from tests._support.qt_driving import on_next_modal
 from tests._support.sample_integrations import valid_settings
-
-
-@pytest.fixture
-def window(qtbot, manager, settings, sample):
-    win = MainWindow(manager, settings=settings)
-    qtbot.addWidget(win)
-    open_window(qtbot, win)
-    yield win
-    win.close()
 
 
 def _close_next_message_box(found):
