@@ -204,7 +204,8 @@ class PluginManager:
             dispatch (callable): Runs a callable on this manager's thread
                 (in the window, a queued call onto the UI thread).
             progress (callable, optional): Called through ``dispatch`` as
-                ``progress(done, total, info)`` after each plugin.
+                ``progress(done, total, info)`` after each batch of plugins
+                registered together (``info``: the batch's last).
             finished (callable, optional): Called through ``dispatch`` once
                 every plugin has been dealt with.
 

@@ -140,12 +140,13 @@ def test_loading_in_background_leaves_the_calling_thread_free(
     # Registration happens only here, when this thread runs the calls.
     while "finished" not in seen:
         calls.get(timeout=30)()
-    assert seen == [
-        (1, 3, "a_hung"),
-        (2, 3, "b_good"),
-        (3, 3, "c_other"),
-        "finished",
-    ]
+    # Progress comes per batch of plugins ready together: counts only grow,
+    # the hung plugin is reported first, the last report is the whole lot.
+    progress, last = seen[:-1], seen[-1]
+    assert last == "finished"
+    assert progress[0] == (1, 3, "a_hung")
+    assert progress[-1] == (3, 3, "c_other")
+    assert [done for done, _, _ in progress] == sorted({d for d, _, _ in progress})
     assert not plugins.loading
     assert plugins.get("a_hung").failed
     assert "took longer than 0.5 s" in plugins.get("a_hung").error
