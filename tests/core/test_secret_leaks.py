@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from desktop_app import forms
 from desktop_app._transfer import FORMAT, import_configs, write_export
 from desktop_app.activity import (
     SCRUBBED,
@@ -28,31 +27,15 @@ from desktop_app.activity import (
     scrub_secrets,
 )
 from desktop_app.errors import StoreError
-from desktop_app.forms import IntegrationConfigForm
-from desktop_app.hooks import SignalHook
-from desktop_app.integration import Integration
-from desktop_app.signals import define_signal
 from desktop_app.store import list_backups, make_backup
 from integrations.event_file import append_line
+from tests._support.token_integration import (
+    Tokened,
+    poked,
+    save_form,
+)
 
 TOKEN = "tok-leak-\N{SNOWMAN}-s3cr3t"
-poked = define_signal("tests.secret_leaks.poked")
-
-
-class TokenForm(IntegrationConfigForm):
-    url = forms.CharField(required=False)
-    token = forms.PasswordField()
-
-
-class Tokened(Integration):
-    config_form_cls = TokenForm
-
-    def initialize(self):
-        SignalHook(self, poked, self._on_poked)
-
-    def _on_poked(self, **kwargs):
-        for config in self.get_configs():
-            raise PermissionError(f"server rejected token {config.get('token')}")
 
 
 @pytest.fixture
@@ -70,13 +53,6 @@ def loose_umask():
     old = os.umask(0o022)
     yield
     os.umask(old)
-
-
-def save_form(manager, config=None, **data):
-    integration = manager.get_integration(Tokened)
-    values = {"name": "cfg", "enabled": True, "url": "u"}
-    values.update(data)
-    return TokenForm(integration, values, config=config).save()
 
 
 def refuse_writes(db_path, message="disk I/O error"):

@@ -9,42 +9,20 @@ import sqlite3
 import pytest
 
 from desktop_app import _secrets as secrets
-from desktop_app import forms
 from desktop_app.activity import (
     SecretScrubbingFilter,
     get_activity_log,
     scrub_secrets,
 )
 from desktop_app.errors import ConfigConflictError
-from desktop_app.forms import IntegrationConfigForm
-from desktop_app.hooks import SignalHook
-from desktop_app.integration import Integration
-from desktop_app.signals import define_signal
+from tests._support.token_integration import (
+    Tokened,
+    TokenForm,
+    poked,
+    save_form,
+)
 
 TOKEN = "tok-\N{SNOWMAN}-s3cr3t-value"
-poked = define_signal("tests.secrets.poked")
-
-
-class TokenForm(IntegrationConfigForm):
-    url = forms.CharField(required=False)
-    token = forms.PasswordField()
-
-
-class Tokened(Integration):
-    config_form_cls = TokenForm
-
-    def initialize(self):
-        SignalHook(self, poked, self._on_poked)
-
-    def _on_poked(self, **kwargs):
-        for config in self.get_configs():
-            if kwargs.get("background"):
-                self.run_in_background(config, self._fail, config)
-            else:
-                self._fail(config)
-
-    def _fail(self, config):
-        raise PermissionError(f"server rejected token {config.get('token')}")
 
 
 def raw_settings(manager, config_id):
@@ -56,13 +34,6 @@ def raw_settings(manager, config_id):
     finally:
         raw.close()
     return json.loads(text)
-
-
-def save_form(manager, config=None, **data):
-    integration = manager.get_integration(Tokened)
-    values = {"name": "cfg", "enabled": True, "url": "u"}
-    values.update(data)
-    return TokenForm(integration, values, config=config).save()
 
 
 def test_keyring_holds_the_secret_and_db_a_reference(manager, memory_keyring):
