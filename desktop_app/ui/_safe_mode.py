@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow
 
 from desktop_app._paths import DataPaths
 from desktop_app._start_marker import LastStart, StartMarker
 from desktop_app.plugins import PluginManager
 from desktop_app.ui._plugins_setup import install_plugins
+from desktop_app.ui._questions import ask
 
 __all__ = ["SAFE_MODE_TEXT", "ask_safe_mode", "shift_held", "start_plugins"]
 
@@ -94,22 +95,19 @@ def ask_safe_mode(window: QMainWindow, last: LastStart) -> bool:
         if last.plugin_name
         else ""
     )
-    box = QMessageBox(window)
-    box.setObjectName("safeModePrompt")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Start in safe mode?")
-    box.setText(f"The last start did not finish{where}.")
-    box.setInformativeText(
-        "Start in safe mode, with the built-in integrations only? "
-        "You can then disable the plugin."
+    return ask(
+        window,
+        name="safeModePrompt",
+        title="Start in safe mode?",
+        text=f"The last start did not finish{where}.",
+        details=(
+            "Start in safe mode, with the built-in integrations only? "
+            "You can then disable the plugin."
+        ),
+        yes=("Start in safe mode", "startSafeModeButton"),
+        no=("Start normally", "startNormallyButton"),
+        default_yes=True,
     )
-    safe = box.addButton("Start in safe mode", QMessageBox.ButtonRole.AcceptRole)
-    safe.setObjectName("startSafeModeButton")
-    normal = box.addButton("Start normally", QMessageBox.ButtonRole.RejectRole)
-    normal.setObjectName("startNormallyButton")
-    box.setDefaultButton(safe)
-    box.exec()
-    return box.clickedButton() is safe
 
 
 def _show_banner(

@@ -30,6 +30,7 @@ from desktop_app._startup import (
 from desktop_app.errors import SchemaTooNewError, StoreError
 from desktop_app.manager import IntegrationManager, set_integration_manager
 from desktop_app.ui._first_paint import install_if_requested
+from desktop_app.ui._questions import ask
 from desktop_app.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -140,23 +141,19 @@ def ask_open_newer_read_only(error: SchemaTooNewError) -> bool:
     Returns:
         bool: ``True`` for "Open read-only", ``False`` for "Quit".
     """
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        "Database from a newer version",
-        f"{error}.",
+    return ask(
+        None,
+        name="newerDatabaseBox",
+        title="Database from a newer version",
+        text=f"{error}.",
+        details=(
+            "You can look at your configurations read-only: nothing is changed "
+            "on disk, so the newer version keeps working with them."
+        ),
+        yes=("Open read-only", "openReadOnlyButton"),
+        no=("Quit", "quitButton"),
+        default_yes=False,
     )
-    box.setObjectName("newerDatabaseBox")
-    box.setInformativeText(
-        "You can look at your configurations read-only: nothing is changed "
-        "on disk, so the newer version keeps working with them."
-    )
-    open_button = box.addButton("Open read-only", QMessageBox.ButtonRole.AcceptRole)
-    open_button.setObjectName("openReadOnlyButton")
-    quit_button = box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
-    quit_button.setObjectName("quitButton")
-    box.setDefaultButton(quit_button)
-    box.exec()
-    return box.clickedButton() is open_button
 
 
 def report_start_failure(error: StoreError) -> None:
