@@ -12,8 +12,6 @@ import logging
 import os
 import sys
 import threading
-import time
-import traceback
 import types
 from collections.abc import Callable
 from pathlib import Path
@@ -31,6 +29,7 @@ from desktop_app.errors import (
     PluginNotFoundError,
     PluginUnsafeError,
 )
+from desktop_app.plugins._background import Imported, import_in_background, stack_of
 from desktop_app.plugins._discovery import (
     PluginSource,
     discover_entry_points,
@@ -66,6 +65,13 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_IMPORT_TIMEOUT", "PluginManager", "import_timeout_from_env"]
 
 logger = logging.getLogger(__name__)
+
+_Dispatch = Callable[[Callable[[], None]], None]
+_Progress = Callable[[int, int, PluginInfo], None]
+#: ``(dispatch, everything, progress, finished)`` of a reload.
+_ReloadRequest = tuple[
+    _Dispatch, bool, _Progress | None, Callable[[list[PluginInfo]], None] | None
+]
 
 #: Seconds a plugin's import may take before it is skipped.
 DEFAULT_IMPORT_TIMEOUT = 10.0
@@ -140,6 +146,8 @@ class PluginManager:
         #: whose load was superseded (reload, disable, unload) is dropped.
         self._generation: dict[str, int] = {}
         self._background_runs = 0
+        #: Reloads asked for while plugins were loading; run at its end.
+        self._waiting_reloads: list[_ReloadRequest] = []
 
     # Queries --------------------------------------------------------------
 
@@ -186,9 +194,9 @@ class PluginManager:
 
     def load_all_in_background(
         self,
-        dispatch: Callable[[Callable[[], None]], None],
+        dispatch: _Dispatch,
         *,
-        progress: Callable[[int, int, PluginInfo], None] | None = None,
+        progress: _Progress | None = None,
         finished: Callable[[], None] | None = None,
     ) -> int:
         """Discover plugins here, import them on a loader thread, and
@@ -212,21 +220,159 @@ class PluginManager:
         Returns:
             int: How many plugins will be imported (``total`` above).
         """
-        jobs: list[tuple[PluginInfo, PluginSource, int]] = []
+        jobs: list[tuple[PluginInfo, PluginSource]] = []
         for source in self._new_sources():
             info = self._new_info(source)
             if self._begin(info, source):
-                jobs.append((info, source, self._generation[info.key]))
+                jobs.append((info, source))
             else:
                 self._fingerprint_if_missing(info, source)
+        self._import_jobs(jobs, dispatch, progress, finished)
+        return len(jobs)
+
+    def reload_in_background(
+        self,
+        dispatch: Callable[[Callable[[], None]], None],
+        *,
+        everything: bool = False,
+        progress: Callable[[int, int, PluginInfo], None] | None = None,
+        finished: Callable[[list[PluginInfo]], None] | None = None,
+    ) -> None:
+        """Reload plugins without running their code on this thread.
+
+        With ``everything`` false this is :py:meth:`reload_changed` (the
+        folder watcher): new drop-ins load, removed ones go, changed ones
+        reload. With it true every enabled plugin reloads as well (Tools →
+        Reload plugins). The folder is scanned and hashed on a helper
+        thread, plugins are unloaded here, and their imports run on the
+        loader thread within ``import_timeout``, as at start-up. A request
+        made while plugins are loading waits for that run to end.
+
+        Args:
+            dispatch (callable): Runs a callable on this manager's thread.
+            everything (bool): Reload every enabled plugin, changed or not.
+            progress (callable, optional): As for
+                :py:meth:`load_all_in_background`.
+            finished (callable, optional): Called through ``dispatch`` with
+                the plugins added, reloaded or removed.
+        """
+        request = (dispatch, everything, progress, finished)
+        if self.loading:
+            self._waiting_reloads.append(request)
+            return
+        self._background_runs += 1  # scanning counts as loading
+
+        def scan() -> None:
+            found: dict[str, PluginSource] = {}
+            if not self.safe_mode:
+                found = {s.key: s for s in discover_folder(self.plugins_dir)}
+            prints = {
+                key: fingerprint(source.path)
+                for key, source in found.items()
+                if source.path is not None
+            }
+            dispatch(lambda: self._reload_found(request, found, prints))
+
+        threading.Thread(
+            target=scan, name="desktop-app-plugin-scan", daemon=True
+        ).start()
+
+    def _reload_found(
+        self,
+        request: _ReloadRequest,
+        found: dict[str, PluginSource],
+        prints: dict[str, str],
+    ) -> None:
+        """Apply a folder scan (on this thread): unload what changed or
+        went, then import what is new or changed in the background."""
+        dispatch, everything, progress, finished = request
+        self._background_runs -= 1
+        touched: list[PluginInfo] = []
+        jobs: list[tuple[PluginInfo, PluginSource]] = []
+
+        def queue(info: PluginInfo, source: PluginSource) -> bool:
+            if self._begin(info, source):
+                jobs.append((info, source))
+                return True
+            self._fingerprint_if_missing(info, source)
+            return False
+
+        for key, info in list(self._plugins.items()):
+            if info.source == SOURCE_FOLDER and key not in found:
+                self._unload(info)
+                del self._plugins[key]
+                self._sources.pop(key, None)
+                self._fingerprints.pop(key, None)
+                touched.append(info)
+            elif (
+                everything
+                and info.source != SOURCE_FOLDER
+                and info.status != STATUS_DISABLED
+            ):
+                self._unload(info)
+                queue(info, self._sources[key])
+                touched.append(info)
+        for key, source in found.items():
+            known = self._plugins.get(key)
+            if known is None:
+                added = self._new_info(source)
+                queue(added, source)
+                touched.append(added)
+                continue
+            info = known
+            changed = prints.get(key) != self._fingerprints.get(key)
+            if changed or (everything and info.status != STATUS_DISABLED):
+                self._sources[key] = source
+                self._fingerprints[key] = prints.get(key, "")
+                self._unload(info)
+                queue(info, source)
+                touched.append(info)
+            elif info.refused and queue(info, source):
+                # Same code, maybe fixed modes or owners: it counts as a
+                # change only if it may now load.
+                touched.append(info)
+
+        def done() -> None:
+            if finished is not None:
+                finished(touched)
+
+        self._import_jobs(jobs, dispatch, progress, done)
+
+    def _run_waiting_reloads(self) -> None:
+        """Start one reload covering every request made while loading."""
+        waiting = self._waiting_reloads
+        self._waiting_reloads = []
+
+        def all_finished(changed: list[PluginInfo]) -> None:
+            for request in waiting:
+                if request[3] is not None:
+                    request[3](changed)
+
+        self.reload_in_background(
+            waiting[-1][0],
+            everything=any(request[1] for request in waiting),
+            progress=waiting[-1][2],
+            finished=all_finished,
+        )
+
+    def _import_jobs(
+        self,
+        jobs: list[tuple[PluginInfo, PluginSource]],
+        dispatch: _Dispatch,
+        progress: _Progress | None,
+        finished: Callable[[], None] | None,
+    ) -> None:
+        """Import ``jobs`` on the loader thread; register them through
+        ``dispatch`` in batches; call ``finished`` through it at the end."""
         total = len(jobs)
+        generations = [self._generation[info.key] for info, _source in jobs]
         self._background_runs += 1
 
         # Imports finished on the loader thread wait here until this thread
         # takes them, all that are ready at once: one queued call per batch,
         # not per plugin, so 200 plugins cost a few event-loop turns (and
         # status-bar updates), not 200.
-        ready: list[tuple[PluginInfo, PluginSource, int, _Imported]] = []
+        ready: list[tuple[int, Imported]] = []
         ready_lock = threading.Lock()
         done = 0
 
@@ -235,100 +381,46 @@ class PluginManager:
             with ready_lock:
                 batch = ready[:]
                 ready.clear()
-            for info, source, generation, outcome in batch:
+            for job, outcome in batch:
                 done += 1
-                if self._generation.get(info.key) == generation and (
+                info, source = jobs[job]
+                if self._generation.get(info.key) == generations[job] and (
                     self._plugins.get(info.key) is info
                 ):
                     self._finish(info, source, outcome)
                     self._fingerprint_if_missing(info, source)
             if batch and progress is not None:
-                progress(done, total, batch[-1][0])
+                progress(done, total, jobs[batch[-1][0]][0])
 
         def end() -> None:
             register_ready()
             self._background_runs -= 1
             if finished is not None:
                 finished()
+            if self._waiting_reloads and not self.loading:
+                self._run_waiting_reloads()
 
-        def deliver(job: int, outcome: _Imported) -> None:
-            info, source, generation = jobs[job]
+        def deliver(job: int, outcome: Imported) -> None:
             with ready_lock:
                 first = not ready
-                ready.append((info, source, generation, outcome))
+                ready.append((job, outcome))
             if first:
                 dispatch(register_ready)
 
-        # One loader thread imports the plugins one after the other; a
-        # watchdog gives each import its time. Only a plugin that overruns
-        # costs a thread: it is abandoned there (Python cannot stop a
-        # thread) and a new loader goes on with the next plugin.
-        cond = threading.Condition()
-        watch = _Watch()
+        def before(job: int) -> None:
+            if self.on_loading is not None:
+                self.on_loading(jobs[job][0])
 
-        def loader(start: int) -> None:
-            me = threading.current_thread()
-            for job in range(start, len(jobs)):
-                info, source, _generation = jobs[job]
-                outcome = _Imported()
-                with cond:
-                    if watch.loader is not me:
-                        return
-                    watch.begin(job, outcome, self.import_timeout)
-                    cond.notify()
-                if self.on_loading is not None:
-                    self.on_loading(info)
-                self._import(info.module_name, source, outcome)
-                with cond:
-                    if watch.loader is not me:
-                        return  # the watchdog reported it as too slow
-                    watch.outcome = None
-                deliver(job, outcome)
-            with cond:
-                if watch.loader is me:
-                    watch.over = True
-                    cond.notify()
-            dispatch(end)
-
-        def start_loader(start: int) -> None:
-            thread = threading.Thread(
-                target=loader,
-                args=(start,),
-                name="desktop-app-plugin-loader",
-                daemon=True,
-            )
-            watch.loader = thread
-            thread.start()
-
-        def watchdog() -> None:
-            with cond:
-                while not watch.over:
-                    outcome = watch.outcome
-                    if outcome is None:
-                        cond.wait()
-                        continue
-                    remaining = watch.deadline - time.monotonic()
-                    if remaining > 0:
-                        cond.wait(remaining)
-                        continue
-                    with outcome.lock:
-                        if outcome.done.is_set():
-                            # Finished just in time; the loader delivers it.
-                            cond.wait(0.01)
-                            continue
-                        outcome.abandoned = True
-                        assert watch.loader is not None
-                        outcome.stack = _stack_of(watch.loader)
-                    deliver(watch.job, outcome)
-                    watch.outcome = None
-                    start_loader(watch.job + 1)
-
-        with cond:
-            start_loader(0)
-        threading.Thread(
-            target=watchdog, name="desktop-app-plugin-watchdog", daemon=True
-        ).start()
-        return total
+        import_in_background(
+            total,
+            lambda job, outcome: self._import(
+                jobs[job][0].module_name, jobs[job][1], outcome
+            ),
+            timeout=self.import_timeout,
+            deliver=deliver,
+            end=lambda: dispatch(end),
+            before=before,
+        )
 
     def _new_sources(self) -> list[PluginSource]:
         sources = discover_entry_points() if self.use_entry_points else []
@@ -392,15 +484,36 @@ class PluginManager:
                     touched.append(info)
         return touched
 
-    def set_enabled(self, name: str, enabled: bool) -> PluginInfo:
-        """Enable or disable a plugin, store the choice, and apply it now."""
+    def set_enabled(
+        self,
+        name: str,
+        enabled: bool,
+        *,
+        dispatch: _Dispatch | None = None,
+        finished: Callable[[], None] | None = None,
+    ) -> PluginInfo:
+        """Enable or disable a plugin, store the choice, and apply it.
+
+        Without ``dispatch`` a plugin being enabled is imported before this
+        returns (within ``import_timeout``); with it, the import runs on the
+        loader thread and registration comes back through ``dispatch``, as
+        at start-up. ``finished`` is called (through ``dispatch`` when given)
+        once the change is applied.
+        """
         info = self.get(name)
         self.state.set_enabled(info.key, enabled)
         if enabled and info.status == STATUS_DISABLED:
-            self._load(info, self._sources[info.key])
+            source = self._sources[info.key]
+            if dispatch is None:
+                self._load(info, source)
+            elif self._begin(info, source):
+                self._import_jobs([(info, source)], dispatch, None, finished)
+                return info
         elif not enabled:
             self._unload(info)
             info.reset()
+        if finished is not None:
+            finished()
         return info
 
     def unload_all(self) -> None:
@@ -463,7 +576,7 @@ class PluginManager:
                 return False
         return True
 
-    def _import_bounded(self, info: PluginInfo, source: PluginSource) -> _Imported:
+    def _import_bounded(self, info: PluginInfo, source: PluginSource) -> Imported:
         """Import a plugin's module on a thread of its own and wait at most
         ``import_timeout`` for it.
 
@@ -474,7 +587,7 @@ class PluginManager:
         """
         if self.on_loading is not None:
             self.on_loading(info)
-        outcome = _Imported()
+        outcome = Imported()
         thread = threading.Thread(
             target=self._import,
             args=(info.module_name, source, outcome),
@@ -486,11 +599,11 @@ class PluginManager:
             with outcome.lock:
                 if not outcome.done.is_set():
                     outcome.abandoned = True
-                    outcome.stack = _stack_of(thread)
+                    outcome.stack = stack_of(thread)
         return outcome
 
     def _import(
-        self, module_name: str, source: PluginSource, outcome: _Imported
+        self, module_name: str, source: PluginSource, outcome: Imported
     ) -> None:
         module: types.ModuleType | None = None
         try:
@@ -524,7 +637,7 @@ class PluginManager:
             outcome.done.set()
 
     def _finish(
-        self, info: PluginInfo, source: PluginSource, outcome: _Imported
+        self, info: PluginInfo, source: PluginSource, outcome: Imported
     ) -> None:
         """Register an imported plugin (on the manager's thread)."""
         if outcome.abandoned:
@@ -639,44 +752,3 @@ def _one_line(error: BaseException) -> str:
         return f"SyntaxError: {error.msg}{where}"
     lines = describe_error(error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
-
-
-class _Watch:
-    """What the background loader's watchdog watches (guarded by its
-    condition): the loader thread now importing, the import it is in and
-    when that import's time is up."""
-
-    def __init__(self) -> None:
-        self.loader: threading.Thread | None = None
-        self.outcome: _Imported | None = None
-        self.job = 0
-        self.deadline = 0.0
-        self.over = False
-
-    def begin(self, job: int, outcome: _Imported, timeout: float) -> None:
-        self.job = job
-        self.outcome = outcome
-        self.deadline = time.monotonic() + timeout
-
-
-class _Imported:
-    """The outcome of one plugin's import, handed from its import thread
-    to the thread that registers it."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.done = threading.Event()
-        self.module: types.ModuleType | None = None
-        self.error: BaseException | None = None
-        self.digest: str | None = None
-        #: Set at the deadline; the import's late result is then ignored.
-        self.abandoned = False
-        self.stack = ""
-
-
-def _stack_of(thread: threading.Thread) -> str:
-    """Where a stuck import thread is, for the plugin's traceback."""
-    frame = sys._current_frames().get(thread.ident or -1)
-    if frame is None:
-        return ""
-    return "Stuck at:\n" + "".join(traceback.format_stack(frame))

@@ -6,40 +6,39 @@ events restart a short timer and the reload runs once things are quiet.
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer
 
-from desktop_app.plugins import PluginInfo, PluginManager
+from desktop_app.plugins import PluginManager
 
 __all__ = ["PluginWatcher"]
 
-logger = logging.getLogger(__name__)
-
 
 class PluginWatcher(QObject):
-    """Calls :py:meth:`PluginManager.reload_changed` after folder changes.
+    """Calls ``reload`` once the plugins folder has been quiet a moment
+    after a change.
 
     Args:
         plugins (PluginManager): The plugins to keep current.
+        reload (callable): Starts the reload of what changed (in the window,
+            :py:func:`~desktop_app.ui._plugins_setup.reload_plugins`, which
+            imports off the UI thread).
         debounce_ms (int): Quiet time before reloading.
         parent (QObject, optional): Owner.
-
-    Signals:
-        reloaded(list): The plugins that were added, reloaded or removed.
     """
-
-    reloaded = Signal(list)
 
     def __init__(
         self,
         plugins: PluginManager,
+        reload: Callable[[], None],
         debounce_ms: int = 300,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self._plugins = plugins
+        self._reload = reload
         self._watcher = QFileSystemWatcher(self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -72,8 +71,5 @@ class PluginWatcher(QObject):
         self._timer.start()
 
     def _on_timeout(self) -> None:
-        changed: list[PluginInfo] = self._plugins.reload_changed()
         self._rewatch()
-        if changed:
-            logger.info("Reloaded plugins: %s", ", ".join(p.name for p in changed))
-            self.reloaded.emit(changed)
+        self._reload()

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
+    QMainWindow,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app.plugins import PluginInfo, PluginManager
+from desktop_app.ui._bridge import UiDispatcher
 
 __all__ = ["PluginsDialog"]
 
@@ -34,6 +36,7 @@ class PluginsDialog(QDialog):
 
     def __init__(self, plugins: PluginManager, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._dispatch = UiDispatcher(self)
         self.setObjectName("pluginsDialog")
         self.setWindowTitle("Plugins")
         self.resize(820, 460)
@@ -120,17 +123,33 @@ class PluginsDialog(QDialog):
         if self._filling or item.column() != 0:
             return
         key = item.data(Qt.ItemDataRole.UserRole)
-        self._plugins.set_enabled(key, item.checkState() == Qt.CheckState.Checked)
-        self._notify_parent()
-        self.refresh()
+
+        def applied() -> None:
+            self._notify_parent()
+            self.refresh()
+
+        # A plugin being enabled imports on the loader thread, never here.
+        self._plugins.set_enabled(
+            key,
+            item.checkState() == Qt.CheckState.Checked,
+            dispatch=self._dispatch,
+            finished=applied,
+        )
 
     def _on_reload_all(self) -> None:
-        for info in self._plugins.plugins:
-            if info.status != "disabled":
-                self._plugins.reload(info.key)
-        self._plugins.reload_changed()
-        self._notify_parent()
-        self.refresh()
+        # Off the UI thread, as Tools → Reload plugins; the table follows
+        # once every plugin has been dealt with.
+        from desktop_app.ui._plugins_setup import reload_plugins
+
+        self.reload_button.setEnabled(False)
+
+        def done(_changed: list[PluginInfo]) -> None:
+            self.reload_button.setEnabled(True)
+            self.refresh()
+
+        window = self.parent()
+        assert isinstance(window, QMainWindow), "the dialog belongs to a window"
+        reload_plugins(window, self._plugins, everything=True, then=done)
 
     def _notify_parent(self) -> None:
         reload = getattr(self.parent(), "reload_integrations", None)

@@ -21,7 +21,7 @@ from desktop_app.ui._plugin_watcher import PluginWatcher
 if TYPE_CHECKING:
     from desktop_app.ui._plugins_dialog import PluginsDialog
 
-__all__ = ["install_plugins"]
+__all__ = ["install_plugins", "reload_plugins"]
 
 logger = logging.getLogger(__name__)
 
@@ -109,8 +109,9 @@ def _report(window: QMainWindow, plugins: PluginManager) -> None:
 
 
 def _hook_up(window: QMainWindow, plugins: PluginManager) -> None:
-    watcher = PluginWatcher(plugins, parent=window)
-    watcher.reloaded.connect(lambda _changed: _refresh(window))
+    watcher = PluginWatcher(
+        plugins, lambda: reload_plugins(window, plugins), parent=window
+    )
     window.plugin_watcher = watcher  # type: ignore[attr-defined]
 
     reload_action = window.findChild(QAction, "reloadPluginsAction")
@@ -123,7 +124,9 @@ def _hook_up(window: QMainWindow, plugins: PluginManager) -> None:
         # Drop the window's placeholder slot; nothing connected is fine.
         with contextlib.suppress(RuntimeError, TypeError):
             reload_action.triggered.disconnect()
-    reload_action.triggered.connect(lambda: _reload_all(window, plugins))
+    reload_action.triggered.connect(
+        lambda: reload_plugins(window, plugins, everything=True)
+    )
     reload_action.setEnabled(True)  # the window disables it until plugins exist
 
     plugins_action = window.findChild(QAction, "pluginsAction")
@@ -143,12 +146,51 @@ def show_plugins_dialog(window: QMainWindow, plugins: PluginManager) -> PluginsD
     return dialog
 
 
-def _reload_all(window: QMainWindow, plugins: PluginManager) -> None:
-    for info in plugins.plugins:
-        if info.status != "disabled":
-            plugins.reload(info.key)
-    plugins.reload_changed()
-    _refresh(window)
+def reload_plugins(
+    window: QMainWindow,
+    plugins: PluginManager,
+    *,
+    everything: bool = False,
+    then: Callable[[list[PluginInfo]], None] | None = None,
+) -> None:
+    """Reload plugins without blocking the window.
+
+    ``everything`` reloads every enabled plugin (Tools → Reload plugins);
+    otherwise only what changed in the folder (the folder watcher). Plugin
+    code runs on the loader thread, within the time limit, as at start-up;
+    the status bar counts, Reload plugins is greyed until it is over, and
+    the integrations list is refreshed at the end. ``then`` gets the
+    plugins added, reloaded or removed.
+    """
+    dispatcher = getattr(window, "plugin_dispatcher", None) or UiDispatcher(window)
+    action = window.findChild(QAction, "reloadPluginsAction")
+    if action is not None:
+        action.setEnabled(False)
+    status = window.statusBar()
+    if everything:
+        status.showMessage("Reloading plugins…")
+
+    def progress(done: int, total: int, _info: PluginInfo) -> None:
+        status.showMessage(f"Reloading plugins… {done} of {total}")
+
+    def finished(changed: list[PluginInfo]) -> None:
+        if action is not None:
+            action.setEnabled(True)
+        if changed or everything:
+            _refresh(window)
+            failed = sum(1 for info in changed if info.failed)
+            text = f"Plugins reloaded: {len(changed)}"
+            if failed:
+                text += f", {failed} failed (Tools → Plugins… says why)"
+            status.showMessage(text, 10_000)
+        if changed:
+            logger.info("Reloaded plugins: %s", ", ".join(i.name for i in changed))
+        if then is not None:
+            then(changed)
+
+    plugins.reload_in_background(
+        dispatcher, everything=everything, progress=progress, finished=finished
+    )
 
 
 def _refresh(window: QMainWindow) -> None:

@@ -3,7 +3,12 @@ distributions, for the tests that load plugins the way the app does."""
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import textwrap
+import threading
+import types
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -36,3 +41,42 @@ def make_distribution(
     for rel, code in modules.items():
         write_plugin(root, rel, code)
     return root
+
+
+#: A plugin whose import waits on the gate module ``_held_gate`` (see
+#: :py:func:`held_import_gate`) before defining ``test.held``.
+HELD_PLUGIN = """
+import _held_gate
+from desktop_app import Integration
+
+_held_gate.entered.set()
+_held_gate.release.wait()
+
+
+class Held(Integration):
+    integration_id = "test.held"
+    name = "Held"
+
+    def initialize(self):
+        pass
+"""
+
+
+@contextlib.contextmanager
+def held_import_gate() -> Iterator[types.SimpleNamespace]:
+    """Install the ``_held_gate`` module :py:data:`HELD_PLUGIN` imports:
+    ``entered`` is set once the import is under way, and it goes on when
+    ``release`` is set (at the latest on leaving, when the plugin threads
+    are joined so none outlives the test by much)."""
+    gate = types.ModuleType("_held_gate")
+    gate.entered = threading.Event()  # type: ignore[attr-defined]
+    gate.release = threading.Event()  # type: ignore[attr-defined]
+    sys.modules["_held_gate"] = gate
+    try:
+        yield gate  # type: ignore[misc]
+    finally:
+        gate.release.set()  # type: ignore[attr-defined]
+        for thread in threading.enumerate():
+            if thread.name.startswith("desktop-app-plugin-"):
+                thread.join(10)
+        sys.modules.pop("_held_gate", None)

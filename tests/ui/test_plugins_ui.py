@@ -6,7 +6,7 @@ import json
 import textwrap
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 
 from desktop_app._paths import DataPaths
@@ -14,6 +14,7 @@ from desktop_app.config import IntegrationConfig
 from desktop_app.ui._plugins_dialog import PluginsDialog
 from desktop_app.ui._plugins_setup import install_plugins
 from desktop_app.ui.main_window import MainWindow
+from tests._support.plugin_files import HELD_PLUGIN, held_import_gate
 from tests._support.qt_driving import open_window
 
 PLUGIN = """
@@ -30,6 +31,13 @@ class Live(Integration):
 
 def _write(folder, name, code):
     (folder / name).write_text(textwrap.dedent(code), encoding="utf-8")
+
+
+def _reload(qtbot, window):
+    """Tools → Reload plugins, then wait for the loader thread to finish."""
+    window.findChild(QAction, "reloadPluginsAction").trigger()
+    assert window.plugin_manager.loading
+    qtbot.waitUntil(lambda: not window.plugin_manager.loading, timeout=10_000)
 
 
 @pytest.fixture
@@ -78,7 +86,7 @@ def test_dropped_plugin_appears_and_edits_reload_keeping_configs(
 def test_tools_menu_has_reload_and_plugins_actions(qtbot, window, manager, tmp_path):
     _write(tmp_path / "plugins", "live.py", PLUGIN.format(name="By hand"))
     window.plugin_watcher._timer.setInterval(60_000)  # only the menu reloads
-    window.findChild(QAction, "reloadPluginsAction").trigger()
+    _reload(qtbot, window)
     assert manager.get_integration("test.live").name == "By hand"
     assert window.findChild(QAction, "pluginsAction") is not None
 
@@ -89,7 +97,7 @@ def test_plugins_dialog_lists_errors_and_stores_enable_choice(
     folder = tmp_path / "plugins"
     _write(folder, "live.py", PLUGIN.format(name="Shown"))
     _write(folder, "broken.py", "raise RuntimeError('broken on purpose')\n")
-    window.findChild(QAction, "reloadPluginsAction").trigger()
+    _reload(qtbot, window)
     dialog = PluginsDialog(window.plugin_manager, window)
     qtbot.addWidget(dialog)
     assert dialog.objectName() == "pluginsDialog"
@@ -113,7 +121,7 @@ def test_plugins_page_shows_why_a_plugin_was_refused(qtbot, window, tmp_path):
     folder = tmp_path / "plugins"
     _write(folder, "open_to_all.py", PLUGIN.format(name="Refused"))
     (folder / "open_to_all.py").chmod(0o666)
-    window.findChild(QAction, "reloadPluginsAction").trigger()
+    _reload(qtbot, window)
 
     dialog = PluginsDialog(window.plugin_manager, window)
     qtbot.addWidget(dialog)
@@ -128,3 +136,28 @@ def test_plugins_page_shows_why_a_plugin_was_refused(qtbot, window, tmp_path):
     # Let the folder watcher's pending re-check run while the store is open.
     qtbot.wait(50)
     qtbot.waitUntil(lambda: not window.plugin_watcher._timer.isActive())
+
+
+def test_reload_imports_off_the_ui_thread_while_the_window_keeps_answering(
+    qtbot, window, manager, tmp_path
+):
+    action = window.findChild(QAction, "reloadPluginsAction")
+    with held_import_gate() as gate:
+        _write(tmp_path / "plugins", "held.py", HELD_PLUGIN)
+        action.trigger()
+
+        # The plugin's import is stuck; the event loop still runs and the
+        # window says what is going on.
+        qtbot.waitUntil(gate.entered.is_set, timeout=10_000)
+        answered = []
+        QTimer.singleShot(0, lambda: answered.append(True))
+        qtbot.waitUntil(lambda: answered == [True], timeout=5000)
+        assert not action.isEnabled()
+        assert window.statusBar().currentMessage().startswith("Reloading plugins")
+        assert not manager.is_registered("test.held")
+
+        gate.release.set()
+        qtbot.waitUntil(lambda: action.isEnabled(), timeout=10_000)
+    assert manager.get_integration("test.held").name == "Held"
+    assert window.integration_model.row_of("test.held") >= 0
+    assert window.statusBar().currentMessage().startswith("Plugins reloaded")
