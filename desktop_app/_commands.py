@@ -133,7 +133,7 @@ def cmd_list(
         if not plugins.plugins:
             print("  (none)", file=out)
         for info in plugins.plugins:
-            version = info.version or "-"
+            version = info.shown_version() or "-"
             line = (
                 f"  {_escaped(info.name)}  [{info.source}]  {_escaped(version)}  "
                 f"{info.status}"

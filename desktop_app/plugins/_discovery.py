@@ -96,11 +96,12 @@ def discover_entry_points() -> list[PluginSource]:
         if ep.name in found:
             continue
         dist = getattr(ep, "dist", None)
+        # The version is read when shown (PluginInfo.shown_version): it
+        # parses the distribution's whole metadata file, on every start.
         found[ep.name] = PluginSource(
             ep.name,
             SOURCE_DISTRIBUTION,
             module=ep.module,
-            version=getattr(dist, "version", None),
             distribution=getattr(dist, "name", None),
         )
     return [found[name] for name in sorted(found)]

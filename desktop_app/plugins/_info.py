@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
@@ -44,8 +45,8 @@ class PluginInfo:
         path (Path | None): The plugin's file or package folder (for a
             distribution, the imported module's file when known).
         module_name (str): The name it is imported under.
-        version (str | None): The distribution's version, or the module's
-            ``__version__``, when known.
+        version (str | None): The module's ``__version__``, or the
+            distribution's once :py:meth:`shown_version` has read it.
         distribution (str | None): The distribution's name.
         status (str): ``'loaded'``, ``'failed'``, ``'disabled'`` or
             ``'refused'`` (others can write to its code; never imported).
@@ -69,6 +70,17 @@ class PluginInfo:
     integration_ids: list[str] = field(default_factory=list)
     extension_ids: list[str] = field(default_factory=list)
     signal_names: list[str] = field(default_factory=list)
+
+    def shown_version(self) -> str | None:
+        """The version to show: the distribution's (read from its metadata
+        on first use, not at every start), else the module's
+        ``__version__``."""
+        if self.version is None and self.distribution:
+            import importlib.metadata
+
+            with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+                self.version = importlib.metadata.version(self.distribution)
+        return self.version
 
     @property
     def key(self) -> str:

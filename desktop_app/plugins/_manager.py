@@ -198,14 +198,17 @@ class PluginManager:
         *,
         progress: _Progress | None = None,
         finished: Callable[[], None] | None = None,
-    ) -> int:
-        """Discover plugins here, import them on a loader thread, and
-        register each one through ``dispatch``.
+    ) -> None:
+        """Discover, check and import plugins on helper threads; register
+        each one through ``dispatch``; return at once.
 
-        Plugin code at import time is what can hang, and it runs off this
-        thread; registration (``initialize()``, hooks) touches the manager
-        and, in the window, Qt objects, so it comes back to this thread.
-        Each import gets ``import_timeout`` seconds; one that runs longer is
+        Nothing but registration runs on this thread: finding the plugins
+        (installed distributions' metadata, the folder), the ownership
+        checks and the imports all happen on the loader thread, so in the
+        window they overlap the first frame instead of delaying it.
+        Registration (``initialize()``, hooks) touches the manager and, in
+        the window, Qt objects, so it comes back to this thread. Each
+        import gets ``import_timeout`` seconds; one that runs longer is
         reported as failed and the loader moves on.
 
         Args:
@@ -216,19 +219,85 @@ class PluginManager:
                 registered together (``info``: the batch's last).
             finished (callable, optional): Called through ``dispatch`` once
                 every plugin has been dealt with.
-
-        Returns:
-            int: How many plugins will be imported (``total`` above).
         """
-        jobs: list[tuple[PluginInfo, PluginSource]] = []
-        for source in self._new_sources():
-            info = self._new_info(source)
-            if self._begin(info, source):
-                jobs.append((info, source))
-            else:
+        known = set(self._plugins)
+        self._background_runs += 1
+        #: Every plugin found, in order; filled by the scan before any
+        #: outcome is delivered. ``None``: not imported (disabled, refused).
+        found: list[tuple[PluginInfo, PluginSource]] = []
+        ready: list[tuple[int, Imported | None]] = []
+        ready_lock = threading.Lock()
+        done = 0
+
+        def register_ready() -> None:
+            nonlocal done
+            with ready_lock:
+                batch = ready[:]
+                ready.clear()
+            for index, outcome in batch:
+                done += 1
+                info, source = found[index]
+                if info.key in self._plugins:
+                    continue  # a reload got there first
+                self._adopt(info, source)
+                if outcome is not None:
+                    self._finish(info, source, outcome)
                 self._fingerprint_if_missing(info, source)
-        self._import_jobs(jobs, dispatch, progress, finished)
-        return len(jobs)
+            if batch and progress is not None:
+                progress(done, len(found), found[batch[-1][0]][0])
+
+        def end() -> None:
+            register_ready()
+            self._background_runs -= 1
+            if finished is not None:
+                finished()
+            if self._waiting_reloads and not self.loading:
+                self._run_waiting_reloads()
+
+        def deliver(index: int, outcome: Imported | None) -> None:
+            with ready_lock:
+                first = not ready
+                ready.append((index, outcome))
+            if first:
+                dispatch(register_ready)
+
+        def scan() -> None:
+            try:
+                sources = self._new_sources(known)
+            except Exception:  # a broken installed distribution's metadata
+                logger.exception("Could not look for plugins")
+                sources = []
+            safe_folders: set[Path] = set()
+            to_import: list[int] = []
+            for source in sources:
+                info = self._detached_info(source)
+                found.append((info, source))
+                if self._may_import(info, source, safe_folders):
+                    to_import.append(len(found) - 1)
+            for index in range(len(found)):
+                if index not in to_import:
+                    deliver(index, None)
+
+            def before(job: int) -> None:
+                if self.on_loading is not None:
+                    self.on_loading(found[to_import[job]][0])
+
+            def run_import(job: int, outcome: Imported) -> None:
+                info, source = found[to_import[job]]
+                self._import(info.module_name, source, outcome)
+
+            import_in_background(
+                len(to_import),
+                run_import,
+                timeout=self.import_timeout,
+                deliver=lambda job, outcome: deliver(to_import[job], outcome),
+                end=lambda: dispatch(end),
+                before=before,
+            )
+
+        threading.Thread(
+            target=scan, name="desktop-app-plugin-scan", daemon=True
+        ).start()
 
     def reload_in_background(
         self,
@@ -290,8 +359,10 @@ class PluginManager:
         touched: list[PluginInfo] = []
         jobs: list[tuple[PluginInfo, PluginSource]] = []
 
+        safe_folders: set[Path] = set()
+
         def queue(info: PluginInfo, source: PluginSource) -> bool:
-            if self._begin(info, source):
+            if self._begin(info, source, safe_folders):
                 jobs.append((info, source))
                 return True
             self._fingerprint_if_missing(info, source)
@@ -422,13 +493,16 @@ class PluginManager:
             before=before,
         )
 
-    def _new_sources(self) -> list[PluginSource]:
+    def _new_sources(self, known: set[str] | None = None) -> list[PluginSource]:
+        """Plugins found now whose key is not in ``known`` (by default the
+        known plugins; pass a copy when calling from another thread)."""
         sources = discover_entry_points() if self.use_entry_points else []
         if self.safe_mode:
             sources = [s for s in sources if is_builtin(s)]
         else:
             sources += discover_folder(self.plugins_dir)
-        return [s for s in sources if s.key not in self._plugins]
+        known = set(self._plugins) if known is None else known
+        return [s for s in sources if s.key not in known]
 
     def reload(self, name: str) -> PluginInfo:
         """Unload a plugin and load it again from its current code.
@@ -536,8 +610,15 @@ class PluginManager:
             self._fingerprints[info.key] = fingerprint(source.path)
 
     def _new_info(self, source: PluginSource) -> PluginInfo:
+        info = self._detached_info(source)
+        self._adopt(info, source)
+        return info
+
+    def _detached_info(self, source: PluginSource) -> PluginInfo:
+        """A new record for a plugin, not yet known to this manager (safe to
+        make on any thread)."""
         module_name = source.module or folder_module_name(self.plugins_dir, source.name)
-        info = PluginInfo(
+        return PluginInfo(
             source.name,
             source.source,  # type: ignore[arg-type]
             source.path,
@@ -545,12 +626,15 @@ class PluginManager:
             source.version,
             source.distribution,
         )
+
+    def _adopt(self, info: PluginInfo, source: PluginSource) -> None:
+        """Make a plugin's record known (on the manager's thread)."""
         self._plugins[info.key] = info
         self._sources[info.key] = source
+        self._generation[info.key] = self._generation.get(info.key, 0) + 1
         # A one-file plugin's fingerprint comes from the bytes its import
         # ran (see _finish), saving a second read and hash of every file.
         self._fingerprints.pop(info.key, None)
-        return info
 
     def _load(self, info: PluginInfo, source: PluginSource) -> None:
         """Load one plugin now: import it within the time limit (on a
@@ -558,15 +642,37 @@ class PluginManager:
         if self._begin(info, source):
             self._finish(info, source, self._import_bounded(info, source))
 
-    def _begin(self, info: PluginInfo, source: PluginSource) -> bool:
-        """Reset a plugin before loading; whether its code may be imported."""
+    def _begin(
+        self,
+        info: PluginInfo,
+        source: PluginSource,
+        safe_folders: set[Path] | None = None,
+    ) -> bool:
+        """Reset a plugin before loading; whether its code may be imported.
+
+        ``safe_folders`` is shared by the plugins of one scan, so the
+        folders above them are checked once (see ``check_plugin_safe``).
+        """
         info.reset()
         self._generation[info.key] = self._generation.get(info.key, 0) + 1
+        return self._may_import(info, source, safe_folders)
+
+    def _may_import(
+        self,
+        info: PluginInfo,
+        source: PluginSource,
+        safe_folders: set[Path] | None = None,
+    ) -> bool:
+        """Whether a plugin's code may run: it is enabled, and only the user
+        can change it. A refusal is recorded on ``info``. Reads no state
+        another thread changes, so the loader thread may ask."""
         if not self.state.is_enabled(info.key):
             return False
         if source.source == SOURCE_FOLDER and source.path is not None:
             try:
-                check_plugin_safe(info.name, source.path, self.plugins_dir)
+                check_plugin_safe(
+                    info.name, source.path, self.plugins_dir, safe_folders=safe_folders
+                )
             except PluginUnsafeError as e:
                 # Not a failure of the plugin: its code never ran. The user
                 # fixes the modes or owners, then Reload plugins tries again.
@@ -660,7 +766,7 @@ class PluginManager:
                 module_file = getattr(module, "__file__", None)
                 if info.path is None and module_file:
                     info.path = Path(module_file)
-            if info.version is None:
+            if info.version is None and info.distribution is None:
                 version = getattr(module, "__version__", None)
                 info.version = str(version) if version is not None else None
             register_contributions(module, self.manager, contributions)

@@ -30,7 +30,12 @@ from desktop_app.errors import PluginUnsafeError
 __all__ = ["check_plugin_safe"]
 
 def check_plugin_safe(
-    name: str, path: Path, plugins_dir: Path, data_dir: Path | None = None
+    name: str,
+    path: Path,
+    plugins_dir: Path,
+    data_dir: Path | None = None,
+    *,
+    safe_folders: set[Path] | None = None,
 ) -> None:
     """Raise unless only the user (or root) can change the plugin's code.
 
@@ -46,6 +51,10 @@ def check_plugin_safe(
         plugins_dir (Path): The folder it was found in.
         data_dir (Path, optional): The data folder holding ``plugins_dir``;
             defaults to its parent.
+        safe_folders (set[Path], optional): Folders between the data folder
+            and the plugins folder already found safe in this scan, not
+            looked at again (each plugin of a scan shares them); the ones
+            found safe here are added.
 
     Raises:
         desktop_app.errors.PluginUnsafeError: Naming the first such path.
@@ -53,13 +62,16 @@ def check_plugin_safe(
     if os.name != "posix":
         return
     top = data_dir if data_dir is not None else plugins_dir.parent
-    for candidate in _code_paths(path, plugins_dir, top):
+    known = safe_folders if safe_folders is not None else set()
+    folders = [f for f in _folders_down_to(plugins_dir, top) if f not in known]
+    for candidate in [*folders, *_code_paths(path)]:
         problem = _problem(candidate)
         if problem is not None:
             unsafe, mode, owner, link = problem
             raise PluginUnsafeError(
                 name, str(unsafe), mode, str(path), owner=owner, link=link
             )
+    known.update(folders)
 
 
 def _problem(path: Path) -> tuple[Path, int, int | None, str | None] | None:
@@ -89,8 +101,7 @@ def _problem(path: Path) -> tuple[Path, int, int | None, str | None] | None:
     return None
 
 
-def _code_paths(path: Path, plugins_dir: Path, top: Path) -> Iterator[Path]:
-    yield from _folders_down_to(plugins_dir, top)
+def _code_paths(path: Path) -> Iterator[Path]:
     yield path
     if path.is_dir():
         yield from _package_paths(path, set())

@@ -99,7 +99,7 @@ class PluginsDialog(QDialog):
                 texts = (
                     info.name,
                     info.source,
-                    info.version or "",
+                    info.shown_version() or "",
                     info.status,
                     info.registered_summary(),
                     info.error,

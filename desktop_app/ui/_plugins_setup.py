@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu
 
@@ -24,6 +25,10 @@ if TYPE_CHECKING:
 __all__ = ["install_plugins", "reload_plugins"]
 
 logger = logging.getLogger(__name__)
+
+#: How long after loading the folder watcher is armed: after the first
+#: frame of the populated list, which it would otherwise delay.
+WATCH_DELAY_MS = 300
 
 
 def install_plugins(
@@ -76,12 +81,15 @@ def install_plugins(
         _hook_up(window, plugins)
         if on_finished is not None:
             on_finished()
+        # Watching the folder waits until the list is on screen (arming it
+        # stats and watches every plugin file); the watcher's first scan,
+        # off the UI thread, catches whatever changed in between.
+        QTimer.singleShot(
+            WATCH_DELAY_MS, window, lambda: _watch_folder(window, plugins)
+        )
 
-    total = plugins.load_all_in_background(
-        dispatcher, progress=progress, finished=finished
-    )
-    if total:
-        status.showMessage(f"Loading plugins… 0 of {total}")
+    status.showMessage("Loading plugins…")
+    plugins.load_all_in_background(dispatcher, progress=progress, finished=finished)
     window.destroyed.connect(plugins.unload_all)
     return plugins
 
@@ -108,12 +116,15 @@ def _report(window: QMainWindow, plugins: PluginManager) -> None:
         )
 
 
-def _hook_up(window: QMainWindow, plugins: PluginManager) -> None:
+def _watch_folder(window: QMainWindow, plugins: PluginManager) -> None:
     watcher = PluginWatcher(
         plugins, lambda: reload_plugins(window, plugins), parent=window
     )
     window.plugin_watcher = watcher  # type: ignore[attr-defined]
+    reload_plugins(window, plugins)
 
+
+def _hook_up(window: QMainWindow, plugins: PluginManager) -> None:
     reload_action = window.findChild(QAction, "reloadPluginsAction")
     tools_menu = _tools_menu(window)
     if reload_action is None:

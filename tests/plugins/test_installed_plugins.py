@@ -33,7 +33,7 @@ def _start(make_plugins):
     pm = make_plugins(entry_points=True)
     pm.load_all()
     ours = [p for p in pm.plugins if (p.distribution or "").endswith("-dist")]
-    return pm, {(p.name, p.version, p.status) for p in ours}
+    return pm, {(p.name, p.shown_version(), p.status) for p in ours}
 
 
 @pytest.fixture

@@ -147,7 +147,7 @@ def test_entry_point_plugins_load_as_distributions(
     dist = pm.get("distribution:acme")
     folder = pm.get("folder:acme")
     assert dist.source == "distribution"
-    assert dist.version == "3.4.5"
+    assert dist.shown_version() == "3.4.5"
     assert dist.distribution == "acme-plugins"
     assert dist.module_name == "acme_plugin"
     assert dist.status == "loaded", dist.traceback

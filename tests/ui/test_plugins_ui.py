@@ -47,7 +47,11 @@ def window(qtbot, manager, settings, tmp_path):
     open_window(qtbot, win)
     paths = DataPaths(tmp_path).ensure()
     plugins = install_plugins(win, paths, entry_points=False)
-    qtbot.waitUntil(lambda: not plugins.loading, timeout=10_000)
+    # Loaded, and the folder watcher armed (just after the first frame).
+    qtbot.waitUntil(
+        lambda: hasattr(win, "plugin_watcher") and not plugins.loading,
+        timeout=10_000,
+    )
     yield win
     win.close()
     plugins.unload_all()
