@@ -292,7 +292,7 @@ class ConfigDialog(QDialog):
             except (TypeError, ValueError, OverflowError):
                 fits = False
             if not fits:
-                editor.set_value(None)
+                editor.show_unfit()
                 self._misfits[name] = _misfit_message(stored, field.is_secret)
             if isinstance(editor, PasswordEditor):
                 editor.set_stored_secret(form.has_stored_secret(name))

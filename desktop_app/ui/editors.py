@@ -96,6 +96,11 @@ class Editor(QObject):
         choice). ``None`` (no value) always fits."""
         return True
 
+    def show_unfit(self) -> None:
+        """Show no value, for a stored value that does not fit (see
+        :py:meth:`fits`); the dialog says why under the field."""
+        self.set_value(None)
+
     def set_error(self, text: str | None) -> None:
         """Mark the input as invalid, for sighted and screen-reader users."""
         self.input.setProperty("invalid", bool(text))
@@ -249,6 +254,16 @@ class IntegerEditor(Editor):
         if self.optional and self.spin.value() == self._blank_value():
             return None
         return self.spin.value()
+
+    def show_unfit(self) -> None:
+        """Show a blank box, even for a required field: a number shown in
+        place of the stored value would be saved by OK as if the user had
+        chosen it. Left blank, OK says the field is required."""
+        if not self.optional:
+            self.optional = True
+            self.spin.setMinimum(self.spin.minimum() - 1)  # type: ignore[arg-type]
+            self.spin.setSpecialValueText(" ")
+        self.set_value(None)
 
     def fits(self, value: Any) -> bool:
         if value is None or value == "":

@@ -49,6 +49,30 @@ def test_a_text_stored_in_a_number_field_no_longer_stops_the_dialog(
     assert "'three'" in dialog.field_errors()["retries"][0]
 
 
+def test_a_required_number_that_does_not_fit_shows_blank_and_is_never_guessed(
+    qtbot, manager, sample
+):
+    # Before: the spin box showed its minimum, and OK saved that number as
+    # if the user had chosen it.
+    config = _stored(manager, sample, retries="three")
+    dialog = open_dialog(qtbot, sample, config)
+    retries = dialog.editor("retries")
+    assert retries.value() is None
+    assert retries.spin.text().strip() == ""
+
+    click_ok(qtbot, dialog)
+    assert dialog.isVisible()
+    assert dialog.field_errors()["retries"][0] == "This field is required."
+    assert manager.get_config(config.id).settings["retries"] == "three"
+
+    retries.spin.setFocus()
+    retries.spin.selectAll()
+    qtbot.keyClicks(retries.spin, "4")
+    click_ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    assert manager.get_config(config.id).settings["retries"] == 4
+
+
 def test_the_stored_value_stays_until_the_user_saves(qtbot, manager, sample):
     config = _stored(manager, sample, timeout="soon", level="verbose")
     dialog = open_dialog(qtbot, sample, config)
