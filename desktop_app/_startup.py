@@ -58,7 +58,7 @@ class StartupNotice:
 
 
 def open_app_store(
-    paths: DataPaths, *, read_only: bool = False
+    paths: DataPaths, *, read_only: bool = False, defer_backup: bool = False
 ) -> tuple[ConfigStore, list[StartupNotice]]:
     """Create the data folder if needed and open its configuration store.
 
@@ -71,6 +71,9 @@ def open_app_store(
     Args:
         paths (DataPaths): The data folder.
         read_only (bool): Open the database read-only (the user asked to).
+        defer_backup (bool): Leave the daily backup to the caller
+            (:py:func:`desktop_app.store.recovery.make_routine_backup`), so
+            that it does not delay the first frame of the window.
 
     Returns:
         tuple: The open store, and the notices to show (permission warnings
@@ -98,6 +101,7 @@ def open_app_store(
         backup_dir=paths.backups_dir,
         read_only=read_only,
         notices=told,
+        routine_backup=not defer_backup,
     )
     if read_only:
         told.append(

@@ -28,7 +28,13 @@ from desktop_app.errors import DatabaseDamagedError, SchemaTooNewError, StoreErr
 from desktop_app.store import _wal, backup
 from desktop_app.store._store import ConfigStore
 
-__all__ = ["RecoveryReport", "copy_aside", "move_aside", "open_store"]
+__all__ = [
+    "RecoveryReport",
+    "copy_aside",
+    "make_routine_backup",
+    "move_aside",
+    "open_store",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -114,13 +120,17 @@ def open_store(
     backup_dir: str | os.PathLike[str] | None = None,
     read_only: bool = False,
     notices: list[str] | None = None,
+    routine_backup: bool = True,
 ) -> tuple[ConfigStore, RecoveryReport | None]:
     """Open the configuration store, recovering from a damaged file.
 
     Also makes the routine backup, at most once a day (when the newest
-    backup is a day old or more). Migrations make their own backup first.
-    A routine backup that fails (``backups/`` not writable, disk full) is
-    skipped with a notice: it must never keep the app from starting.
+    backup is a day old or more), unless ``routine_backup`` is false: then
+    the caller makes it later with :py:func:`make_routine_backup` (the
+    window does, off the UI thread, once it is on screen). Migrations make
+    their own backup first. A routine backup that fails (``backups/`` not
+    writable, disk full) is skipped with a notice: it must never keep the
+    app from starting.
 
     A database the user cannot write to (the file, or its folder, where
     SQLite keeps its ``-wal`` and ``-shm``) is opened read-only, with a
@@ -189,8 +199,10 @@ def open_store(
                     store, wal_report, bdir, keep
                 )
                 logger.warning("%s", wal_report.message, extra=_NOTICE_EXTRA)
-            if backups > 0 and backup.backup_due(bdir):
-                _routine_backup(store, told)
+            if routine_backup and backups > 0:
+                message = make_routine_backup(store)
+                if message is not None:
+                    told.append(message)
             return store, wal_report
 
     # The report's message tells the user; these records are for log files.
@@ -364,8 +376,15 @@ def _open_read_only(path: Path, why: str, notices: list[str]) -> ConfigStore:
     return store
 
 
-def _routine_backup(store: ConfigStore, notices: list[str]) -> None:
-    """Make the daily backup; a failure is a notice, never a failed start."""
+def make_routine_backup(store: ConfigStore) -> str | None:
+    """Make the daily backup if it is due (safe on any thread).
+
+    Returns:
+        str | None: The notice to show when it could not be made (a failure
+        is a notice, never a failed start), else ``None``.
+    """
+    if store.read_only or not backup.backup_due(store.backup_dir):
+        return None
     try:
         store.backup()
     except (OSError, sqlite3.Error) as e:
@@ -376,7 +395,8 @@ def _routine_backup(store: ConfigStore, notices: list[str]) -> None:
             f"next start."
         )
         logger.warning("%s", message, extra=_NOTICE_EXTRA)
-        notices.append(message)
+        return message
+    return None
 
 
 def move_aside(path: Path, now: datetime | None = None) -> Path:

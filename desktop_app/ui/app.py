@@ -12,6 +12,7 @@ populated integrations list were first painted and exit right then (see
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,8 @@ from desktop_app._startup import (
 )
 from desktop_app.errors import SchemaTooNewError, StoreError
 from desktop_app.manager import IntegrationManager, set_integration_manager
+from desktop_app.store.recovery import make_routine_backup
+from desktop_app.ui._bridge import UiDispatcher
 from desktop_app.ui._first_paint import install_if_requested
 from desktop_app.ui._questions import ask
 from desktop_app.ui.main_window import MainWindow
@@ -42,6 +45,7 @@ __all__ = [
     "report_start_failure",
     "run_app",
     "show_startup_notices",
+    "start_routine_backup",
 ]
 
 
@@ -104,6 +108,7 @@ def run_app(
     try:
         window.show()
         QTimer.singleShot(0, lambda: show_startup_notices(window, notices))
+        backup = start_routine_backup(window, store)
         if after_show is not None:
             QTimer.singleShot(0, lambda: after_show(window))
         QTimer.singleShot(0, lambda: signals.app_started.send(manager))
@@ -112,7 +117,33 @@ def run_app(
         signals.app_stopping.send(manager)
         manager.shutdown()
         set_integration_manager(None)
+    # A backup under way finishes (it writes a copy, then renames it).
+    backup.join()
     return code
+
+
+def start_routine_backup(window: MainWindow, store: ConfigStore) -> threading.Thread:
+    """Make the daily backup on a thread of its own, once the window is up.
+
+    It copies, compacts and syncs the whole database, and prunes older
+    copies: work the first frame must not wait for. A backup that cannot be
+    made becomes a banner, as it was a start-up notice before.
+    """
+    dispatch = UiDispatcher(window)
+
+    def run() -> None:
+        message = make_routine_backup(store)
+        if message is not None:
+            text = message
+
+            def tell() -> None:
+                window.show_notice(text, store.backup_dir)
+
+            dispatch(tell)
+
+    thread = threading.Thread(target=run, name="desktop-app-backup")
+    thread.start()
+    return thread
 
 
 def _open_store(
@@ -125,11 +156,11 @@ def _open_store(
     """
     try:
         try:
-            return open_app_store(paths, read_only=read_only)
+            return open_app_store(paths, read_only=read_only, defer_backup=True)
         except SchemaTooNewError as e:
             if not ask_open_newer_read_only(e):
                 return None
-            return open_app_store(paths, read_only=True)
+            return open_app_store(paths, read_only=True, defer_backup=True)
     except StoreError as e:
         report_start_failure(e)
         return None

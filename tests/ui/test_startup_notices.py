@@ -87,3 +87,71 @@ def test_banners_show_every_notice_and_go_away_when_dismissed(
     finally:
         window.close()
         manager.shutdown()
+
+
+_BACKUP_SCRIPT = """
+import json, sys
+from pathlib import Path
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication
+from desktop_app.ui.app import run_app
+
+seen = {"polls": 0}
+
+def look(window):
+    texts = [b.text() for b in window.notices()]
+    seen["polls"] += 1
+    if any("Today's backup" in t for t in texts) or seen["polls"] > 500:
+        seen["banners"] = texts
+        window.close()
+        QApplication.instance().quit()
+    else:
+        QTimer.singleShot(20, lambda: look(window))
+
+def after_show(window):
+    # The window is up before the daily backup is over (it runs on a thread).
+    seen["shown"] = window.isVisible()
+    look(window)
+
+data = Path(sys.argv[1])
+settings = QSettings(str(data.parent / "settings.ini"), QSettings.Format.IniFormat)
+seen["code"] = run_app(data, after_show=after_show, settings=settings)
+print(json.dumps(seen))
+"""
+
+
+def test_the_daily_backup_is_made_off_the_start_and_kept_at_exit(tmp_path):
+    from desktop_app.store.backup import list_backups
+
+    data = tmp_path / "data"
+    DataPaths(data).ensure()
+    store, _ = open_app_store(DataPaths(data), defer_backup=True)
+    store.close()
+    # Opening for the window leaves the backup to it.
+    assert list_backups(data / "backups") == []
+
+    result = run_python(
+        _BACKUP_SCRIPT.replace("> 500", "> 5"), str(data), QT_QPA_PLATFORM="offscreen"
+    )
+
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["code"] == 0 and seen["shown"]
+    assert not any("Today's backup" in text for text in seen["banners"])
+    # Made while the window was open, finished before run_app returned.
+    assert len(list_backups(data / "backups")) == 1
+
+
+def test_a_daily_backup_that_cannot_be_made_becomes_a_banner(tmp_path):
+    data = tmp_path / "data"
+    DataPaths(data).ensure()
+    (data / "backups").rmdir()
+    (data / "backups").write_text("a file where the backups folder goes")
+
+    result = run_python(_BACKUP_SCRIPT, str(data), QT_QPA_PLATFORM="offscreen")
+
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["code"] == 0
+    [banner] = [t for t in seen["banners"] if "Today's backup" in t]
+    assert "was skipped" in banner
