@@ -28,6 +28,7 @@ from desktop_app.activity import scrub_secrets
 from desktop_app.errors import (
     IntegrationAlreadyRegisteredError,
     PluginConflictError,
+    PluginLoadError,
     PluginNotFoundError,
     PluginUnsafeError,
 )
@@ -242,6 +243,8 @@ class PluginManager:
                 ):
                     self._finish(info, source, outcome)
                     self._fingerprint_if_missing(info, source)
+                else:
+                    _drop_stale(info.module_name, source, outcome)
             if batch and progress is not None:
                 progress(done, total, batch[-1][0])
 
@@ -423,7 +426,11 @@ class PluginManager:
             self._fingerprints[info.key] = fingerprint(source.path)
 
     def _new_info(self, source: PluginSource) -> PluginInfo:
-        module_name = source.module or folder_module_name(self.plugins_dir, source.name)
+        module_name = source.module
+        if module_name is None:
+            assert source.path is not None
+            own = source.path.name
+            module_name = folder_module_name(own.removesuffix(".py"))
         info = PluginInfo(
             source.name,
             source.source,  # type: ignore[arg-type]
@@ -500,6 +507,7 @@ class PluginManager:
                     module_name,
                     self.bytecode_cache,
                     on_source=lambda digest: setattr(outcome, "digest", digest),
+                    plugin_name=source.name,
                 )
             else:
                 module = import_distribution_module(module_name)
@@ -512,7 +520,7 @@ class PluginManager:
                 # Too late: the plugin was reported and skipped. Take the
                 # module out again, unless a reload has put another there.
                 if module is not None and sys.modules.get(module_name) is module:
-                    remove_modules(module_name)
+                    remove_modules(module_name, source.path)
                 if module is not None or outcome.error is not None:
                     logger.warning(
                         "Plugin module %s finished loading after its time "
@@ -560,6 +568,10 @@ class PluginManager:
                 str(info.path) if info.path else None,
             )
             self._fail(info, contributions, conflict.reason, e)
+            return
+        except PluginLoadError as e:
+            # Ours, with a plain reason (a name clash, missing packages).
+            self._fail(info, contributions, e.reason, e)
             return
         except BaseException as e:  # noqa: B036 - SystemExit from plugin code too
             if is_user_interrupt(e) and e is not outcome.error:
@@ -609,7 +621,10 @@ class PluginManager:
                 if self._owners.get(integration_id) == info.key:
                     del self._owners[integration_id]
             self._contributions.pop(info.key, None)
-            remove_modules(info.module_name)
+            # A folder plugin drops its modules only while it holds the
+            # name: one refused for a clash leaves the holder's alone.
+            owner = self._sources[info.key].path if info.key in self._sources else None
+            remove_modules(info.module_name, owner)
 
     def _unload(self, info: PluginInfo) -> None:
         # A background import of this plugin that is still to come is stale.
@@ -620,6 +635,14 @@ class PluginManager:
         info.integration_ids = []
         info.extension_ids = []
         info.signal_names = []
+
+
+def _drop_stale(module_name: str, source: PluginSource, outcome: _Imported) -> None:
+    """Take out a module whose load was superseded (disabled, reloaded or
+    unloaded meanwhile), unless a newer load has put another in its place:
+    it would hold the plugin's name and keep its memory."""
+    if outcome.module is not None and sys.modules.get(module_name) is outcome.module:
+        remove_modules(module_name, source.path)
 
 
 def import_timeout_from_env() -> float:
