@@ -268,7 +268,10 @@ def cmd_fire(
             info = signals.get_signal_info(signal_name)
         except KeyError:
             raise CommandError(f'unknown signal "{_shown(signal_name)}"') from None
-        payload = clean_payload(info, raw)
+        # Every declared field, None where not given, as a Django sender
+        # passes them: a handler may take any of them as a plain keyword.
+        given = clean_payload(info, raw)
+        payload = {key: given.get(key) for key in info.payload}
         log = get_activity_log()
         before = max((r.seq for r in log.records()), default=0)
         deadline = time.monotonic() + timeout

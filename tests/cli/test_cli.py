@@ -148,3 +148,44 @@ def test_help_does_not_import_heavy_modules(tmp_path):
     )
     out = run_python(code)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_fire_passes_every_declared_field_with_none_for_the_rest(tmp_path):
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    out = tmp_path / "seen.txt"
+    (plugins / "strict.py").write_text(
+        textwrap.dedent(
+            f"""
+            from desktop_app import Integration, SignalHook, define_signal, forms
+
+            done = define_signal(
+                "strict.done",
+                payload={{
+                    "count": forms.IntegerField(),
+                    "who": forms.CharField(required=False),
+                }},
+            )
+
+
+            class Strict(Integration):
+                integration_id = "strict.Strict"
+
+                def initialize(self):
+                    SignalHook(self, done, self._on_done)
+
+                # Both are plain required keywords, as Review Board's
+                # handlers take them.
+                def _on_done(self, sender, count, who, **kwargs):
+                    with open({str(out)!r}, "a") as f:
+                        f.write(f"{{count!r}} {{who!r}}\\n")
+            """
+        ),
+        encoding="utf-8",
+    )
+    store = ConfigStore(tmp_path / "configs.sqlite3")
+    store.save_config(ConfigRecord("strict.Strict", name="on", enabled=True))
+    store.close()
+    result = run_cli(tmp_path, "fire", "strict.done", "count=3")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert out.read_text() == "3 None\n"
