@@ -454,7 +454,8 @@ class PluginNameClashError(PluginLoadError):
 
 
 class PluginRequirementsError(PluginLoadError):
-    """A plugin needs packages that are not installed (or too old).
+    """A plugin needs packages that are not installed (or not new enough);
+    its code was not run.
 
     Attributes:
         missing (list[str]): One plain line per unmet requirement
@@ -467,8 +468,8 @@ class PluginRequirementsError(PluginLoadError):
         self.missing = list(missing)
         super().__init__(
             plugin_name,
-            "needs " + "; ".join(missing)
-            + f" (desktop-app plugins install-deps {plugin_name})",
+            f"needs {'; '.join(missing)}; install with: desktop-app plugins "
+            f"install-deps {plugin_name}",
             path,
         )
 

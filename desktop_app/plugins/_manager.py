@@ -30,6 +30,7 @@ from desktop_app.errors import (
     PluginConflictError,
     PluginLoadError,
     PluginNotFoundError,
+    PluginRequirementsError,
     PluginUnsafeError,
 )
 from desktop_app.plugins._discovery import (
@@ -57,6 +58,13 @@ from desktop_app.plugins._registration import (
     Contributions,
     register_contributions,
     unregister_contributions,
+)
+from desktop_app.plugins._requirements import (
+    DEPS_FOLDER,
+    declared_requirements,
+    drop_deps_dir,
+    unmet_requirements,
+    use_deps_dir,
 )
 from desktop_app.plugins._safety import check_plugin_safe
 from desktop_app.plugins._state import PluginState
@@ -94,6 +102,10 @@ class PluginManager:
         on_loading (callable, optional): Called with each plugin's
             :py:class:`PluginInfo` just before its code runs, so a start
             that dies inside a plugin can name it next time.
+        deps_dir (str | os.PathLike | None): Where ``plugins install-deps``
+            puts the packages folder plugins declare in ``requirements``;
+            defaults to ``plugin-deps`` beside the folder. On ``sys.path``
+            (last) once a plugin declares requirements.
         import_timeout (float): Seconds one plugin's import may take. A
             plugin still importing then is reported as failed and skipped,
             so one that hangs at import (a network call, a deadlock) cannot
@@ -112,6 +124,7 @@ class PluginManager:
         safe_mode: bool = False,
         on_loading: Callable[[PluginInfo], None] | None = None,
         import_timeout: float | None = None,
+        deps_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         if import_timeout is None:
             import_timeout = import_timeout_from_env()
@@ -128,6 +141,10 @@ class PluginManager:
         self.state = PluginState(
             Path(state_path) if state_path else self.plugins_dir.parent / "plugins.json"
         )
+        self.deps_dir = (
+            Path(deps_dir) if deps_dir else self.plugins_dir.parent / DEPS_FOLDER
+        )
+        self._deps_on_path = False
         self.use_entry_points = entry_points
         self.safe_mode = safe_mode
         self.on_loading = on_loading
@@ -357,7 +374,8 @@ class PluginManager:
 
     def reload_changed(self) -> list[PluginInfo]:
         """Bring the folder plugins in line with the folder: load new ones,
-        drop removed ones, reload changed ones.
+        drop removed ones, reload changed ones, and try again those that
+        were refused or missed packages.
 
         Returns:
             list[PluginInfo]: The plugins added, reloaded or removed.
@@ -393,6 +411,13 @@ class PluginManager:
                 self._load(info, source)
                 if info.status != STATUS_REFUSED:
                     touched.append(info)
+            elif info.missing_requirements:
+                # Same code, maybe its packages installed since
+                # (``plugins install-deps``): it counts if it now loads.
+                missing = info.missing_requirements
+                self._load(info, source)
+                if info.missing_requirements != missing:
+                    touched.append(info)
         return touched
 
     def set_enabled(self, name: str, enabled: bool) -> PluginInfo:
@@ -411,6 +436,9 @@ class PluginManager:
         running in the background are dropped when they finish."""
         for info in reversed(self.plugins):
             self._unload(info)
+        if self._deps_on_path:
+            drop_deps_dir(self.deps_dir)
+            self._deps_on_path = False
 
     # Internals ------------------------------------------------------------
 
@@ -502,6 +530,7 @@ class PluginManager:
         module: types.ModuleType | None = None
         try:
             if source.path is not None:
+                self._check_requirements(source)
                 module = import_folder_plugin(
                     source.path,
                     module_name,
@@ -530,6 +559,27 @@ class PluginManager:
                 return
             outcome.module = module
             outcome.done.set()
+
+    def _check_requirements(self, source: PluginSource) -> None:
+        """Raise when a folder plugin's declared requirements are not met
+        (on the import thread: it reads and may parse the plugin's file).
+
+        Raises:
+            PluginRequirementsError: What is missing; the plugin's code
+                is not run.
+            PluginLoadError: Its ``requirements`` cannot be read.
+        """
+        assert source.path is not None
+        requirements = declared_requirements(source.name, source.path)
+        if not requirements:
+            return
+        if use_deps_dir(self.deps_dir):
+            self._deps_on_path = True
+        unmet = unmet_requirements(requirements)
+        if unmet:
+            raise PluginRequirementsError(
+                source.name, [str(u) for u in unmet], str(source.path)
+            )
 
     def _finish(
         self, info: PluginInfo, source: PluginSource, outcome: _Imported
@@ -572,6 +622,8 @@ class PluginManager:
         except PluginLoadError as e:
             # Ours, with a plain reason (a name clash, missing packages).
             self._fail(info, contributions, e.reason, e)
+            if isinstance(e, PluginRequirementsError):
+                info.missing_requirements = list(e.missing)
             return
         except BaseException as e:  # noqa: B036 - SystemExit from plugin code too
             if is_user_interrupt(e) and e is not outcome.error:
