@@ -25,11 +25,14 @@ import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-
-from packaging.requirements import InvalidRequirement, Requirement
-from packaging.version import InvalidVersion, Version
+from typing import TYPE_CHECKING
 
 from desktop_app.errors import PluginLoadError
+
+if TYPE_CHECKING:
+    # Imported where used: only plugins that declare requirements pay for
+    # ``packaging`` at start-up.
+    from packaging.requirements import Requirement
 
 __all__ = [
     "DEPS_FOLDER",
@@ -139,6 +142,8 @@ def _assigned(node: ast.stmt) -> ast.expr | None:
 
 
 def _parse(plugin_name: str, entry: str, file: Path) -> Requirement:
+    from packaging.requirements import InvalidRequirement, Requirement
+
     try:
         return Requirement(entry)
     except InvalidRequirement as e:
@@ -155,6 +160,8 @@ def unmet_requirements(requirements: list[Requirement]) -> list[Unmet]:
     its order, as ``import`` would find them. A requirement whose marker
     does not apply here (``; sys_platform == "win32"``) is met.
     """
+    from packaging.version import InvalidVersion, Version
+
     unmet = []
     for requirement in requirements:
         if requirement.marker is not None and not requirement.marker.evaluate():
