@@ -92,33 +92,71 @@ def _claim(plugin_name: str, module_name: str, path: Path) -> None:
 
 
 def _installed_origin(module_name: str, path: Path) -> str | None:
-    """Where an importable module of that name lives, or None.
+    """Where an installed module of that name lives, or None.
 
-    Asks the import system's own finders for ``sys.path`` (not this
-    module's finder), so a module installed after start counts too. The
-    plugin itself found there (its folder is on ``sys.path``, as when the
-    app runs from inside it) is no clash.
+    Installed means imported already, built into Python, or found on
+    ``sys.path`` in the standard library, a site-packages folder or the
+    plugins' own packages folder, or provided by an installed distribution.
+    A module that is merely on ``sys.path`` elsewhere (the current folder,
+    a project beside its tests) does not count: a plugin author's own copy
+    of the plugin is such a file.
     """
     loaded = sys.modules.get(module_name)
     if loaded is not None:
         return getattr(loaded, "__file__", None) or f"{module_name} (loaded)"
-    if module_name in sys.builtin_module_names:
-        return f"{module_name} (built into Python)"
-    if importlib.machinery.FrozenImporter.find_spec(module_name) is not None:
+    if module_name in sys.builtin_module_names or (
+        importlib.machinery.FrozenImporter.find_spec(module_name) is not None
+    ):
         return f"{module_name} (built into Python)"
     spec = importlib.machinery.PathFinder.find_spec(module_name)
-    if spec is None:
-        return None
-    origin = spec.origin or (
-        list(spec.submodule_search_locations or []) or [module_name]
-    )[0]
-    own = {path, path / "__init__.py"}
+    if spec is not None:
+        locations = list(spec.submodule_search_locations or [])
+        origin = spec.origin or (locations[0] if locations else module_name)
+        if _under_installed_folder(origin, path):
+            return origin
+    if module_name in _distribution_packages():
+        return f"{module_name} (an installed package)"
+    return None
+
+
+def _under_installed_folder(origin: str, path: Path) -> bool:
     try:
-        if Path(origin).resolve() in {p.resolve() for p in own}:
-            return None
+        found = Path(origin).resolve()
+        if found in {path.resolve(), (path / "__init__.py").resolve()}:
+            return False  # the plugin itself (its folder is on sys.path)
     except OSError:
-        pass
-    return origin
+        return False
+    return any(found.is_relative_to(root) for root in _installed_roots())
+
+
+def _installed_roots() -> list[Path]:
+    import site
+    import sysconfig
+
+    paths = sysconfig.get_paths()
+    roots = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
+    roots.update(site.getsitepackages())
+    roots.add(site.getusersitepackages())
+    roots.update(
+        entry
+        for entry in sys.path
+        if Path(entry).name in ("site-packages", "dist-packages", "plugin-deps")
+    )
+    out = []
+    for root in roots:
+        try:
+            out.append(Path(root).resolve())
+        except OSError:
+            continue
+    return out
+
+
+def _distribution_packages() -> set[str]:
+    """Top-level names the installed distributions provide (editable
+    installs included, which live outside site-packages)."""
+    import importlib.metadata
+
+    return set(importlib.metadata.packages_distributions())
 
 
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
