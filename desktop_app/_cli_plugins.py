@@ -11,6 +11,7 @@ import argparse
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from desktop_app._paths import DataPaths, resolve_data_dir
@@ -154,18 +155,15 @@ def cmd_install_deps(
     return 0
 
 
-def _pip_install(requirements: list[Requirement], deps_dir: object) -> None:
+def _pip_install(requirements: list[Requirement], target: Path) -> None:
     """Run pip (of this Python) into ``deps_dir``; its progress shows as it
     goes.
 
     Raises:
         desktop_app._commands.CommandError: pip is missing or failed.
     """
-    from pathlib import Path
-
     from desktop_app._commands import CommandError
 
-    target = Path(str(deps_dir))
     target.mkdir(parents=True, exist_ok=True, mode=0o700)
     command = [
         sys.executable,

@@ -3,10 +3,7 @@
 A folder plugin ``foo.py`` or ``foo/`` is imported as ``foo``, as an
 installed package would be, so ``import foo.sub`` works inside it and the
 default integration ids (``"<module>.<ClassName>"``) do not depend on where
-the data folder is. Each top-level name is *claimed* by one plugin file or
-folder while it is loaded; a name that an installed module or another
-plugin already has is a load error (:py:class:`PluginNameClashError`), never
-a silent shadowing either way.
+the data folder is. The name must be free (see :py:mod:`._names`).
 
 They are never loaded from ``__pycache__``: Python validates cached
 bytecode by modification time in whole seconds and by size, so an edit that
@@ -27,7 +24,6 @@ import importlib.machinery
 import importlib.util
 import marshal
 import os
-import re
 import sys
 import threading
 import types
@@ -36,11 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.errors import PluginNameClashError
+from desktop_app.plugins._names import claim, claimed_path, release
 from desktop_app.plugins._safety import check_module_file_safe
 
 __all__ = [
-    "claimed_path",
-    "folder_module_name",
     "import_distribution_module",
     "import_folder_plugin",
     "remove_modules",
@@ -49,115 +44,6 @@ __all__ = [
 ]
 
 _lock = threading.Lock()
-
-#: Top-level module name → the plugin file or folder that holds it now.
-_claims: dict[str, Path] = {}
-
-
-def folder_module_name(name: str) -> str:
-    """Return the module name of a folder plugin: its own name, made a
-    valid identifier (``my-plugin.py`` is imported as ``my_plugin``)."""
-    ident = re.sub(r"\W", "_", name)
-    if not ident.isidentifier():
-        ident = f"_{ident}"
-    return ident
-
-
-def claimed_path(module_name: str) -> Path | None:
-    """The plugin file or folder that holds a top-level module name now."""
-    with _lock:
-        return _claims.get(module_name.partition(".")[0])
-
-
-def _claim(plugin_name: str, module_name: str, path: Path) -> None:
-    """Reserve ``module_name`` for the plugin at ``path`` (under ``_lock``).
-
-    Raises:
-        PluginNameClashError: Another plugin holds the name, or an
-            installed module (standard library included) has it.
-    """
-    holder = _claims.get(module_name)
-    if holder is not None:
-        if holder == path:
-            return
-        raise PluginNameClashError(
-            plugin_name, module_name, f"the plugin {holder}", str(path)
-        )
-    installed = _installed_origin(module_name, path)
-    if installed is not None:
-        raise PluginNameClashError(
-            plugin_name, module_name, f"the installed module {installed}", str(path)
-        )
-    _claims[module_name] = path
-
-
-def _installed_origin(module_name: str, path: Path) -> str | None:
-    """Where an installed module of that name lives, or None.
-
-    Installed means imported already, built into Python, or found on
-    ``sys.path`` in the standard library, a site-packages folder or the
-    plugins' own packages folder, or provided by an installed distribution.
-    A module that is merely on ``sys.path`` elsewhere (the current folder,
-    a project beside its tests) does not count: a plugin author's own copy
-    of the plugin is such a file.
-    """
-    loaded = sys.modules.get(module_name)
-    if loaded is not None:
-        return getattr(loaded, "__file__", None) or f"{module_name} (loaded)"
-    if module_name in sys.builtin_module_names or (
-        importlib.machinery.FrozenImporter.find_spec(module_name) is not None
-    ):
-        return f"{module_name} (built into Python)"
-    spec = importlib.machinery.PathFinder.find_spec(module_name)
-    if spec is not None:
-        locations = list(spec.submodule_search_locations or [])
-        origin = spec.origin or (locations[0] if locations else module_name)
-        if _under_installed_folder(origin, path):
-            return origin
-    if module_name in _distribution_packages():
-        return f"{module_name} (an installed package)"
-    return None
-
-
-def _under_installed_folder(origin: str, path: Path) -> bool:
-    try:
-        found = Path(origin).resolve()
-        if found in {path.resolve(), (path / "__init__.py").resolve()}:
-            return False  # the plugin itself (its folder is on sys.path)
-    except OSError:
-        return False
-    return any(found.is_relative_to(root) for root in _installed_roots())
-
-
-def _installed_roots() -> list[Path]:
-    import site
-    import sysconfig
-
-    paths = sysconfig.get_paths()
-    roots = {paths[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")}
-    roots.update(site.getsitepackages())
-    roots.add(site.getusersitepackages())
-    roots.update(
-        entry
-        for entry in sys.path
-        if Path(entry).name in ("site-packages", "dist-packages", "plugin-deps")
-    )
-    out = []
-    for root in roots:
-        try:
-            out.append(Path(root).resolve())
-        except OSError:
-            continue
-    return out
-
-
-def _distribution_packages() -> set[str]:
-    """Top-level names the installed distributions provide (editable
-    installs included, which live outside site-packages)."""
-    import importlib.metadata
-
-    return set(importlib.metadata.packages_distributions())
-
 
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
     """Reads the source every time, never ``__pycache__``; reuses compiled
@@ -266,9 +152,8 @@ class _PluginFinder(importlib.abc.MetaPathFinder):
         if not parent_name:
             return None
         top = parent_name.partition(".")[0]
-        with _lock:
-            if top not in _claims:
-                return None
+        if claimed_path(top) is None:
+            return None
         parent = sys.modules.get(parent_name)
         # A plugin's submodules share its bytecode cache.
         parent_loader = getattr(getattr(parent, "__spec__", None), "loader", None)
@@ -344,7 +229,7 @@ def import_folder_plugin(
     package = path.is_dir()
     file = path / "__init__.py" if package else path
     with _lock:
-        _claim(plugin_name or module_name, module_name, path)
+        claim(plugin_name or module_name, module_name, path)
         _install_finder()
         spec = _spec(
             module_name,
@@ -396,16 +281,12 @@ def remove_modules(module_name: str, owner: Path | None = None) -> list[str]:
         list[str]: The names removed.
     """
     top = module_name.partition(".")[0]
-    with _lock:
-        holder = _claims.get(top)
-        if holder != owner:
-            return []
-        prefix = module_name + "."
-        names = [
-            n for n in list(sys.modules) if n == module_name or n.startswith(prefix)
-        ]
-        for name in names:
-            sys.modules.pop(name, None)
-        if owner is not None and module_name == top:
-            del _claims[top]
+    if claimed_path(top) != owner:
+        return []
+    prefix = module_name + "."
+    names = [n for n in list(sys.modules) if n == module_name or n.startswith(prefix)]
+    for name in names:
+        sys.modules.pop(name, None)
+    if owner is not None and module_name == top:
+        release(top, owner)
     return names

@@ -41,7 +41,6 @@ from desktop_app.plugins._discovery import (
     is_builtin,
 )
 from desktop_app.plugins._importing import (
-    folder_module_name,
     import_distribution_module,
     import_folder_plugin,
     remove_modules,
@@ -54,6 +53,7 @@ from desktop_app.plugins._info import (
     STATUS_REFUSED,
     PluginInfo,
 )
+from desktop_app.plugins._names import folder_module_name
 from desktop_app.plugins._registration import (
     Contributions,
     register_contributions,

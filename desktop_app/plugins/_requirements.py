@@ -39,6 +39,7 @@ __all__ = [
     "Unmet",
     "declared_requirements",
     "describe",
+    "drop_deps_dir",
     "unmet_requirements",
     "use_deps_dir",
 ]

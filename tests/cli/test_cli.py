@@ -131,7 +131,18 @@ def test_fire_usage_errors_are_one_line_and_exit_2(data_dir, args, message):
     assert not (data_dir / "out.txt").exists()
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["list"], ["signals"], ["fire"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["run"],
+        ["list"],
+        ["signals"],
+        ["fire"],
+        ["plugins"],
+        ["plugins", "install-deps"],
+    ],
+)
 def test_every_command_has_help(tmp_path, command):
     result = run_cli(tmp_path, *command, "--help")
     assert result.returncode == 0
