@@ -72,12 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the window (the default)",
         description="Open the window. Plugins load once it is shown.",
     )
-    commands.add_parser(
+    list_ = commands.add_parser(
         "list",
         parents=[common],
         help="list plugins and integrations",
         description="List every plugin with its status (failed ones with their "
-        "error) and every integration with its configuration counts.",
+        "error and where it happened) and every integration with its "
+        "configuration counts.",
+    )
+    list_.add_argument(
+        "--verbose", "-v", action="store_true", help="show each failure's traceback"
     )
     commands.add_parser(
         "signals",
@@ -108,6 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for background work (default: 60)",
     )
+    from desktop_app._cli_plugins import add_plugins_parser
+
+    add_plugins_parser(commands, common)
     return parser
 
 
@@ -184,8 +191,15 @@ def main(argv: list[str] | None = None) -> int:
             )
         if args.command == "list":
             return _commands.cmd_list(
-                args.data_dir, safe_mode=args.safe_mode, read_only=read_only
+                args.data_dir,
+                safe_mode=args.safe_mode,
+                read_only=read_only,
+                verbose=args.verbose,
             )
+        if args.command == "plugins":
+            from desktop_app._cli_plugins import run_plugins
+
+            return run_plugins(args)
         if args.command == "signals":
             return _commands.cmd_signals(
                 args.data_dir, safe_mode=args.safe_mode, read_only=read_only

@@ -122,9 +122,13 @@ def cmd_list(
     *,
     safe_mode: bool = False,
     read_only: bool = False,
+    verbose: bool = False,
 ) -> int:
     """Print every plugin and every integration. Failed plugins are listed
-    with their error; that is information, not a failure of the command."""
+    with their error and where it happened (``verbose``: the traceback);
+    that is information, not a failure of the command."""
+    from desktop_app._cli_plugins import plugin_lines
+
     with open_app(data_dir, safe_mode=safe_mode, read_only=read_only) as (
         manager,
         plugins,
@@ -133,17 +137,8 @@ def cmd_list(
         if not plugins.plugins:
             print("  (none)", file=out)
         for info in plugins.plugins:
-            version = info.shown_version() or "-"
-            line = (
-                f"  {_escaped(info.name)}  [{info.source}]  {_escaped(version)}  "
-                f"{info.status}"
-            )
-            if info.failed or info.refused:
-                where = f" ({_escaped(str(info.path))})" if info.path else ""
-                line += f": {_escaped(info.error or '')}{where}"
-            elif info.loaded and info.registered_summary():
-                line += f"  ({info.registered_summary()})"
-            print(line, file=out)
+            for line in plugin_lines(info, verbose=verbose):
+                print(line, file=out)
         print("Integrations:", file=out)
         counts = manager.count_configs()
         integrations = manager.get_integrations()
@@ -268,7 +263,10 @@ def cmd_fire(
             info = signals.get_signal_info(signal_name)
         except KeyError:
             raise CommandError(f'unknown signal "{_shown(signal_name)}"') from None
-        payload = clean_payload(info, raw)
+        # Every declared field, None where not given, as a Django sender
+        # passes them: a handler may take any of them as a plain keyword.
+        given = clean_payload(info, raw)
+        payload = {key: given.get(key) for key in info.payload}
         log = get_activity_log()
         before = max((r.seq for r in log.records()), default=0)
         deadline = time.monotonic() + timeout

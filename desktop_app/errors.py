@@ -28,7 +28,9 @@ __all__ = [
     "PluginConflictError",
     "PluginError",
     "PluginLoadError",
+    "PluginNameClashError",
     "PluginNotFoundError",
+    "PluginRequirementsError",
     "PluginUnsafeError",
     "ReadOnlyConfigError",
     "ReadOnlyStoreError",
@@ -426,6 +428,50 @@ class PluginUnsafeError(PluginLoadError):
                 f"passes the same checks, and it does not: {reason}"
             )
         super().__init__(plugin_name, reason, path)
+
+
+class PluginNameClashError(PluginLoadError):
+    """A folder plugin's name is already a module: an installed one or
+    another plugin's. Plugins import under their own name (``import
+    myplugin.sub``), so loading it would shadow the other, or be shadowed.
+
+    Attributes:
+        module_name (str): The contested name.
+        holder (str): What holds it: a file or folder, or a description.
+    """
+
+    def __init__(
+        self, plugin_name: str, module_name: str, holder: str, path: str | None = None
+    ) -> None:
+        self.module_name = module_name
+        self.holder = holder
+        super().__init__(
+            plugin_name,
+            f'the module name "{module_name}" is already taken by {holder}; '
+            f"rename the plugin's file or folder",
+            path,
+        )
+
+
+class PluginRequirementsError(PluginLoadError):
+    """A plugin needs packages that are not installed (or not new enough);
+    its code was not run.
+
+    Attributes:
+        missing (list[str]): One plain line per unmet requirement
+            (``"PyYAML >= 6 (not installed)"``).
+    """
+
+    def __init__(
+        self, plugin_name: str, missing: list[str], path: str | None = None
+    ) -> None:
+        self.missing = list(missing)
+        super().__init__(
+            plugin_name,
+            f"needs {'; '.join(missing)}; install with: desktop-app plugins "
+            f"install-deps {plugin_name}",
+            path,
+        )
 
 
 class PluginNotFoundError(PluginError, KeyError):

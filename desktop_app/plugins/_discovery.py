@@ -70,16 +70,27 @@ def discover_folder(plugins_dir: Path) -> list[PluginSource]:
         # read-only) must not stop the start; its plugins are not loaded.
         logger.warning("Cannot read the plugins folder %s: %s", plugins_dir, e.strerror)
         return []
-    found = []
+    files: list[PluginSource] = []
+    packages: list[PluginSource] = []
     for entry in entries:
         if entry.name.startswith(("_", ".")):
             continue
         path = plugins_dir / entry.name
         if entry.name.endswith(".py") and entry.is_file():
-            found.append(PluginSource(path.stem, SOURCE_FOLDER, path))
+            files.append(PluginSource(path.stem, SOURCE_FOLDER, path))
         elif entry.is_dir() and (path / "__init__.py").is_file():
-            found.append(PluginSource(entry.name, SOURCE_FOLDER, path))
-    return found
+            packages.append(PluginSource(entry.name, SOURCE_FOLDER, path))
+    # ``foo/`` and ``foo.py`` side by side are two plugins, so the file goes
+    # by its file name; both want the module name ``foo``, and the second
+    # to load reports the clash.
+    package_names = {p.name for p in packages}
+    files = [
+        PluginSource(f"{f.name}.py", SOURCE_FOLDER, f.path)
+        if f.name in package_names
+        else f
+        for f in files
+    ]
+    return sorted(files + packages, key=lambda s: s.name)
 
 
 def discover_entry_points() -> list[PluginSource]:

@@ -1,8 +1,9 @@
-"""Importing plugin modules, each under a name of its own.
+"""Importing plugin modules, each under its own name.
 
-Folder plugins are imported as ``desktop_app_plugins.s<hash>.<name>``, the
-hash taken from their folder, so two ``foo.py`` in two folders (or a folder
-plugin and an installed ``foo``) never share a ``sys.modules`` entry.
+A folder plugin ``foo.py`` or ``foo/`` is imported as ``foo``, as an
+installed package would be, so ``import foo.sub`` works inside it and the
+default integration ids (``"<module>.<ClassName>"``) do not depend on where
+the data folder is. The name must be free (see :py:mod:`._names`).
 
 They are never loaded from ``__pycache__``: Python validates cached
 bytecode by modification time in whole seconds and by size, so an edit that
@@ -16,7 +17,6 @@ of loading 200 small plugins.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import importlib
 import importlib.abc
@@ -24,7 +24,6 @@ import importlib.machinery
 import importlib.util
 import marshal
 import os
-import re
 import sys
 import threading
 import types
@@ -32,9 +31,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from desktop_app.errors import PluginNameClashError
+from desktop_app.plugins._names import claim, claimed_path, release
+from desktop_app.plugins._safety import check_module_file_safe
+
 __all__ = [
-    "PLUGIN_PACKAGE",
-    "folder_module_name",
     "import_distribution_module",
     "import_folder_plugin",
     "remove_modules",
@@ -42,26 +43,7 @@ __all__ = [
     "write_atomically",
 ]
 
-#: The made-up top-level package that folder plugins are imported into.
-PLUGIN_PACKAGE = "desktop_app_plugins"
-
 _lock = threading.Lock()
-
-
-def folder_module_name(plugins_dir: Path, name: str) -> str:
-    """Return the unique module name of a folder plugin."""
-    source_hash = _folder_hash(plugins_dir)
-    ident = re.sub(r"\W", "_", name)
-    if not ident.isidentifier():
-        ident = f"_{ident}"
-    return f"{PLUGIN_PACKAGE}.s{source_hash}.{ident}"
-
-
-@functools.lru_cache(maxsize=32)
-def _folder_hash(plugins_dir: Path) -> str:
-    # Once per folder, not once per plugin: resolve() is a syscall per part.
-    return hashlib.sha1(str(plugins_dir.resolve()).encode()).hexdigest()[:10]
-
 
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
     """Reads the source every time, never ``__pycache__``; reuses compiled
@@ -159,25 +141,33 @@ def write_atomically(file: Path, data: bytes) -> None:
 
 
 class _PluginFinder(importlib.abc.MetaPathFinder):
-    """Finds the submodules of folder plugin packages (for their imports
-    such as ``from . import helpers``) with the source-only loader."""
+    """Finds the submodules of folder plugin packages (``import foo.sub``,
+    ``from . import helpers``) with the source-only loader, each file
+    checked like the plugin itself (see :py:mod:`._safety`)."""
 
     def find_spec(
         self, fullname: str, path: Any = None, target: Any = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if not fullname.startswith(PLUGIN_PACKAGE + "."):
-            return None
         parent_name, _, last = fullname.rpartition(".")
+        if not parent_name:
+            return None
+        top = parent_name.partition(".")[0]
+        if claimed_path(top) is None:
+            return None
         parent = sys.modules.get(parent_name)
         # A plugin's submodules share its bytecode cache.
         parent_loader = getattr(getattr(parent, "__spec__", None), "loader", None)
-        cache = getattr(parent_loader, "bytecode_dir", None)
+        if not isinstance(parent_loader, _SourceOnlyLoader):
+            return None  # not a plugin's package (a clash would be refused)
+        cache = parent_loader.bytecode_dir
         for folder in getattr(parent, "__path__", None) or ():
             package_init = Path(folder, last, "__init__.py")
             if package_init.is_file():
+                check_module_file_safe(top, package_init)
                 return _spec(fullname, package_init, package=True, bytecode_dir=cache)
             module_file = Path(folder, last + ".py")
             if module_file.is_file():
+                check_module_file_safe(top, module_file)
                 return _spec(fullname, module_file, package=False, bytecode_dir=cache)
         return None
 
@@ -207,16 +197,7 @@ def _spec(
     return spec
 
 
-def _ensure_parents(module_name: str) -> None:
-    """Put empty namespace packages in ``sys.modules`` for the made-up
-    parents of a folder plugin, so the import system accepts the name."""
-    parts = module_name.split(".")[:-1]
-    for i in range(1, len(parts) + 1):
-        name = ".".join(parts[:i])
-        if name not in sys.modules:
-            module = types.ModuleType(name, "Folder plugins (generated).")
-            module.__path__ = []
-            sys.modules[name] = module
+def _install_finder() -> None:
     if _finder not in sys.meta_path:
         sys.meta_path.insert(0, _finder)
 
@@ -227,8 +208,10 @@ def import_folder_plugin(
     bytecode_dir: Path | None = None,
     *,
     on_source: Callable[[str], None] | None = None,
+    plugin_name: str | None = None,
 ) -> types.ModuleType:
-    """Import a plugin file or package folder under ``module_name``.
+    """Import a plugin file or package folder under ``module_name``, its
+    own top-level name, which it holds until :py:func:`remove_modules`.
 
     ``bytecode_dir`` is the content-keyed cache of compiled code (``None``:
     compile every time). For a one-file plugin, ``on_source`` is called
@@ -238,13 +221,16 @@ def import_folder_plugin(
     all its files, so it is not called for packages).
 
     Raises:
+        PluginNameClashError: The name is another plugin's or an installed
+            module's; nothing was imported.
         BaseException: Whatever the plugin's code raises, as is; the module
             is removed from ``sys.modules`` first.
     """
     package = path.is_dir()
     file = path / "__init__.py" if package else path
     with _lock:
-        _ensure_parents(module_name)
+        claim(plugin_name or module_name, module_name, path)
+        _install_finder()
         spec = _spec(
             module_name,
             file,
@@ -258,13 +244,22 @@ def import_folder_plugin(
         assert spec.loader is not None
         spec.loader.exec_module(module)
     except BaseException:
-        remove_modules(module_name)
+        remove_modules(module_name, path)
         raise
     return module
 
 
 def import_distribution_module(module_name: str) -> types.ModuleType:
-    """Import the module an entry point names (fresh, if it was dropped)."""
+    """Import the module an entry point names (fresh, if it was dropped).
+
+    Raises:
+        PluginNameClashError: A folder plugin holds the module's name.
+    """
+    holder = claimed_path(module_name)
+    if holder is not None:
+        raise PluginNameClashError(
+            module_name, module_name.partition(".")[0], f"the plugin {holder}"
+        )
     importlib.invalidate_caches()
     try:
         return importlib.import_module(module_name)
@@ -273,14 +268,25 @@ def import_distribution_module(module_name: str) -> types.ModuleType:
         raise
 
 
-def remove_modules(module_name: str) -> list[str]:
+def remove_modules(module_name: str, owner: Path | None = None) -> list[str]:
     """Drop a module and all its submodules from ``sys.modules``.
+
+    Only the holder's: with ``owner`` (a folder plugin's file or folder),
+    only while that plugin holds the name, which is then released; without
+    it (an installed distribution's module), only when no folder plugin
+    holds the name. So a plugin refused for a clash never takes out the
+    module it clashed with.
 
     Returns:
         list[str]: The names removed.
     """
+    top = module_name.partition(".")[0]
+    if claimed_path(top) != owner:
+        return []
     prefix = module_name + "."
     names = [n for n in list(sys.modules) if n == module_name or n.startswith(prefix)]
     for name in names:
         sys.modules.pop(name, None)
+    if owner is not None and module_name == top:
+        release(top, owner)
     return names

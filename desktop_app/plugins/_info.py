@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final, Literal
 
+from desktop_app.plugins._location import failure_location
+
 __all__ = [
     "SOURCE_DISTRIBUTION",
     "SOURCE_FOLDER",
@@ -56,6 +58,9 @@ class PluginInfo:
         integration_ids (list[str]): Integrations it registered.
         extension_ids (list[str]): Extensions it enabled.
         signal_names (list[str]): Signals it defined.
+        missing_requirements (list[str]): What it needs installed and is
+            not (``"PyYAML >= 6 (not installed)"``); it then failed without
+            its code running (``desktop-app plugins install-deps NAME``).
     """
 
     name: str
@@ -70,6 +75,7 @@ class PluginInfo:
     integration_ids: list[str] = field(default_factory=list)
     extension_ids: list[str] = field(default_factory=list)
     signal_names: list[str] = field(default_factory=list)
+    missing_requirements: list[str] = field(default_factory=list)
 
     def shown_version(self) -> str | None:
         """The version to show: the distribution's (read from its metadata
@@ -101,6 +107,13 @@ class PluginInfo:
     def refused(self) -> bool:
         return self.status == STATUS_REFUSED
 
+    @property
+    def location(self) -> str:
+        """``'<file>, line <n>'``: the plugin's own line where it failed
+        (from its traceback), or ``''`` when that is not known."""
+        found = failure_location(self.traceback, self.path)
+        return f"{found[0]}, line {found[1]}" if found else ""
+
     def registered_summary(self) -> str:
         """One line listing what the plugin registered (for tables)."""
         parts = []
@@ -120,3 +133,4 @@ class PluginInfo:
         self.integration_ids = []
         self.extension_ids = []
         self.signal_names = []
+        self.missing_requirements = []

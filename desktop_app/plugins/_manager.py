@@ -26,7 +26,9 @@ from desktop_app.activity import scrub_secrets
 from desktop_app.errors import (
     IntegrationAlreadyRegisteredError,
     PluginConflictError,
+    PluginLoadError,
     PluginNotFoundError,
+    PluginRequirementsError,
     PluginUnsafeError,
 )
 from desktop_app.plugins._background import Imported, import_in_background, stack_of
@@ -38,7 +40,6 @@ from desktop_app.plugins._discovery import (
     is_builtin,
 )
 from desktop_app.plugins._importing import (
-    folder_module_name,
     import_distribution_module,
     import_folder_plugin,
     remove_modules,
@@ -51,10 +52,18 @@ from desktop_app.plugins._info import (
     STATUS_REFUSED,
     PluginInfo,
 )
+from desktop_app.plugins._names import folder_module_name
 from desktop_app.plugins._registration import (
     Contributions,
     register_contributions,
     unregister_contributions,
+)
+from desktop_app.plugins._requirements import (
+    DEPS_FOLDER,
+    declared_requirements,
+    drop_deps_dir,
+    unmet_requirements,
+    use_deps_dir,
 )
 from desktop_app.plugins._safety import check_plugin_safe
 from desktop_app.plugins._state import PluginState
@@ -99,6 +108,10 @@ class PluginManager:
         on_loading (callable, optional): Called with each plugin's
             :py:class:`PluginInfo` just before its code runs, so a start
             that dies inside a plugin can name it next time.
+        deps_dir (str | os.PathLike | None): Where ``plugins install-deps``
+            puts the packages folder plugins declare in ``requirements``;
+            defaults to ``plugin-deps`` beside the folder. On ``sys.path``
+            (last) once a plugin declares requirements.
         import_timeout (float): Seconds one plugin's import may take. A
             plugin still importing then is reported as failed and skipped,
             so one that hangs at import (a network call, a deadlock) cannot
@@ -117,6 +130,7 @@ class PluginManager:
         safe_mode: bool = False,
         on_loading: Callable[[PluginInfo], None] | None = None,
         import_timeout: float | None = None,
+        deps_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         if import_timeout is None:
             import_timeout = import_timeout_from_env()
@@ -133,6 +147,10 @@ class PluginManager:
         self.state = PluginState(
             Path(state_path) if state_path else self.plugins_dir.parent / "plugins.json"
         )
+        self.deps_dir = (
+            Path(deps_dir) if deps_dir else self.plugins_dir.parent / DEPS_FOLDER
+        )
+        self._deps_on_path = False
         self.use_entry_points = entry_points
         self.safe_mode = safe_mode
         self.on_loading = on_loading
@@ -238,7 +256,10 @@ class PluginManager:
                 done += 1
                 info, source = found[index]
                 if info.key in self._plugins:
-                    continue  # a reload got there first
+                    # A reload got there first.
+                    if outcome is not None:
+                        _drop_stale(info.module_name, source, outcome)
+                    continue
                 self._adopt(info, source)
                 if outcome is not None:
                     self._finish(info, source, outcome)
@@ -402,6 +423,12 @@ class PluginManager:
                 # Same code, maybe fixed modes or owners: it counts as a
                 # change only if it may now load.
                 touched.append(info)
+            elif info.missing_requirements:
+                # Same code, maybe its packages installed since (plugins
+                # install-deps): it is tried again.
+                self._unload(info)
+                queue(info, source)
+                touched.append(info)
 
         def done() -> None:
             if finished is not None:
@@ -460,6 +487,8 @@ class PluginManager:
                 ):
                     self._finish(info, source, outcome)
                     self._fingerprint_if_missing(info, source)
+                else:
+                    _drop_stale(info.module_name, source, outcome)
             if batch and progress is not None:
                 progress(done, total, jobs[batch[-1][0]][0])
 
@@ -520,7 +549,8 @@ class PluginManager:
 
     def reload_changed(self) -> list[PluginInfo]:
         """Bring the folder plugins in line with the folder: load new ones,
-        drop removed ones, reload changed ones.
+        drop removed ones, reload changed ones, and try again those that
+        were refused or missed packages.
 
         Returns:
             list[PluginInfo]: The plugins added, reloaded or removed.
@@ -555,6 +585,13 @@ class PluginManager:
                 # check again; it counts as a change only if it now loads.
                 self._load(info, source)
                 if info.status != STATUS_REFUSED:
+                    touched.append(info)
+            elif info.missing_requirements:
+                # Same code, maybe its packages installed since
+                # (``plugins install-deps``): it counts if it now loads.
+                missing = info.missing_requirements
+                self._load(info, source)
+                if info.missing_requirements != missing:
                     touched.append(info)
         return touched
 
@@ -595,6 +632,9 @@ class PluginManager:
         running in the background are dropped when they finish."""
         for info in reversed(self.plugins):
             self._unload(info)
+        if self._deps_on_path:
+            drop_deps_dir(self.deps_dir)
+            self._deps_on_path = False
 
     # Internals ------------------------------------------------------------
 
@@ -617,7 +657,11 @@ class PluginManager:
     def _detached_info(self, source: PluginSource) -> PluginInfo:
         """A new record for a plugin, not yet known to this manager (safe to
         make on any thread)."""
-        module_name = source.module or folder_module_name(self.plugins_dir, source.name)
+        module_name = source.module
+        if module_name is None:
+            assert source.path is not None
+            own = source.path.name
+            module_name = folder_module_name(own.removesuffix(".py"))
         return PluginInfo(
             source.name,
             source.source,  # type: ignore[arg-type]
@@ -714,11 +758,13 @@ class PluginManager:
         module: types.ModuleType | None = None
         try:
             if source.path is not None:
+                self._check_requirements(source)
                 module = import_folder_plugin(
                     source.path,
                     module_name,
                     self.bytecode_cache,
                     on_source=lambda digest: setattr(outcome, "digest", digest),
+                    plugin_name=source.name,
                 )
             else:
                 module = import_distribution_module(module_name)
@@ -731,7 +777,7 @@ class PluginManager:
                 # Too late: the plugin was reported and skipped. Take the
                 # module out again, unless a reload has put another there.
                 if module is not None and sys.modules.get(module_name) is module:
-                    remove_modules(module_name)
+                    remove_modules(module_name, source.path)
                 if module is not None or outcome.error is not None:
                     logger.warning(
                         "Plugin module %s finished loading after its time "
@@ -741,6 +787,27 @@ class PluginManager:
                 return
             outcome.module = module
             outcome.done.set()
+
+    def _check_requirements(self, source: PluginSource) -> None:
+        """Raise when a folder plugin's declared requirements are not met
+        (on the import thread: it reads and may parse the plugin's file).
+
+        Raises:
+            PluginRequirementsError: What is missing; the plugin's code
+                is not run.
+            PluginLoadError: Its ``requirements`` cannot be read.
+        """
+        assert source.path is not None
+        requirements = declared_requirements(source.name, source.path)
+        if not requirements:
+            return
+        if use_deps_dir(self.deps_dir):
+            self._deps_on_path = True
+        unmet = unmet_requirements(requirements)
+        if unmet:
+            raise PluginRequirementsError(
+                source.name, [str(u) for u in unmet], str(source.path)
+            )
 
     def _finish(
         self, info: PluginInfo, source: PluginSource, outcome: Imported
@@ -779,6 +846,12 @@ class PluginManager:
                 str(info.path) if info.path else None,
             )
             self._fail(info, contributions, conflict.reason, e)
+            return
+        except PluginLoadError as e:
+            # Ours, with a plain reason (a name clash, missing packages).
+            self._fail(info, contributions, e.reason, e)
+            if isinstance(e, PluginRequirementsError):
+                info.missing_requirements = list(e.missing)
             return
         except BaseException as e:  # noqa: B036 - SystemExit from plugin code too
             if is_user_interrupt(e) and e is not outcome.error:
@@ -828,7 +901,10 @@ class PluginManager:
                 if self._owners.get(integration_id) == info.key:
                     del self._owners[integration_id]
             self._contributions.pop(info.key, None)
-            remove_modules(info.module_name)
+            # A folder plugin drops its modules only while it holds the
+            # name: one refused for a clash leaves the holder's alone.
+            owner = self._sources[info.key].path if info.key in self._sources else None
+            remove_modules(info.module_name, owner)
 
     def _unload(self, info: PluginInfo) -> None:
         # A background import of this plugin that is still to come is stale.
@@ -839,6 +915,14 @@ class PluginManager:
         info.integration_ids = []
         info.extension_ids = []
         info.signal_names = []
+
+
+def _drop_stale(module_name: str, source: PluginSource, outcome: Imported) -> None:
+    """Take out a module whose load was superseded (disabled, reloaded or
+    unloaded meanwhile), unless a newer load has put another in its place:
+    it would hold the plugin's name and keep its memory."""
+    if outcome.module is not None and sys.modules.get(module_name) is outcome.module:
+        remove_modules(module_name, source.path)
 
 
 def import_timeout_from_env() -> float:

@@ -27,7 +27,8 @@ from pathlib import Path
 from desktop_app._paths import WRITABLE_BY_OTHERS, trusted_uids
 from desktop_app.errors import PluginUnsafeError
 
-__all__ = ["check_plugin_safe"]
+__all__ = ["check_module_file_safe", "check_plugin_safe"]
+
 
 def check_plugin_safe(
     name: str,
@@ -72,6 +73,28 @@ def check_plugin_safe(
                 name, str(unsafe), mode, str(path), owner=owner, link=link
             )
     known.update(folders)
+
+
+def check_module_file_safe(name: str, file: Path) -> None:
+    """Raise unless only the user (or root) can change one module file of
+    a plugin package and the folder holding it.
+
+    The whole package was checked before its first import; a submodule
+    imported later (``import myplugin.late`` in a hook) is checked again
+    when it is found, so a file that changed hands since never runs.
+
+    Raises:
+        desktop_app.errors.PluginUnsafeError: Naming the file or folder.
+    """
+    if os.name != "posix":
+        return
+    for candidate in (file.parent, file):
+        problem = _problem(candidate)
+        if problem is not None:
+            unsafe, mode, owner, link = problem
+            raise PluginUnsafeError(
+                name, str(unsafe), mode, str(file), owner=owner, link=link
+            )
 
 
 def _problem(path: Path) -> tuple[Path, int, int | None, str | None] | None:

@@ -131,7 +131,18 @@ def test_fire_usage_errors_are_one_line_and_exit_2(data_dir, args, message):
     assert not (data_dir / "out.txt").exists()
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["list"], ["signals"], ["fire"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["run"],
+        ["list"],
+        ["signals"],
+        ["fire"],
+        ["plugins"],
+        ["plugins", "install-deps"],
+    ],
+)
 def test_every_command_has_help(tmp_path, command):
     result = run_cli(tmp_path, *command, "--help")
     assert result.returncode == 0
@@ -148,3 +159,44 @@ def test_help_does_not_import_heavy_modules(tmp_path):
     )
     out = run_python(code)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_fire_passes_every_declared_field_with_none_for_the_rest(tmp_path):
+    plugins = tmp_path / "plugins"
+    plugins.mkdir()
+    out = tmp_path / "seen.txt"
+    (plugins / "strict.py").write_text(
+        textwrap.dedent(
+            f"""
+            from desktop_app import Integration, SignalHook, define_signal, forms
+
+            done = define_signal(
+                "strict.done",
+                payload={{
+                    "count": forms.IntegerField(),
+                    "who": forms.CharField(required=False),
+                }},
+            )
+
+
+            class Strict(Integration):
+                integration_id = "strict.Strict"
+
+                def initialize(self):
+                    SignalHook(self, done, self._on_done)
+
+                # Both are plain required keywords, as Review Board's
+                # handlers take them.
+                def _on_done(self, sender, count, who, **kwargs):
+                    with open({str(out)!r}, "a") as f:
+                        f.write(f"{{count!r}} {{who!r}}\\n")
+            """
+        ),
+        encoding="utf-8",
+    )
+    store = ConfigStore(tmp_path / "configs.sqlite3")
+    store.save_config(ConfigRecord("strict.Strict", name="on", enabled=True))
+    store.close()
+    result = run_cli(tmp_path, "fire", "strict.done", "count=3")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert out.read_text() == "3 None\n"

@@ -99,7 +99,7 @@ def test_control_characters_in_a_plugin_name_are_escaped_in_list(data_dir):
     [line] = [line for line in result.stdout.splitlines() if "bad" in line]
     assert line.startswith("  bad\\x1b[31m\\xff  [folder]")
     shown_path = f"{data_dir}/plugins/bad\\x1b[31m\\xff.py"
-    assert line.endswith(f"failed: ValueError: x ({shown_path})")
+    assert line.endswith(f"failed: ValueError: x (at {shown_path}, line 1)")
 
 
 @pytest.mark.parametrize("timeout", ["0", "-5", "nan", "inf", "-inf", "1e400", "soon"])

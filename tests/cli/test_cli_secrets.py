@@ -104,3 +104,18 @@ def test_list_with_a_plugin_failing_on_a_secret_stays_one_line(tmp_path, secret)
     assert "RuntimeError: cannot log in with ********" in failed
     assert secret not in result.stdout.replace("secrets.", "")
     assert_one_line_errors(result.stderr, secret)
+
+
+@pytest.mark.parametrize("secret", ["s3cr3t-long-token", "k9"])
+def test_list_verbose_shows_the_traceback_without_the_secret(tmp_path, secret):
+    data_dir = make_data_dir(tmp_path / "data", secret)
+    result = run_cli(data_dir, "list", "--verbose")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    [at] = [i for i, line in enumerate(lines) if "zz_late_failure  [folder]" in line]
+    plugin_file = data_dir / "plugins" / "zz_late_failure.py"
+    assert lines[at].endswith(f"(at {plugin_file}, line 5)")
+    assert lines[at + 1] == "    Traceback (most recent call last):"
+    assert f'      File "{plugin_file}", line 5, in <module>' in lines
+    assert "    RuntimeError: cannot log in with ********" in lines
+    assert secret not in result.stdout.replace("secrets.", "")

@@ -113,7 +113,14 @@ def test_every_python_block_runs(document, doc_manager, pytester, monkeypatch):
                 exec(compile(block.code, where, "exec"), module.__dict__)
                 namespace[block.arg] = module
             elif block.directive == "test-file":
-                _run_test_file(pytester, where, block, plugins)
+                # The test file loads the plugin from a plugins folder under
+                # its own name, as the app does: the copy run above must not
+                # hold that name meanwhile.
+                hidden = {n: sys.modules.pop(n) for n in plugins if n in sys.modules}
+                try:
+                    _run_test_file(pytester, where, block, plugins)
+                finally:
+                    sys.modules.update(hidden)
             else:
                 assert block.directive is None, f"{where}: unknown {block.directive}"
                 exec(compile(block.code, where, "exec"), namespace)

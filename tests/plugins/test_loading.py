@@ -275,7 +275,9 @@ def test_package_plugin_with_relative_imports(manager, plugins_dir, make_plugins
     assert f"{info.module_name}.helpers" not in sys.modules
 
 
-def test_same_file_name_in_two_folders_does_not_clash(tmp_path, manager, make_plugins):
+def test_same_file_name_in_two_folders_is_a_clear_clash(
+    tmp_path, manager, make_plugins
+):
     for n in (1, 2):
         write_plugin(
             tmp_path / f"src{n}",
@@ -293,8 +295,13 @@ def test_same_file_name_in_two_folders_does_not_clash(tmp_path, manager, make_pl
         )
     one = make_plugins(tmp_path / "src1").load_all()[0]
     two = make_plugins(tmp_path / "src2").load_all()[0]
-    assert one.status == two.status == "loaded"
-    assert one.module_name != two.module_name
-    assert sys.modules[one.module_name].VALUE == 1
-    assert sys.modules[two.module_name].VALUE == 2
-    assert manager.is_registered("test.dup1") and manager.is_registered("test.dup2")
+    assert one.status == "loaded"
+    assert two.status == "failed"
+    assert two.error == (
+        f'the module name "dup" is already taken by the plugin '
+        f"{tmp_path / 'src1' / 'dup.py'}; rename the plugin's file or folder"
+    )
+    # The first keeps its module and integration: no silent shadowing.
+    assert sys.modules["dup"].VALUE == 1
+    assert manager.is_registered("test.dup1")
+    assert not manager.is_registered("test.dup2")
