@@ -85,8 +85,13 @@ class KeyValueForm(Form):
         blacklist = set(self.get_load_blacklist())
         given = self._initial_given
         for name, field in self.fields.items():
-            if name not in blacklist and name not in given:
-                self.initial[name] = self.load_initial(name, field)
+            if name in given:
+                continue
+            self.initial[name] = (
+                field.get_initial()
+                if name in blacklist
+                else self.load_initial(name, field)
+            )
 
     def load_initial(self, name: str, field: Field) -> Any:
         """Return the value a field's editor starts with.
