@@ -76,10 +76,8 @@ class AmountEditor(Editor):
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
         self.spin = QSpinBox(row)
-        self.spin.setObjectName(f"{self.field.name}_amount")
         self.spin.setRange(0, _INT_LIMIT)
         _apply_number_attrs(self.spin, widget.number_attrs)
-        self.spin.setAccessibleName(f"{self.field.label or ''} amount")
         self.unit = QComboBox(row)
         self.unit.setObjectName(f"{self.field.name}_unit")
         self.unit.setAccessibleName(f"{self.field.label or ''} unit")
@@ -91,10 +89,14 @@ class AmountEditor(Editor):
         self.spin.valueChanged.connect(self.changed)
         self.unit.currentIndexChanged.connect(self._on_unit_changed)
         self._on_unit_changed()
+        self._row = row
         # The dialog focuses ``input`` and names it after the field; the
         # number is what the user types first.
-        self.widget = row
         return self.spin
+
+    def __init__(self, field: forms.Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.widget = self._row  # the number and the unit, side by side
 
     def _on_unit_changed(self) -> None:
         self.spin.setEnabled(self.unit.currentData() is not None)
