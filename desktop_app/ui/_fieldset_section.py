@@ -290,11 +290,14 @@ def rich_label(text: str, parent: QWidget) -> QLabel:
     """Return a wrapping label showing author-written rich text (see
     :py:mod:`desktop_app._rich_text`) whose links open in the browser and
     are reachable with Tab."""
-    label = QLabel(rich_text(text), parent)
+    html = rich_text(text)
+    label = QLabel(html, parent)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)
-    label.setOpenExternalLinks(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    if "<a " in html:
+        # Only labels with links take a place in the Tab order.
+        label.setOpenExternalLinks(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
     # The palette's secondary text colour: a disabled label would look the
     # same but its links could not be clicked.
     label.setForegroundRole(QPalette.ColorRole.PlaceholderText)

@@ -301,6 +301,17 @@ def test_log_timed_logs_begin_end_and_level_by_time_taken(caplog):
     assert caplog.records[3].trace_id == t.trace_id
 
 
+def test_translation_and_json_type_names_import_as_in_django():
+    from desktop_app.translation import gettext_lazy as _
+    from desktop_app.translation import ugettext
+    from desktop_app.typing import JSONDict, StrOrPromise
+
+    assert _("Build server") == ugettext("Build server") == "Build server"
+    payload: JSONDict = {"builds": [1, {"ok": True}]}
+    label: StrOrPromise = _("Jobs")
+    assert (payload["builds"], label) == ([1, {"ok": True}], "Jobs")
+
+
 def test_extension_bundle_id_is_a_harmless_name():
     class Builds(Extension):
         pass

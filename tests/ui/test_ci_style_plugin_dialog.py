@@ -70,6 +70,10 @@ def test_help_and_descriptions_are_rich_text_with_links(qtbot, manager, tmp_path
         assert help_label.openExternalLinks()
         assert '<a href="https://example.com/ci-setup">' in help_label.text()
         assert "<code>https://ci.example.com/</code>" in help_label.text()
+        # Links are reachable with Tab; help without links is not a stop.
+        assert help_label.focusPolicy() != Qt.FocusPolicy.NoFocus
+        plain_help = dialog.findChild(QLabel, "branches_help")
+        assert plain_help.focusPolicy() == Qt.FocusPolicy.NoFocus
         # Tooltips and screen readers get the words, not the markup.
         server = dialog.findChild(QLineEdit, "server_url")
         assert "<" not in server.toolTip()
