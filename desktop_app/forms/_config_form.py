@@ -264,10 +264,15 @@ class IntegrationConfigForm(KeyValueForm):
         blacklist.update(extra_save_blacklist)
         settings = dict(config.settings)
         columns = self.model_fields
+        serializers = self.serializers()
         for key, value in cleaned.items():
             if key in blacklist:
                 continue
-            value = self.serialize_value(key, value)
+            # Only keys the class does not know (a field added to this
+            # form, a value clean() added) are looked up one by one.
+            hook = serializers[key] if key in serializers else self._hook_of(key)
+            if hook is not None:
+                value = getattr(self, hook)(value)
             if key in columns:
                 setattr(config, key, value)
             else:
@@ -279,15 +284,21 @@ class IntegrationConfigForm(KeyValueForm):
         return self.integration.create_config()
 
     def _clean_field(self, name: str, field: Field) -> Any:
-        value = self._raw_value(name)
+        # The plain lookup unless a prefix or a disabled field needs the
+        # full rule: an import cleans 10,000 configurations of ~10 fields.
+        if self.prefix or self.disabled_fields:
+            value = self._raw_value(name)
+        else:
+            value = self.data.get(name)
         # A new configuration has no stored secrets: no need to ask per
-        # field (an import cleans 10,000 new ones).
+        # field.
+        config = self.instance
         if (
-            self.config is not None
+            config is not None
             and self.has_stored_secret(name)
             and field.is_empty(value)
         ):
-            return self.config.settings[name]
+            return config.settings[name]
         return field.clean(value)
 
     def _error_summary(self) -> list[str]:

@@ -114,15 +114,19 @@ class KeyValueForm(Form):
         return self._apply_hook("serialize", name, value)
 
     def _apply_hook(self, kind: str, name: str, value: Any) -> Any:
-        # Looked up once per class (an import saves thousands of forms);
-        # a field added to one instance is looked up by name.
-        hooks = _value_hooks(type(self))  # type: ignore[arg-type]
-        try:
-            hook = hooks[kind, name]
-        except KeyError:
-            attr = f"{kind}_{name}_field"
-            hook = attr if hasattr(self, attr) else None
+        hooks = _value_hooks(type(self))[kind]  # type: ignore[arg-type]
+        hook = hooks[name] if name in hooks else self._hook_of(name, kind)
         return value if hook is None else getattr(self, hook)(value)
+
+    def serializers(self) -> Mapping[str, str | None]:
+        """Field name → the name of its ``serialize_<field>_field`` method
+        (``None``: none), for the class's fields; looked up once per class,
+        since an import saves thousands of forms."""
+        return _value_hooks(type(self))["serialize"]  # type: ignore[arg-type]
+
+    def _hook_of(self, name: str, kind: str = "serialize") -> str | None:
+        attr = f"{kind}_{name}_field"
+        return attr if hasattr(self, attr) else None
 
     def get_key_value(self, key: str, default: Any = None) -> Any:
         """Return a key's stored value (``instance.get(key, default)``)."""
@@ -207,12 +211,18 @@ class KeyValueForm(Form):
 
 
 @functools.lru_cache(maxsize=256)
-def _value_hooks(form_cls: type[KeyValueForm]) -> dict[tuple[str, str], str | None]:
-    """(kind, field name) → the name of the class's ``<kind>_<field>_field``
-    method (``None``: none). Bounded, so classes of reloaded plugins go."""
-    hooks: dict[tuple[str, str], str | None] = {}
-    for name in form_cls.base_fields:
-        for kind in ("serialize", "deserialize"):
-            attr = f"{kind}_{name}_field"
-            hooks[kind, name] = attr if hasattr(form_cls, attr) else None
-    return hooks
+def _value_hooks(form_cls: type[KeyValueForm]) -> dict[str, dict[str, str | None]]:
+    """kind (``serialize``/``deserialize``) → field name → the name of the
+    class's ``<kind>_<field>_field`` method (``None``: none). Bounded, so
+    classes of reloaded plugins go."""
+    return {
+        kind: {
+            name: (
+                f"{kind}_{name}_field"
+                if hasattr(form_cls, f"{kind}_{name}_field")
+                else None
+            )
+            for name in form_cls.base_fields
+        }
+        for kind in ("serialize", "deserialize")
+    }
