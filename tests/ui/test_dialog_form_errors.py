@@ -69,3 +69,41 @@ def test_exception_escaping_clean_is_shown_and_dialog_stays_usable(qtbot, manage
     click_ok(qtbot, dialog)
     assert not dialog.isVisible()
     assert dialog.saved_config.settings["server"] == "https://fine.example/"
+
+
+class PrefixedForm(forms.IntegrationConfigForm):
+    prefix = "ci"
+    job = forms.CharField(label="Job")
+    marker = forms.CharField(label="Marker", required=False, widget=forms.HiddenInput)
+
+    def clean_marker(self):
+        marker = self.cleaned_data["marker"]
+        if marker == "stale":
+            raise forms.ValidationError("Reopen this configuration.")
+        return marker
+
+
+class PrefixedIntegration(Integration):
+    name = "Prefixed"
+    config_form_cls = PrefixedForm
+    default_settings = {"marker": "stale"}
+
+    def initialize(self):
+        pass
+
+
+def test_prefixed_form_saves_and_hidden_field_errors_show_at_the_top(qtbot, manager):
+    integration = manager.register_integration_class(PrefixedIntegration)
+    dialog = open_dialog(qtbot, integration)
+    type_into(qtbot, dialog, "job", "nightly")
+
+    click_ok(qtbot, dialog)
+
+    assert dialog.isVisible()
+    assert dialog.form_errors() == ["Marker (not shown): Reopen this configuration."]
+    assert "marker" not in dialog.field_errors()
+
+    dialog.editor("marker").set_value("fresh")  # as the form's own code would
+    click_ok(qtbot, dialog)
+    assert not dialog.isVisible()
+    assert dialog.saved_config.settings == {"job": "nightly", "marker": "fresh"}
