@@ -102,3 +102,12 @@ class Extension:
         if not candidate.exists() and (base / path).exists():
             candidate = base / path
         return str(candidate)
+
+    def get_bundle_id(self, name: str) -> str:
+        """Return the id djblets gives a static media bundle of the extension.
+
+        Web integrations name their CSS/JavaScript bundles with it
+        (``form.js_bundle_names``); the desktop loads no web media, so the id
+        is only a name, kept so such code runs unchanged.
+        """
+        return f"{self.id}-{name}"

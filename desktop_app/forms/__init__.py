@@ -8,13 +8,15 @@ each field class to an editor.
 
 from __future__ import annotations
 
+from desktop_app.forms import widgets
 from desktop_app.forms._boolean_field import BooleanField
 from desktop_app.forms._choice_fields import ChoiceField, MultipleChoiceField
 from desktop_app.forms._config_form import BASIC_INFO_FIELDSET, IntegrationConfigForm
-from desktop_app.forms._errors import ValidationError
+from desktop_app.forms._errors import ErrorList, ValidationError
 from desktop_app.forms._field import Field
 from desktop_app.forms._fieldsets import Fieldset
 from desktop_app.forms._form import NON_FIELD_ERRORS, Form
+from desktop_app.forms._key_value_form import KeyValueForm
 from desktop_app.forms._number_fields import FloatField, IntegerField
 from desktop_app.forms._path_field import PathField
 from desktop_app.forms._text_fields import (
@@ -23,28 +25,50 @@ from desktop_app.forms._text_fields import (
     PasswordField,
     URLField,
 )
-from desktop_app.forms._widgets import PasswordInput, Textarea, TextInput, Widget
+from desktop_app.forms._widgets import (
+    AmountSelectorWidget,
+    CheckboxInput,
+    CheckboxSelectMultiple,
+    HiddenInput,
+    NumberInput,
+    PasswordInput,
+    Select,
+    SelectMultiple,
+    Textarea,
+    TextInput,
+    Widget,
+)
 
 __all__ = [
     "BASIC_INFO_FIELDSET",
     "NON_FIELD_ERRORS",
+    "AmountSelectorWidget",
     "BooleanField",
     "CharField",
+    "CheckboxInput",
+    "CheckboxSelectMultiple",
     "ChoiceField",
     "EmailField",
+    "ErrorList",
     "Field",
     "Fieldset",
     "FloatField",
     "Form",
+    "HiddenInput",
     "IntegerField",
     "IntegrationConfigForm",
+    "KeyValueForm",
     "MultipleChoiceField",
+    "NumberInput",
     "PasswordField",
     "PasswordInput",
     "PathField",
+    "Select",
+    "SelectMultiple",
     "TextInput",
     "Textarea",
     "URLField",
     "ValidationError",
     "Widget",
+    "widgets",
 ]

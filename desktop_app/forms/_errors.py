@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from desktop_app.errors import DesktopAppError
 
-__all__ = ["ValidationError"]
+__all__ = ["ErrorList", "ValidationError", "error_messages"]
 
 
 class ValidationError(DesktopAppError, ValueError):
@@ -49,3 +49,42 @@ def _flatten(message: object) -> list[str]:
             messages.extend(_flatten(item))
         return messages
     return [str(message)]
+
+
+class ErrorList(list[str]):
+    """The messages of one field, as Django's ``form.error_class`` makes them.
+
+    Integration code writes ``self._errors['url'] = self.error_class([e])``
+    with whatever it caught: messages, validation errors, or exception
+    objects (``URLError``). Each becomes its text here, so a dialog can
+    always show it.
+    """
+
+    def __init__(self, messages: Iterable[object] = ()) -> None:
+        super().__init__(error_messages(messages))
+
+    def __str__(self) -> str:
+        return "\n".join(self)
+
+
+def error_messages(error: object) -> list[str]:
+    """Return the messages of any error value as plain strings.
+
+    Accepts a message, a :py:class:`ValidationError`, any exception, or a
+    list of those (nested lists too); ``None`` and empty text are dropped.
+    """
+    if error is None:
+        return []
+    if isinstance(error, ValidationError):
+        return list(error.messages)
+    if isinstance(error, str):
+        return [error] if error else []
+    if isinstance(error, BaseException):
+        text = str(error)
+        return [text or type(error).__name__]
+    if isinstance(error, (list, tuple, set, frozenset)):
+        messages: list[str] = []
+        for item in error:
+            messages.extend(error_messages(item))
+        return messages
+    return [str(error)]

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-from desktop_app.forms._errors import ValidationError
+from desktop_app.forms._errors import ErrorList, ValidationError, error_messages
 from desktop_app.forms._field import Field
 from desktop_app.forms._fieldsets import Fieldset, normalize_fieldsets
 
@@ -34,11 +34,17 @@ class Form:
     returns the value), then :py:meth:`clean` for checks across fields.
 
     Args:
-        data (mapping, optional): The raw values, keyed by field name. A
-            missing key means an empty value. Without data the form is
-            unbound: it only describes its fields and initial values.
+        data (mapping, optional): The raw values, keyed by field name (with
+            the prefix, if any). A missing key means an empty value. Without
+            data the form is unbound: it only describes its fields and
+            initial values.
+        files (mapping, optional): Accepted for Django's signature; a
+            desktop form has no uploads, so it is kept and not read.
         initial (mapping, optional): Values editors start with, overriding
             each field's ``initial``.
+        prefix (str, optional): Read each field's value from
+            ``data['<prefix>-<name>']``, as Django does, so two forms can
+            share one set of data. Defaults to the class's ``prefix``.
 
     Attributes:
         fields (dict[str, Field]): This instance's own copies of the fields,
@@ -53,6 +59,13 @@ class Form:
 
     #: The normalised fieldsets; every field appears in exactly one.
     fieldsets: ClassVar[tuple[Fieldset, ...]] = ()
+
+    #: The default prefix of the keys in ``data`` (see :py:meth:`add_prefix`).
+    prefix: str | None = None
+
+    #: The list class of each field's messages, for ``clean()`` code that
+    #: writes ``self._errors[name] = self.error_class([...])`` as in Django.
+    error_class: ClassVar[type[ErrorList]] = ErrorList
 
     #: The fields declared by this very class (not inherited), bound.
     _declared_fields: ClassVar[dict[str, Field]] = {}
@@ -88,10 +101,15 @@ class Form:
     def __init__(
         self,
         data: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
         *,
         initial: Mapping[str, Any] | None = None,
+        prefix: str | None = None,
     ) -> None:
         self.is_bound = data is not None
+        self.files: dict[str, Any] = dict(files) if files else {}
+        if prefix is not None:
+            self.prefix = prefix
         self.data: dict[str, Any] = dict(data) if data is not None else {}
         self.initial: dict[str, Any] = dict(initial) if initial else {}
         # Each field's own __deepcopy__, without copy.deepcopy's dispatch
@@ -142,6 +160,49 @@ class Form:
         """Return the messages about the form as a whole."""
         return list(self.errors.get(NON_FIELD_ERRORS, []))
 
+    def add_prefix(self, field_name: str) -> str:
+        """Return the key of a field's value in ``data`` (Django's rule:
+        ``'<prefix>-<name>'`` with a prefix, the bare name without)."""
+        return f"{self.prefix}-{field_name}" if self.prefix else field_name
+
+    def _raw_value(self, name: str) -> Any:
+        """Return a field's raw value from ``data`` (``None`` if missing)."""
+        return self.data.get(self.add_prefix(name) if self.prefix else name)
+
+    @property
+    def changed_data(self) -> list[str]:
+        """Names of the fields whose submitted value differs from the
+        initial one (empty for an unbound form), in field order."""
+        if not self.is_bound:
+            return []
+        return [
+            name
+            for name, field in self.fields.items()
+            if self._field_changed(name, field)
+        ]
+
+    def has_changed(self) -> bool:
+        """Return whether any submitted value differs from its initial one."""
+        return bool(self.changed_data)
+
+    def _field_changed(self, name: str, field: Field) -> bool:
+        """Compare one field's submitted and initial values, both converted
+        the field's way (``"5"`` and ``5`` are the same number); a value
+        that does not convert counts as changed."""
+        initial = self.get_initial_for_field(name)
+        try:
+            data = field.to_python(self._raw_value(name))
+        except ValidationError:
+            return True
+        try:
+            initial = field.to_python(field.to_data(initial))
+        except ValidationError:
+            return True
+        empty = field.is_empty
+        if empty(data) and empty(initial):
+            return False
+        return bool(data != initial)
+
     def get_initial_for_field(self, name: str) -> Any:
         """Return the value an editor for ``name`` starts with.
 
@@ -152,7 +213,7 @@ class Form:
             return value() if callable(value) else value
         return self.fields[name].get_initial()
 
-    def add_error(self, field: str | None, error: str | ValidationError) -> None:
+    def add_error(self, field: str | None, error: object) -> None:
         """Record an error and drop the field from :py:attr:`cleaned_data`.
 
         Meant for :py:meth:`clean`, to attach a cross-field problem to the
@@ -160,18 +221,29 @@ class Form:
 
         Args:
             field (str | None): The field's name; ``None`` for the form.
-            error (str | ValidationError): The message(s).
+            error (object): The message(s): a string, a
+                :py:class:`ValidationError`, any exception (its text is
+                shown), a list of those, or, with ``field=None``, a dict of
+                field name → such errors, as Django takes.
 
         Raises:
             KeyError: The form has no such field.
         """
+        if isinstance(error, dict):
+            if field is not None:
+                raise TypeError(
+                    "add_error() takes a dict of errors only with field=None"
+                )
+            for name, errors in error.items():
+                self.add_error(None if name == NON_FIELD_ERRORS else name, errors)
+            return
         if field is not None and field not in self.fields:
             raise KeyError(f"{type(self).__name__} has no field named {field!r}")
         if self._errors is None:
             self._errors = {}
         key = NON_FIELD_ERRORS if field is None else field
-        messages = error.messages if isinstance(error, ValidationError) else [error]
-        self._errors.setdefault(key, []).extend(messages)
+        messages = self._errors.setdefault(key, self.error_class())
+        messages.extend(error_messages(error))
         self._cleaned_data.pop(key, None)
 
     def full_clean(self) -> None:
@@ -203,10 +275,11 @@ class Form:
         else:
             if cleaned is not None:
                 self._cleaned_data = cleaned
+        self._errors = _plain_errors(self._errors, self.error_class)
 
     def _clean_field(self, name: str, field: Field) -> Any:
         """Return the clean value of one field (subclasses may step in)."""
-        return field.clean(self.data.get(name))
+        return field.clean(self._raw_value(name))
 
     def clean(self) -> dict[str, Any] | None:
         """Check values against each other; override in subclasses.
@@ -218,9 +291,32 @@ class Form:
         return self._cleaned_data
 
     def __repr__(self) -> str:
-        # Never the data: it may hold secrets.
-        state = "unbound" if not self.is_bound else f"valid={self.is_valid()}"
+        # Never the data: it may hold secrets. Never validation either: a
+        # debugger or a log line must not run the author's clean(), which
+        # may reach a server.
+        if not self.is_bound:
+            state = "unbound"
+        elif self._errors is None:
+            state = "valid=unknown"
+        else:
+            state = f"valid={not self._errors}"
         return f"<{type(self).__name__} {state} fields={list(self.fields)}>"
+
+
+def _plain_errors(
+    errors: Mapping[str, Any] | None, error_class: type[ErrorList]
+) -> dict[str, list[str]]:
+    """Return the errors with every message as text.
+
+    ``clean()`` code may have written ``self._errors[name]`` directly with
+    exception objects or a plain list; a dialog must get strings.
+    """
+    plain: dict[str, list[str]] = {}
+    for key, value in (errors or {}).items():
+        messages = error_class(value if isinstance(value, list) else [value])
+        if messages:
+            plain[str(key)] = messages
+    return plain
 
 
 @functools.lru_cache(maxsize=256)

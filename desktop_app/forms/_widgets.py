@@ -11,7 +11,20 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-__all__ = ["PasswordInput", "Textarea", "TextInput", "Widget", "coerce_widget"]
+__all__ = [
+    "AmountSelectorWidget",
+    "CheckboxInput",
+    "CheckboxSelectMultiple",
+    "HiddenInput",
+    "NumberInput",
+    "PasswordInput",
+    "Select",
+    "SelectMultiple",
+    "TextInput",
+    "Textarea",
+    "Widget",
+    "coerce_widget",
+]
 
 
 class Widget:
@@ -26,7 +39,7 @@ class Widget:
         self.attrs: dict[str, Any] = dict(attrs) if attrs else {}
 
     def __eq__(self, other: object) -> bool:
-        return type(other) is type(self) and other.attrs == self.attrs
+        return type(other) is type(self) and other.__dict__ == self.__dict__
 
     def __hash__(self) -> int:
         return hash(type(self))
@@ -67,6 +80,114 @@ class PasswordInput(Widget):
         self, attrs: dict[str, Any] | None = None, render_value: bool = False
     ) -> None:
         super().__init__(attrs)
+
+
+class HiddenInput(Widget):
+    """Not shown at all: the field keeps the value it was loaded with.
+
+    Django forms use it for values the user must not edit but the form must
+    send back; the dialog shows no row for such a field and saves the value
+    it started with (or the one the form's code put in ``initial``).
+    """
+
+    #: Django's flag, read by code that treats hidden fields apart.
+    is_hidden = True
+
+
+class NumberInput(Widget):
+    """A number; ``attrs`` ``min``, ``max`` and ``step`` bound the editor."""
+
+
+class CheckboxInput(Widget):
+    """A check box (the default for yes/no fields)."""
+
+
+class Select(Widget):
+    """A drop-down list.
+
+    Args:
+        attrs (dict, optional): See :py:class:`Widget`.
+        choices (sequence): ``(value, label)`` pairs, for a field that has
+            none of its own (a choice field's own choices win).
+    """
+
+    def __init__(self, attrs: dict[str, Any] | None = None, choices: Any = ()) -> None:
+        super().__init__(attrs)
+        self.choices: list[tuple[Any, Any]] = list(choices)
+
+
+class SelectMultiple(Select):
+    """A list to pick several values from (a list of check boxes here)."""
+
+
+class CheckboxSelectMultiple(SelectMultiple):
+    """Check boxes to pick several values from."""
+
+
+class AmountSelectorWidget(Widget):
+    """An amount and its unit, such as "5 minutes", stored as one number.
+
+    Made for an :py:class:`~desktop_app.forms.IntegerField` that holds a
+    value in a base unit (seconds, bytes); the editor shows a number and a
+    unit list, and the value is the number times the unit's factor. A unit
+    whose factor is ``None`` (such as "Never") stands for no value.
+
+    Args:
+        unit_choices (sequence): ``(factor, label)`` pairs, the base unit
+            (factor ``1``) first, then larger units in increasing order,
+            then at most one ``(None, label)``.
+        number_attrs (dict, optional): ``attrs`` of the number part
+            (``min``, ``max``, ``step``).
+        select_attrs (dict, optional): ``attrs`` of the unit list.
+        attrs (dict, optional): See :py:class:`Widget`.
+
+    Raises:
+        ValueError: ``unit_choices`` is empty or a factor is not a positive
+            whole number or ``None``.
+    """
+
+    def __init__(
+        self,
+        unit_choices: Any,
+        number_attrs: dict[str, Any] | None = None,
+        select_attrs: dict[str, Any] | None = None,
+        attrs: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(attrs)
+        units = [(factor, str(label)) for factor, label in unit_choices]
+        if not units:
+            raise ValueError("AmountSelectorWidget needs at least one unit")
+        for factor, label in units:
+            if factor is not None and (
+                isinstance(factor, bool) or not isinstance(factor, int) or factor < 1
+            ):
+                raise ValueError(
+                    f'The unit "{label}" has the factor {factor!r}; use a '
+                    f"positive whole number, or None for no value"
+                )
+        self.unit_choices: list[tuple[int | None, str]] = units
+        self.number_attrs: dict[str, Any] = dict(number_attrs or {})
+        self.select_attrs: dict[str, Any] = dict(select_attrs or {})
+
+    def decompress(self, value: Any) -> tuple[int | None, int | None]:
+        """Split a stored value into ``(amount, factor)`` for the editor.
+
+        The largest unit that divides the value evenly is picked, so 7200
+        seconds shows as 2 hours and 90 seconds as 90 seconds. ``None``
+        gives ``(None, None)``.
+        """
+        if value is None or isinstance(value, bool) or not isinstance(value, int):
+            return None, None
+        for factor, _label in reversed(self.unit_choices):
+            if factor is not None and value % factor == 0:
+                return value // factor, factor
+        return value, 1
+
+    def compress(self, amount: Any, factor: Any) -> int | None:
+        """Return the value for an amount in a unit (``None`` for no value)."""
+        if factor is None or amount is None or amount == "":
+            return None
+        return int(amount) * int(factor)
 
 
 def coerce_widget(widget: Widget | type[Widget] | None) -> Widget | None:

@@ -28,6 +28,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import forms
+from desktop_app._rich_text import plain_text, rich_text
+from desktop_app.ui._widget_editors import HiddenEditor
 from desktop_app.ui.editors import CheckEditor, Editor, create_editor
 
 __all__ = ["FieldsetSection", "error_color", "new_form_layout"]
@@ -114,8 +116,7 @@ class FieldsetSection:
             _bold(title)
             layout.addRow(title)
         if fieldset.description:
-            description = QLabel(fieldset.description, parent)
-            description.setWordWrap(True)
+            description = rich_label(fieldset.description, parent)
             description.setObjectName("sectionDescription")
             layout.addRow(description)
             self._row_widgets.append((None, description))
@@ -127,6 +128,8 @@ class FieldsetSection:
     def _add_row(self, name: str, field: forms.Field, parent: QWidget) -> None:
         editor = create_editor(field, parent)
         self.editors[name] = editor
+        if isinstance(editor, HiddenEditor):
+            return  # no row: the value is kept, never shown
         layout = self.form_layout
         if isinstance(editor, CheckEditor):
             text = ""  # no label: the check box carries it
@@ -140,10 +143,8 @@ class FieldsetSection:
             # part of the field, not as a row of its own; an error joins it.
             widget = self._new_cell(name, parent)
             self._cells[name].addWidget(editor.widget)
-            help_label = QLabel(field.help_text, widget)
+            help_label = rich_label(field.help_text, widget)
             help_label.setObjectName(f"{name}_help")
-            help_label.setWordWrap(True)
-            help_label.setEnabled(False)  # the palette's secondary text colour
             self._cells[name].addWidget(help_label)
         if self._wide and text:
             # Label above the editor, both across the full width.
@@ -199,8 +200,25 @@ class FieldsetSection:
         for _name, widget in self._row_widgets:
             self.form_layout.setRowVisible(widget, shown)
 
+    def set_disabled(self, name: str, reason: str) -> None:
+        """Show a field's editor disabled, with why under it (djblets'
+        ``disabled_fields`` and ``disabled_reasons``)."""
+        editor = self.editors[name]
+        editor.widget.setEnabled(False)
+        editor.input.setEnabled(False)
+        if not reason or isinstance(editor, HiddenEditor):
+            return
+        label = self._label_under(name)
+        label.setObjectName(f"{name}_disabledReason")
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        label.setText(reason)
+        editor.input.setToolTip(reason)
+        editor.input.setAccessibleDescription(f"Disabled: {plain_text(reason)}")
+
     def set_errors(self, name: str, messages: list[str]) -> None:
         """Show a field's messages under it (an empty list clears them)."""
+        if isinstance(self.editors[name], HiddenEditor):
+            return  # shown with the form's own errors by the dialog
         label = self._error_labels.get(name)
         text = "\n".join(messages)
         if label is None:
@@ -217,6 +235,15 @@ class FieldsetSection:
 
     def _error_label(self, name: str) -> QLabel:
         # Made with the field's first error: most dialogs never show one.
+        label = self._label_under(name)
+        label.setObjectName(f"{name}_error")
+        label.setStyleSheet(f"color: {self._error_color};")
+        label.hide()
+        self._error_labels[name] = label
+        return label
+
+    def _label_under(self, name: str) -> QLabel:
+        """Return a new wrapping label added under a field's editor."""
         stack = self._cells.get(name)
         if stack is None:
             # A field built without a cell (no help text) gets one now, so
@@ -234,12 +261,10 @@ class FieldsetSection:
             self.form_layout.setRowVisible(cell, self._expanded)
             stack = self._cells[name]
         label = QLabel("", stack.parentWidget())
-        label.setObjectName(f"{name}_error")
         label.setWordWrap(True)
-        label.setStyleSheet(f"color: {self._error_color};")
-        label.hide()
+        # Messages are text, even "<urlopen error …>".
+        label.setTextFormat(Qt.TextFormat.PlainText)
         stack.addWidget(label)
-        self._error_labels[name] = label
         return label
 
     def _new_cell(self, name: str, parent: QWidget) -> QWidget:
@@ -259,6 +284,25 @@ class FieldsetSection:
             for name, label in self._error_labels.items()
             if label.text()
         }
+
+
+def rich_label(text: str, parent: QWidget) -> QLabel:
+    """Return a wrapping label showing author-written rich text (see
+    :py:mod:`desktop_app._rich_text`) whose links open in the browser and
+    are reachable with Tab."""
+    html = rich_text(text)
+    label = QLabel(html, parent)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setWordWrap(True)
+    if "<a " in html:
+        # Only labels with links take a place in the Tab order.
+        label.setOpenExternalLinks(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    # The palette's secondary text colour: a disabled label would look the
+    # same but its links could not be clicked.
+    label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    label.setAccessibleName(plain_text(text))
+    return label
 
 
 def _bold(widget: QWidget) -> None:

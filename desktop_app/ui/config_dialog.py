@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,6 +33,11 @@ from desktop_app.ui._fieldset_section import (
     FieldsetSection,
     error_color,
     new_form_layout,
+)
+from desktop_app.ui._form_problems import (
+    HiddenFieldErrors,
+    apply_disabled_fields,
+    form_code_failure,
 )
 from desktop_app.ui.editors import Editor, PasswordEditor
 
@@ -80,6 +86,7 @@ class ConfigDialog(QDialog):
         self._form_errors = QLabel("", self)
         self._form_errors.setObjectName("formErrors")
         self._form_errors.setWordWrap(True)
+        self._form_errors.setTextFormat(Qt.TextFormat.PlainText)
         self._form_errors.setStyleSheet(f"color: {error_color(self)};")
         self._form_errors.hide()
         layout.addWidget(self._form_errors)
@@ -105,6 +112,10 @@ class ConfigDialog(QDialog):
             for name, editor in section.editors.items():
                 self._editors[name] = editor
                 self._section_of[name] = section
+        apply_disabled_fields(form, self._section_of)
+        #: Builds the form's data from the editors' values (its prefix).
+        self._add_prefix = form.add_prefix
+        self._hidden_errors = HiddenFieldErrors(form, self._editors)
         layout.addWidget(self._scroll, 1)
 
         buttons = QDialogButtonBox(
@@ -179,8 +190,16 @@ class ConfigDialog(QDialog):
 
     def accept(self) -> None:
         """Validate and save; stay open showing the problems if any."""
-        form = self._form_cls(self._integration, self.values(), config=self._config)
-        if not form.is_valid():
+        values = self.values()
+        data = {self._add_prefix(name): value for name, value in values.items()}
+        try:
+            form = self._form_cls(self._integration, data, config=self._config)
+            valid = form.is_valid()
+        except Exception as e:  # the integration's own code: load(), clean()
+            message = form_code_failure(e, form_cls=self._form_cls, values=values)
+            self._show_errors({NON_FIELD_ERRORS: [message]})
+            return
+        if not valid:
             self._show_errors(form.errors)
             return
         try:
@@ -305,7 +324,7 @@ class ConfigDialog(QDialog):
 
     def _show_errors(self, errors: dict[str, list[str]]) -> None:
         # What did not fit stays said until a save replaces it.
-        errors = dict(errors)
+        errors = self._hidden_errors.moved_to_top(errors)
         for name, note in self._misfits.items():
             errors[name] = [*errors.get(name, []), note]
         form_wide = errors.get(NON_FIELD_ERRORS, [])

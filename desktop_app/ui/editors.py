@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import forms
+from desktop_app._rich_text import plain_text
 from desktop_app.ui._icons import eye_icon
 
 __all__ = [
@@ -76,8 +77,11 @@ class Editor(QObject):
         self.input.setObjectName(field.name or "")
         self.input.setAccessibleName(field.label or field.name or "")
         if field.help_text:
-            self.input.setToolTip(field.help_text)
-            self.input.setAccessibleDescription(field.help_text)
+            # Help may be rich text (links, <code>); tooltips and screen
+            # readers get its words.
+            help_text = plain_text(field.help_text)
+            self.input.setToolTip(help_text)
+            self.input.setAccessibleDescription(help_text)
 
     def _create_input(self, parent: QWidget | None) -> QWidget:
         raise NotImplementedError
@@ -104,7 +108,7 @@ class Editor(QObject):
     def set_error(self, text: str | None) -> None:
         """Mark the input as invalid, for sighted and screen-reader users."""
         self.input.setProperty("invalid", bool(text))
-        self.input.setAccessibleDescription(text or self.field.help_text or "")
+        self.input.setAccessibleDescription(text or plain_text(self.field.help_text))
         self.input.setStyleSheet(
             f"#{self.input.objectName()} {{ border: 1px solid #d03b3b; }}"
             if text
@@ -431,8 +435,18 @@ def editor_factory_for(field: forms.Field) -> EditorFactory:
 
 
 def create_editor(field: forms.Field, parent: QWidget | None = None) -> Editor:
-    """Return a new editor for a bound field."""
-    return editor_factory_for(field)(field, parent)
+    """Return a new editor for a bound field.
+
+    The field's widget marker may ask for another editor than its class's
+    (``HiddenInput``, ``AmountSelectorWidget``…), and its ``attrs`` are
+    honoured (see :py:mod:`desktop_app.ui._widget_editors`).
+    """
+    from desktop_app.ui import _widget_editors  # it builds on this module
+
+    factory = _widget_editors.widget_factory(field) or editor_factory_for(field)
+    editor = factory(field, parent)
+    _widget_editors.apply_widget_attrs(editor)
+    return editor
 
 
 def _text_editor(field: forms.Field, parent: QWidget | None) -> Editor:
