@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from desktop_app.forms._boolean_field import BooleanField
 from desktop_app.forms._choice_fields import ChoiceField, MultipleChoiceField
+from desktop_app.forms._conditions_field import ConditionsField
 from desktop_app.forms._config_form import BASIC_INFO_FIELDSET, IntegrationConfigForm
 from desktop_app.forms._errors import ValidationError
 from desktop_app.forms._field import Field
@@ -31,6 +32,7 @@ __all__ = [
     "BooleanField",
     "CharField",
     "ChoiceField",
+    "ConditionsField",
     "EmailField",
     "Field",
     "Fieldset",
