@@ -9,6 +9,7 @@ log), where the user can see why a configuration stayed quiet.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Mapping
@@ -57,8 +58,9 @@ def match_conditions(
 
     Returns:
         bool: ``True`` when the event matches. A configuration without
-        stored conditions (saved before the form had the field) matches
-        every event. A rule that cannot be checked does not match.
+        stored conditions (saved before the form had the field, or an empty
+        value) matches every event, as the field's initial value does. A
+        rule that cannot be checked does not match.
     """
     values = dict(match_kwargs or {})
     problems: list[str] = []
@@ -82,8 +84,15 @@ def _match(
         problems.append(f'the form {form_cls.__name__} has no conditions field "{key}"')
         return False
     data = config.get(key)
-    if data is None:
-        return True
+    if isinstance(data, str) and data.strip():
+        # JSON text, as the form also takes it (a hand-edited export).
+        try:
+            data = json.loads(data)
+        except ValueError:
+            problems.append("the stored conditions are not valid JSON")
+            return False
+    if field.is_empty(data) or data == "":
+        return True  # nothing stored: as the form's initial "always"
     if not isinstance(data, Mapping):
         problems.append("the stored conditions are not a mode and a list of rules")
         return False

@@ -89,6 +89,27 @@ class _TextChoice(BaseConditionChoice):
         return value if isinstance(value, str) else str(value)
 
 
+class _NumberChoice(BaseConditionChoice):
+    """A payload keyword holding a number; an absent number is neither
+    greater nor less than anything, a plain no rather than an error."""
+
+    def matches(
+        self,
+        operator: BaseConditionOperator,
+        match_value: Any,
+        condition_value: Any,
+        value_state_cache: ValueStateCache,
+        **kwargs: Any,
+    ) -> bool:
+        if match_value is None and isinstance(
+            operator, (GreaterThanOperator, LessThanOperator)
+        ):
+            return False
+        return super().matches(
+            operator, match_value, condition_value, value_state_cache, **kwargs
+        )
+
+
 def payload_choice_class(name: str, field: Field) -> type[BaseConditionChoice]:
     """Return a choice class for one payload keyword described by a form
     field: its id and ``value_kwarg`` are ``name``, its operators and value
@@ -100,9 +121,11 @@ def payload_choice_class(name: str, field: Field) -> type[BaseConditionChoice]:
     if isinstance(field, BooleanField):
         operators, value_field = (IsOperator,), ConditionValueBooleanField()
     elif isinstance(field, IntegerField):
-        operators, value_field = _NUMBER_OPERATORS, ConditionValueIntegerField()
+        base, operators = _NumberChoice, _NUMBER_OPERATORS
+        value_field = ConditionValueIntegerField()
     elif isinstance(field, FloatField):
-        operators, value_field = _NUMBER_OPERATORS, ConditionValueFloatField()
+        base, operators = _NumberChoice, _NUMBER_OPERATORS
+        value_field = ConditionValueFloatField()
     elif isinstance(field, MultipleChoiceField):
         value_field = ConditionValueChoiceField(_choices_of(field))
         operators = (

@@ -101,9 +101,11 @@ class ConditionValueBooleanField(ConditionValueFormField):
 
 
 class ConditionValueCharField(ConditionValueFormField):
-    """A line of text."""
+    """A line of text, kept exactly as typed (a space can be what a rule
+    looks for)."""
 
     def __init__(self, **field_kwargs: Any) -> None:
+        field_kwargs.setdefault("strip", False)
         super().__init__(CharField(**field_kwargs))
 
 
