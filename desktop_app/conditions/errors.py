@@ -102,14 +102,16 @@ class ConditionValidationError(ValidationError):
     A :py:class:`~desktop_app.forms.ValidationError`, so a form shows it at
     the conditions field.
 
+    Args:
+        message (str | list[str]): One message, or one per bad rule.
+
     Attributes:
-        condition_index (int | None): The index of the bad rule, when one
-            rule is to blame.
+        condition_index (int | None): The index of the (first) bad rule.
     """
 
     def __init__(
         self,
-        message: str,
+        message: str | list[str],
         code: str | None = None,
         condition_index: int | None = None,
     ) -> None:

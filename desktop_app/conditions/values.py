@@ -97,6 +97,7 @@ class ConditionValueBooleanField(ConditionValueFormField):
 
     def __init__(self, **field_kwargs: Any) -> None:
         field_kwargs.setdefault("required", False)
+        field_kwargs.setdefault("label", "Yes")  # a check box's own text
         super().__init__(BooleanField(**field_kwargs))
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from desktop_app.conditions import (
+    Condition,
     ConditionChoiceNotFoundError,
     ConditionChoices,
     ConditionOperatorNotFoundError,
@@ -56,7 +57,8 @@ class ConditionsField(Field):
         choice_kwargs (dict, optional): Passed to every choice's
             constructor.
         **kwargs: See :py:class:`~desktop_app.forms.Field`. The initial
-            value matches every event.
+            value (and an empty one) matches every event; ``required``
+            defaults to ``False``.
 
     Raises:
         TypeError: Neither ``choices`` nor ``signal`` was given.
@@ -71,6 +73,8 @@ class ConditionsField(Field):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("initial", always_conditions)
+        # An empty value means "always", so there is nothing to require.
+        kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         if choices is None and signal is None:
             raise TypeError("ConditionsField needs choices or a signal")
@@ -105,8 +109,8 @@ class ConditionsField(Field):
         """Return the :py:class:`ConditionSet` of a serialized value.
 
         Raises:
-            ConditionValidationError: A rule is bad; the message names it
-                by its position ("Condition 2: ...").
+            ConditionValidationError: Rules are bad; there is one message
+                per bad rule, naming it by position ("Condition 2: ...").
         """
         try:
             return ConditionSet.deserialize(
@@ -114,11 +118,21 @@ class ConditionsField(Field):
             )
         except _RULE_ERRORS as e:
             index = getattr(e, "condition_index", None)
-            message = str(e)
-            if index is not None:
-                message = f"Condition {index + 1}: {message}"
+            if index is None:
+                raise ConditionValidationError(str(e), code="invalid_conditions") from e
+            messages = self._rule_messages(value["conditions"])
             raise ConditionValidationError(
-                message,
+                messages,
                 code=getattr(e, "code", None) or "invalid_condition",
                 condition_index=index,
             ) from e
+
+    def _rule_messages(self, rules: list[Any]) -> list[str]:
+        # Every bad rule at once, so the user fixes them in one go.
+        messages = []
+        for index, rule in enumerate(rules):
+            try:
+                Condition.deserialize(self.choices, rule, index, self.choice_kwargs)
+            except _RULE_ERRORS as e:
+                messages.append(f"Condition {index + 1}: {e}")
+        return messages
