@@ -74,6 +74,11 @@ class _ConditionRow(QWidget):
         self.operator_combo.currentIndexChanged.connect(self._on_operator_changed)
         self.remove_button.clicked.connect(lambda: owner.remove_row(self))
 
+    def focus_order(self) -> list[QWidget]:
+        """The row's inputs, in the order Tab visits them."""
+        value = [self.value_editor.input] if self.value_editor is not None else []
+        return [self.choice_combo, self.operator_combo, *value, self.remove_button]
+
     def set_number(self, number: int) -> None:
         """Name the row's widgets after its position, for screen readers
         and tests."""
@@ -247,6 +252,7 @@ class _ConditionRow(QWidget):
             widget = self.value_editor.widget
             self.value_slot.removeWidget(widget)
             widget.hide()
+            widget.setParent(None)
             widget.deleteLater()
             self.value_editor.deleteLater()
             self.value_editor = None
@@ -371,6 +377,14 @@ class ConditionsEditor(Editor):
         row._fill_operators()
         row._make_value_editor()
         row.set_number(len(self.rows))
+        # Tab goes through the rows in order, then to "Add condition"; a
+        # new widget would otherwise come last in the dialog's tab chain.
+        before: QWidget = (
+            self.rows[-2].remove_button if len(self.rows) > 1 else self.mode_combo
+        )
+        for widget in row.focus_order():
+            QWidget.setTabOrder(before, widget)
+            before = widget
         self._sync()
         return row
 
@@ -391,6 +405,7 @@ class ConditionsEditor(Editor):
         self.rows.remove(row)
         self.rows_layout.removeWidget(row)
         row.hide()
+        row.setParent(None)  # out of the dialog now, not at the next turn
         row.deleteLater()
 
     def _on_add(self) -> None:
