@@ -282,6 +282,10 @@ class ConditionsEditor(Editor):
         self.mode_combo.setAccessibleName(f"{self.field.label or name}: when to match")
         self.modes = list(ConditionSet.MODES)
         self.mode_combo.addItems([MODE_LABELS[m] for m in self.modes])
+        self.mode_combo.setToolTip(
+            "Which events this configuration acts on: every event, or those "
+            "that meet all (or any) of the conditions below"
+        )
         match_label.setBuddy(self.mode_combo)
         top.addWidget(match_label)
         top.addWidget(self.mode_combo, 1)
