@@ -109,8 +109,13 @@ class _ConditionRow(QWidget):
             if isinstance(op, str) and op in self.operator_ids:
                 self.operator_combo.setCurrentIndex(self.operator_ids.index(op))
                 self._make_value_editor()
-                if self.value_editor is not None and "value" in rule:
-                    self._show_value(self.value_editor, rule["value"])
+                editor = self.value_editor
+                if (
+                    editor is not None
+                    and "value" in rule
+                    and not self._show_value(editor, rule["value"])
+                ):
+                    self._keep_misfit(editor, dict(rule))
                 return
             self._show_unknown(dict(rule), choice_known=True)
             return
@@ -237,15 +242,35 @@ class _ConditionRow(QWidget):
         QWidget.setTabOrder(self.operator_combo, editor.input)
         QWidget.setTabOrder(editor.input, self.remove_button)
 
-    def _show_value(self, editor: Editor, value: Any) -> None:
+    def _show_value(self, editor: Editor, value: Any) -> bool:
+        """Show a value; ``False`` when the editor cannot show it as it is
+        (it is then left empty)."""
         try:
             data = editor.field.to_data(value)
             if editor.fits(data):
                 editor.set_value(data)
-                return
+                return True
         except (TypeError, ValueError, OverflowError):
             pass
         editor.set_value(None)
+        return False
+
+    def _keep_misfit(self, editor: Editor, rule: dict[str, Any]) -> None:
+        # A stored value the editor cannot show (edited by hand, or the
+        # choice changed type) is kept as stored, and said, until the user
+        # types a new one: saving must not silently change the rule.
+        self._unknown = rule
+        editor.input.setToolTip(
+            f"The stored value {rule.get('value')!r:.60} does not fit here. "
+            "Enter a new one."
+        )
+
+        def typed() -> None:
+            self._unknown = None
+            editor.input.setToolTip(editor.field.help_text or "")
+            editor.changed.disconnect(typed)
+
+        editor.changed.connect(typed)
 
     def _drop_value_editor(self) -> None:
         if self.value_editor is not None:

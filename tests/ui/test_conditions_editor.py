@@ -245,3 +245,30 @@ def test_tab_goes_through_the_rows_in_order_then_to_add(qtbot, manager):
         qtbot.keyClick(dialog.focusWidget(), Qt.Key.Key_Tab)
         visited.append(dialog.focusWidget())
     assert visited == expected
+
+
+def test_a_stored_value_the_editor_cannot_show_is_kept_until_retyped(qtbot, manager):
+    integration = manager.register_integration_class(Deploys)
+    stored = {"choice": "minutes", "op": "greater-than", "value": "many"}
+    config = integration.create_config(
+        name="x",
+        settings={
+            "url": "https://example.com/hook",
+            "conditions": {"mode": "all", "conditions": [stored]},
+        },
+        save=True,
+    )
+    dialog = open_dialog(qtbot, integration, config)
+    minutes = _child(dialog, QSpinBox, "conditions_value1")
+    assert "'many' does not fit" in minutes.toolTip()
+    assert dialog.values()["conditions"]["conditions"] == [stored]
+    click_ok(qtbot, dialog)
+    assert dialog.field_errors()["conditions"] == ["Condition 1: Enter a whole number."]
+
+    minutes.setFocus()
+    minutes.selectAll()
+    qtbot.keyClicks(minutes, "7")
+    click_ok(qtbot, dialog)
+    assert dialog.saved_config.settings["conditions"]["conditions"] == [
+        {"choice": "minutes", "op": "greater-than", "value": 7}
+    ]
