@@ -148,6 +148,23 @@ def render(scale: str, theme: str = "light") -> None:
             _pump(app, 0.2)
             dialog.grab().save(str(OUT / f"config-dialog-error{suffix}.png"))
             dialog.done(0)
+
+            releases = manager.get_integration_configs(chat)[0]
+            releases.set(
+                "conditions",
+                {
+                    "mode": "any",
+                    "conditions": [
+                        {"choice": "title", "op": "starts-with", "value": "Release"},
+                        {"choice": "title", "op": "matches-regex", "value": "#1[0-9]+"},
+                    ],
+                },
+            )
+            dialog = ConfigDialog(chat, releases, window)
+            dialog.show()
+            _pump(app, 0.2)
+            dialog.grab().save(str(OUT / f"config-dialog-conditions{suffix}.png"))
+            dialog.done(0)
             window.close()
         finally:
             manager.shutdown()
@@ -226,6 +243,7 @@ def _demo_module(icon_dir: Path):
     class ChatForm(IntegrationConfigForm):
         webhook_url = forms.URLField(label="Webhook URL")
         token = forms.PasswordField(label="Token", required=False)
+        conditions = forms.ConditionsField(signal=review_published)
 
     class ChatNotifier(Integration):
         integration_id = "demo.ChatNotifier"

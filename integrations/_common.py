@@ -21,7 +21,8 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from desktop_app import signals
+from desktop_app import forms, signals
+from desktop_app.conditions import SignalConditionChoices
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import DeliveryError
 from desktop_app.hooks import SignalHook
@@ -31,6 +32,7 @@ __all__ = [
     "SIGNATURE_HEADER",
     "SignalPickingIntegration",
     "event_body",
+    "event_conditions_field",
     "json_safe",
     "post_json",
     "render_template",
@@ -60,13 +62,27 @@ def signal_choices() -> list[tuple[str, str]]:
     ]
 
 
+def event_conditions_field() -> forms.ConditionsField:
+    """A conditions field over the event's name ("Event") and the payload
+    fields every registered signal declares, read when used, so signals of
+    plugins loaded later count. :py:class:`SignalPickingIntegration` skips
+    configurations whose conditions the event does not match."""
+    return forms.ConditionsField(
+        SignalConditionChoices(include_event=True),
+        label="Conditions",
+        help_text="Deliver only the events that match. A condition on a field "
+        "that an event does not have counts as not matching.",
+    )
+
+
 def _signal_label(name: str, description: str) -> str:
     return f"{name} — {description}" if description else name
 
 
 class SignalPickingIntegration(Integration):
     """An integration delivering the signals each configuration picked
-    (its ``signals`` setting) to :py:meth:`deliver`.
+    (its ``signals`` setting) to :py:meth:`deliver`, when the event matches
+    the configuration's ``conditions`` (if its form has that field).
 
     It hooks exactly the signals some enabled configuration picked, and
     re-syncs the hooks whenever a configuration changes. Signals are hooked
@@ -106,8 +122,15 @@ class SignalPickingIntegration(Integration):
     ) -> None:
         name = getattr(signal, "name", "")
         safe: dict[str, Any] | None = None
+        form_cls = self.config_form_cls
+        if "conditions" not in getattr(form_cls, "base_fields", {}):
+            form_cls = None  # a subclass's form without conditions
         for config in self.get_configs():
             if name in _picked(config):
+                if form_cls is not None and not config.match_conditions(
+                    form_cls, signal=signal, **payload
+                ):
+                    continue
                 if safe is None:
                     # Converted once, on the sender's thread, so the
                     # background work never sees objects that change later.

@@ -12,6 +12,7 @@ from desktop_app.forms import IntegrationConfigForm
 from desktop_app.resources import static
 from integrations._common import (
     SignalPickingIntegration,
+    event_conditions_field,
     post_json,
     render_template,
     signal_choices,
@@ -70,6 +71,7 @@ class ChatConfigForm(IntegrationConfigForm):
     signals = forms.MultipleChoiceField(
         label="Events", choices=signal_choices, help_text="The events to post."
     )
+    conditions = event_conditions_field()
     timeout = forms.FloatField(label="Timeout (seconds)", min_value=0.1, max_value=300)
     retries = forms.IntegerField(label="Retries", min_value=0, max_value=10)
 
@@ -86,7 +88,7 @@ class ChatConfigForm(IntegrationConfigForm):
                 "Message",
                 {
                     "description": "What is posted, and for which events.",
-                    "fields": ("template", "signals"),
+                    "fields": ("template", "signals", "conditions"),
                 },
             ),
             (
@@ -114,6 +116,7 @@ class ChatIntegration(SignalPickingIntegration):
         "channel": "",
         "template": "{signal}: {payload}",
         "signals": [],
+        "conditions": {"mode": "always", "conditions": []},
         "timeout": 10.0,
         "retries": 2,
     }

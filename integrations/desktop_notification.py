@@ -20,6 +20,7 @@ from desktop_app.forms import IntegrationConfigForm
 from desktop_app.resources import static
 from integrations._common import (
     SignalPickingIntegration,
+    event_conditions_field,
     render_template,
     signal_choices,
 )
@@ -92,6 +93,7 @@ class DesktopNotificationConfigForm(IntegrationConfigForm):
     signals = forms.MultipleChoiceField(
         label="Events", choices=signal_choices, help_text="The events to show."
     )
+    conditions = event_conditions_field()
     title = forms.CharField(label="Title", max_length=200)
     message = forms.CharField(
         label="Message",
@@ -110,7 +112,7 @@ class DesktopNotificationConfigForm(IntegrationConfigForm):
                 {
                     "description": "A message in the system tray when one of "
                     "these events happens while the window is open.",
-                    "fields": ("signals", "title", "message"),
+                    "fields": ("signals", "conditions", "title", "message"),
                 },
             ),
             (
@@ -133,6 +135,7 @@ class DesktopNotificationIntegration(SignalPickingIntegration):
     config_form_cls = DesktopNotificationConfigForm
     default_settings: ClassVar[dict[str, Any]] = {
         "signals": [],
+        "conditions": {"mode": "always", "conditions": []},
         "title": "{signal}",
         "message": "{payload}",
         "seconds": 5.0,

@@ -14,7 +14,12 @@ from desktop_app._private_files import open_private_append
 from desktop_app.config import IntegrationConfig
 from desktop_app.forms import IntegrationConfigForm
 from desktop_app.resources import static
-from integrations._common import SignalPickingIntegration, event_body, signal_choices
+from integrations._common import (
+    SignalPickingIntegration,
+    event_body,
+    event_conditions_field,
+    signal_choices,
+)
 
 __all__ = ["EventFileConfigForm", "EventFileIntegration", "append_line"]
 
@@ -77,6 +82,7 @@ class EventFileConfigForm(IntegrationConfigForm):
     signals = forms.MultipleChoiceField(
         label="Events", choices=signal_choices, help_text="The events to write."
     )
+    conditions = event_conditions_field()
     max_kb = forms.IntegerField(
         label="Rotate at (KB)",
         min_value=1,
@@ -95,7 +101,7 @@ class EventFileConfigForm(IntegrationConfigForm):
                 {
                     "description": "Pick a file to append events to; it is "
                     "created when the first event arrives.",
-                    "fields": ("path", "signals"),
+                    "fields": ("path", "signals", "conditions"),
                 },
             ),
             (
@@ -119,6 +125,7 @@ class EventFileIntegration(SignalPickingIntegration):
     default_settings: ClassVar[dict[str, Any]] = {
         "path": "",
         "signals": [],
+        "conditions": {"mode": "always", "conditions": []},
         "max_kb": 1024,
         "keep": 5,
     }

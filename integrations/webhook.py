@@ -17,6 +17,7 @@ from desktop_app.resources import static
 from integrations._common import (
     SignalPickingIntegration,
     event_body,
+    event_conditions_field,
     post_json,
     signal_choices,
 )
@@ -36,6 +37,7 @@ class WebhookConfigForm(IntegrationConfigForm):
         choices=signal_choices,
         help_text="The events to send.",
     )
+    conditions = event_conditions_field()
     secret = forms.PasswordField(
         label="Secret",
         required=False,
@@ -65,7 +67,7 @@ class WebhookConfigForm(IntegrationConfigForm):
                 {
                     "description": "Paste the URL of the service's incoming "
                     "webhook and pick the events it should receive.",
-                    "fields": ("url", "signals", "secret"),
+                    "fields": ("url", "signals", "conditions", "secret"),
                 },
             ),
             (
@@ -90,6 +92,7 @@ class WebhookIntegration(SignalPickingIntegration):
     default_settings: ClassVar[dict[str, Any]] = {
         "url": "",
         "signals": [],
+        "conditions": {"mode": "always", "conditions": []},
         "secret": "",
         "timeout": 10.0,
         "retries": 3,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from desktop_app.forms import widgets
 from desktop_app.forms._boolean_field import BooleanField
 from desktop_app.forms._choice_fields import ChoiceField, MultipleChoiceField
+from desktop_app.forms._conditions_field import ConditionsField
 from desktop_app.forms._config_form import BASIC_INFO_FIELDSET, IntegrationConfigForm
 from desktop_app.forms._errors import ErrorList, ValidationError
 from desktop_app.forms._field import Field
@@ -48,6 +49,7 @@ __all__ = [
     "CheckboxInput",
     "CheckboxSelectMultiple",
     "ChoiceField",
+    "ConditionsField",
     "EmailField",
     "ErrorList",
     "Field",

@@ -467,3 +467,9 @@ register_editor(forms.IntegerField, IntegerEditor)
 register_editor(forms.FloatField, FloatEditor)
 register_editor(forms.ChoiceField, ChoiceEditor)
 register_editor(forms.MultipleChoiceField, MultipleChoiceEditor)
+
+# Last, because the conditions editor builds its rows' value editors with
+# this module's registry.
+from desktop_app.ui._conditions_editor import ConditionsEditor  # noqa: E402
+
+register_editor(forms.ConditionsField, ConditionsEditor)
