@@ -45,6 +45,13 @@ class PathField(CharField):
         if isinstance(value, bytes):
             raise ValidationError("Enter a text value.", code="invalid")
         text = super().to_python(value)
+        try:
+            os.fsencode(text)
+        except UnicodeError:
+            # Lone surrogates and the like: no file system can name it.
+            raise ValidationError(
+                "Enter a path made of ordinary characters.", code="invalid"
+            ) from None
         return os.path.expanduser(text) if text else text
 
     def validate(self, value: Any) -> None:

@@ -542,6 +542,15 @@ def test_path_field_rejects_nul_bytes():
     ]
 
 
+def test_path_field_rejects_text_no_file_system_can_name():
+    # Before: '~' followed by a lone surrogate raised UnicodeEncodeError
+    # from the home-folder lookup (found by Hypothesis).
+    for text in ("~\udd00", "/tmp/\ud800x"):
+        assert messages_of(forms.PathField(), text) == [
+            "Enter a path made of ordinary characters."
+        ]
+
+
 def test_path_field_rejects_an_unknown_mode():
     with pytest.raises(ValueError, match="mode"):
         forms.PathField(mode="open")
