@@ -53,15 +53,21 @@ _CONFIG_SIGNALS = (
 
 def signal_choices() -> list[tuple[str, str]]:
     """Choices for a ``MultipleChoiceField`` of signals, read on each use so
-    signals defined by plugins loaded later show up."""
+    signals defined by plugins loaded later show up.
+
+    Each label is the signal's label with its description on a second
+    line, grouped as pickers list them ("This app", "Configurations", then
+    each plugin's).
+    """
     return [
-        (info.name, _signal_label(info.name, info.description))
-        for info in signals.get_signal_infos()
+        (info.name, _signal_label(info))
+        for info in sorted(signals.get_signal_infos(), key=signals.display_order)
     ]
 
 
-def _signal_label(name: str, description: str) -> str:
-    return f"{name} — {description}" if description else name
+def _signal_label(info: signals.SignalInfo) -> str:
+    label = getattr(info, "label", "") or info.name
+    return f"{label}\n{info.description}" if info.description else label
 
 
 class SignalPickingIntegration(Integration):

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
@@ -314,25 +313,22 @@ class ChoiceEditor(Editor):
 
 
 class MultipleChoiceEditor(Editor):
-    """A list of check boxes, one per choice."""
+    """A list of check boxes, one per choice, searchable when long (see
+    :py:class:`~desktop_app.ui._choice_list.ChoiceList`)."""
+
+    def __init__(self, field: forms.Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.widget = self.choice_list
 
     def _create_input(self, parent: QWidget | None) -> QWidget:
-        view = QListWidget(parent)
-        # Long labels are elided (full text in the tooltip) rather than
-        # scrolled sideways, so the check boxes always stay in view.
-        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        for value, label in getattr(self.field, "choices", ()):
-            item = QListWidgetItem(str(label), view)
-            item.setToolTip(str(label))
-            item.setData(Qt.ItemDataRole.UserRole, value)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-        rows = min(max(view.count(), 1), 6)
-        view.setFixedHeight(rows * (view.fontMetrics().height() + 8) + 6)
-        view.itemChanged.connect(self.changed)
-        self.view = view
-        return view
+        from desktop_app.ui._choice_list import ChoiceList
+
+        self.choice_list = ChoiceList(
+            getattr(self.field, "choices", ()), self.field.name or "", parent
+        )
+        self.view = self.choice_list.view
+        self.view.itemChanged.connect(self.changed)
+        return self.view
 
     def _items(self) -> list[QListWidgetItem]:
         return [self.view.item(i) for i in range(self.view.count())]
