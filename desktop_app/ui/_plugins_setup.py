@@ -62,6 +62,10 @@ def install_plugins(
     # Kept on the window that owns them; any QMainWindow can host plugins,
     # so these are not declared attributes of one window class.
     window.plugin_manager = plugins  # type: ignore[attr-defined]
+    # MainWindow.ready waits for the plugins too.
+    hold = getattr(window, "hold_ready", None)
+    if callable(hold):
+        hold("plugins")
     # Parented to the window: calls still queued when it goes are dropped.
     dispatcher = UiDispatcher(window)
     window.plugin_dispatcher = dispatcher  # type: ignore[attr-defined]
@@ -74,6 +78,9 @@ def install_plugins(
         _refresh(window)
         _report(window, plugins)
         _hook_up(window, plugins)
+        release = getattr(window, "release_ready", None)
+        if callable(release):
+            release("plugins")
         if on_finished is not None:
             on_finished()
 

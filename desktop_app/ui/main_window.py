@@ -84,6 +84,11 @@ class MainWindow(QMainWindow):
     fire_signal_action: QAction
     reload_plugins_action: QAction
 
+    #: The window can be used: its panes are built and plugin loading (if
+    #: the window loads plugins) is over. Check :py:attr:`is_ready` first;
+    #: tests that build a window themselves wait for this before clicking.
+    ready = Signal()
+
     def __init__(
         self,
         manager: IntegrationManager,
@@ -147,6 +152,10 @@ class MainWindow(QMainWindow):
         self.activity_dock.setObjectName("activityDock")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
         self._deferred.add(self._build_activity_panel)
+        #: What the window still waits for before it is ready ("panes",
+        #: "plugins"; see hold_ready()).
+        self._ready_holds: set[str] = {"panes"}
+        self._deferred.add(self._panes_built)
 
         build_menus(self)
         #: Deleted configurations, for Edit → Undo and the status bar.
@@ -185,6 +194,11 @@ class MainWindow(QMainWindow):
             panel.configDeleted.connect(self._on_config_deleted)
             panel.selectionChanged.connect(self._update_actions)
             panel.set_integration(integration)
+            # Shown now, not in a later turn as a child added to a shown
+            # window would be: a panel asked for early (a test, a menu
+            # command) can be clicked at once.
+            if self._details.isVisible():
+                panel.show()
             self._config_panel = panel
             self._update_actions()
         return panel
@@ -201,7 +215,34 @@ class MainWindow(QMainWindow):
             panel = ActivityPanel(get_activity_log(), self._name_of, self)
             self._activity_panel = panel
             self.activity_dock.setWidget(panel)
+            if self.activity_dock.isVisible():
+                panel.show()
         return panel
+
+    # Readiness ------------------------------------------------------------
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether the panes are built and nothing holds the window back
+        (see :py:attr:`ready`)."""
+        return not self._ready_holds
+
+    def hold_ready(self, reason: str) -> None:
+        """Keep :py:attr:`is_ready` false until :py:meth:`release_ready` is
+        called with the same reason (plugin loading does, for example)."""
+        self._ready_holds.add(reason)
+
+    def release_ready(self, reason: str) -> None:
+        """Drop a hold; emits :py:attr:`ready` when it was the last."""
+        if reason in self._ready_holds:
+            self._ready_holds.discard(reason)
+            if not self._ready_holds:
+                self.ready.emit()
+
+    def _panes_built(self) -> None:
+        self._build_config_panel()
+        self._build_activity_panel()
+        self.release_ready("panes")
 
     # Building -------------------------------------------------------------
 
