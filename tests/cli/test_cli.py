@@ -148,3 +148,25 @@ def test_help_does_not_import_heavy_modules(tmp_path):
     )
     out = run_python(code)
     assert out.stdout.strip() == "[]", out.stderr
+
+
+def test_list_shows_configurations_whose_integration_is_not_loaded(data_dir):
+    store = ConfigStore(data_dir / "configs.sqlite3")
+    store.save_config(
+        ConfigRecord(
+            "broken.Notifier",
+            name="Team room",
+            enabled=False,
+            settings={"room": "ops", "token": "s3cr3t-value"},
+        )
+    )
+    store.close()
+    result = run_cli(data_dir, "list")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Not loaded (configurations kept):" in out
+    assert "broken.Notifier" in out
+    assert 'Its plugin "broken" failed to load: ModuleNotFoundError' in out
+    assert "- Team room (disabled)" in out
+    assert "room: ops" in out
+    assert "s3cr3t-value" not in out
