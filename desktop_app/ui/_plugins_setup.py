@@ -62,6 +62,10 @@ def install_plugins(
     # Kept on the window that owns them; any QMainWindow can host plugins,
     # so these are not declared attributes of one window class.
     window.plugin_manager = plugins  # type: ignore[attr-defined]
+    model = getattr(window, "integration_model", None)
+    if model is not None:
+        # Integrations that broke stay listed, with why.
+        model.set_plugins(plugins)
     # MainWindow.ready waits for the plugins too.
     hold = getattr(window, "hold_ready", None)
     if callable(hold):
@@ -94,30 +98,22 @@ def install_plugins(
 
 
 def _report(window: QMainWindow, plugins: PluginManager) -> None:
-    """Say in the status bar how loading went; a plugin that was too slow
-    also gets a banner, since the user waits for something that never
-    comes."""
+    """Say in the status bar how loading went, and announce plugins that
+    failed with a banner ("2 plugins failed to load — Details")."""
+    from desktop_app.ui._plugin_problems import update_problems_banner
+
     failed = [info for info in plugins.plugins if info.failed]
     loaded = sum(1 for info in plugins.plugins if info.loaded)
     text = f"Plugins loaded: {loaded}"
     if failed:
         text += f", {len(failed)} failed (Tools → Plugins… says why)"
     window.statusBar().showMessage(text, 10_000)
-    slow = [info for info in failed if "took longer than" in info.error]
-    show_notice = getattr(window, "show_notice", None)
-    if slow and callable(show_notice):
-        names = ", ".join(info.name for info in slow)
-        show_notice(
-            f"Plugin{'s' if len(slow) > 1 else ''} {names} "
-            f"{slow[0].error}. Fix or remove "
-            f"{'them' if len(slow) > 1 else 'it'}, then use Tools → Reload plugins.",
-            plugins.plugins_dir,
-        )
+    update_problems_banner(window, plugins)
 
 
 def _hook_up(window: QMainWindow, plugins: PluginManager) -> None:
     watcher = PluginWatcher(plugins, parent=window)
-    watcher.reloaded.connect(lambda _changed: _refresh(window))
+    watcher.reloaded.connect(lambda _changed: _refresh(window, plugins))
     window.plugin_watcher = watcher  # type: ignore[attr-defined]
 
     reload_action = window.findChild(QAction, "reloadPluginsAction")
@@ -155,13 +151,17 @@ def _reload_all(window: QMainWindow, plugins: PluginManager) -> None:
         if info.status != "disabled":
             plugins.reload(info.key)
     plugins.reload_changed()
-    _refresh(window)
+    _refresh(window, plugins)
 
 
-def _refresh(window: QMainWindow) -> None:
+def _refresh(window: QMainWindow, plugins: PluginManager | None = None) -> None:
     reload = getattr(window, "reload_integrations", None)
     if callable(reload):
         reload()
+    if plugins is not None and not plugins.loading:
+        from desktop_app.ui._plugin_problems import update_problems_banner
+
+        update_problems_banner(window, plugins)
 
 
 def _tools_menu(window: QMainWindow) -> QMenu:

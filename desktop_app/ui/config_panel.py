@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -46,6 +46,7 @@ from desktop_app.ui._config_list import (
 from desktop_app.ui._views import compact_rows
 
 if TYPE_CHECKING:
+    from desktop_app._unavailable import UnavailableIntegration
     from desktop_app.integration import Integration
     from desktop_app.manager import IntegrationManager
 
@@ -75,6 +76,8 @@ class ConfigPanel(QWidget):
         super().__init__(parent)
         self._manager = manager
         self._integration: Integration | None = None
+        #: Shown read-only: an integration that is not loaded.
+        self._unavailable: UnavailableIntegration | None = None
         self.model = ConfigListModel(manager, self)
         self.model.saveFailed.connect(self._on_save_failed)
 
@@ -185,9 +188,53 @@ class ConfigPanel(QWidget):
         """The integration shown, or ``None``."""
         return self._integration
 
+    @property
+    def unavailable(self) -> UnavailableIntegration | None:
+        """The not-loaded integration shown read-only, or ``None``."""
+        return self._unavailable
+
+    def set_unavailable(self, entry: UnavailableIntegration) -> None:
+        """Show the configurations of an integration that is not loaded,
+        greyed and read-only: settings can be viewed, not edited."""
+        from desktop_app.ui._integration_list import unavailable_label
+
+        self.set_integration(None)
+        self._unavailable = entry
+        self.title_label.setText(entry.display_name)
+        self.description_label.setText(
+            f"<b>{unavailable_label(entry)}.</b> {_html(entry.reason)}<br>"
+            "Its configurations are kept and shown read-only (View… shows "
+            "their settings). Fix or turn on the plugin in Tools → Plugins… "
+            "to edit them again."
+        )
+        self.model.set_integration(entry.integration_id)
+        self.stack.setVisible(True)
+        self.filter_edit.setVisible(True)
+        self._set_greyed(True)
+        self._update_buttons()
+
+    def _set_greyed(self, greyed: bool) -> None:
+        palette = self.palette()
+        if greyed:
+            grey = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                palette.setColor(group, QPalette.ColorRole.Text, grey)
+                palette.setColor(group, QPalette.ColorRole.WindowText, grey)
+        self.view.setPalette(palette)
+        self.title_label.setPalette(palette)
+        self.edit_button.setText("&View…" if greyed else "&Edit…")
+        self.edit_button.setToolTip(
+            "Show the selected configuration's settings (read-only)"
+            if greyed
+            else "Change the selected configuration (Enter)"
+        )
+
     def set_integration(self, integration: Integration | None) -> None:
         """Show an integration's configurations (``None``: nothing)."""
         self._integration = integration
+        if self._unavailable is not None:
+            self._unavailable = None
+            self._set_greyed(False)
         # Another integration starts unfiltered.
         self._filter_timer.stop()
         self.filter_edit.blockSignals(True)
@@ -259,6 +306,10 @@ class ConfigPanel(QWidget):
         self.add_button.setEnabled(has_integration and writable)
         for button in (self.edit_button, self.duplicate_button, self.delete_button):
             button.setEnabled(has_selection and writable)
+        if self._unavailable is not None:
+            # Read-only: view the settings; deleting stays possible (Undo).
+            self.edit_button.setEnabled(has_selection)
+            self.duplicate_button.setEnabled(False)
 
     def _read_only(self) -> bool:
         return self._manager.store.read_only
@@ -273,8 +324,12 @@ class ConfigPanel(QWidget):
         self._open_dialog(integration, None)
 
     def edit_config(self) -> None:
-        """Open the dialog for the selected configuration."""
+        """Open the dialog for the selected configuration (a read-only view
+        when its integration is not loaded)."""
         selected = self.selected_config()
+        if self._unavailable is not None:
+            self.view_config()
+            return
         integration = self._integration
         if selected is None or selected.id is None or integration is None:
             return
@@ -286,6 +341,21 @@ class ConfigPanel(QWidget):
             self._show_error("Cannot edit the configuration", str(e))
             return
         self._open_dialog(integration, config)
+
+    def view_config(self) -> None:
+        """Show the selected configuration's settings, read-only."""
+        selected = self.selected_config()
+        entry = self._unavailable
+        if selected is None or selected.id is None or entry is None:
+            return
+        from desktop_app.ui._config_viewer import ConfigViewer  # only when used
+
+        try:
+            record = self._manager.store.get_config(selected.id)
+        except StoreError as e:
+            self._show_error("Cannot show the configuration", str(e))
+            return
+        ConfigViewer(record, entry.reason, self).exec()
 
     def _open_dialog(
         self, integration: Integration, config: IntegrationConfig | None
@@ -303,6 +373,8 @@ class ConfigPanel(QWidget):
         selected = self.selected_config()
         if selected is None or selected.id is None or self._read_only():
             return
+        if self._unavailable is not None:
+            return  # read-only: a copy would be just as orphaned
         try:
             copy = self._manager.get_config(selected.id).copy()
             copy.id = None
@@ -368,3 +440,9 @@ class ConfigPanel(QWidget):
                 self.delete_config()
                 return True
         return super().eventFilter(watched, event)
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text)

@@ -40,7 +40,9 @@ from desktop_app.ui._bridge import ManagerEvents, UiDispatcher
 from desktop_app.ui._deferred import DeferredQueue
 from desktop_app.ui._icons import clear_icon_cache
 from desktop_app.ui._integration_list import (
+    ID_ROLE,
     INTEGRATION_ROLE,
+    UNAVAILABLE_ROLE,
     IntegrationDelegate,
     IntegrationFilterModel,
     IntegrationListModel,
@@ -194,6 +196,10 @@ class MainWindow(QMainWindow):
             panel.configDeleted.connect(self._on_config_deleted)
             panel.selectionChanged.connect(self._update_actions)
             panel.set_integration(integration)
+            current = self.integration_view.currentIndex()
+            entry = current.data(UNAVAILABLE_ROLE) if current.isValid() else None
+            if entry is not None:
+                panel.set_unavailable(entry)
             # Shown now, not in a later turn as a child added to a shown
             # window would be: a panel asked for early (a test, a menu
             # command) can be clicked at once.
@@ -291,17 +297,16 @@ class MainWindow(QMainWindow):
     def reload_integrations(self) -> None:
         """Re-read the registered integrations (after plugins loaded).
 
-        The selected integration stays selected when it is still there.
+        The selected integration stays selected when it is still there,
+        loaded or not (a plugin that broke leaves its integration listed as
+        "Failed to load").
         """
-        current = self._current_integration()
+        current = self.integration_view.currentIndex()
+        current_id = current.data(ID_ROLE) if current.isValid() else None
         clear_icon_cache()
         self.integration_model.reload()
         self._update_empty_state()
-        row = (
-            self.integration_model.row_of(current.integration_id)
-            if current is not None
-            else -1
-        )
+        row = self.integration_model.row_of(current_id) if current_id else -1
         if row >= 0:
             self._select_source_row(row)
         else:
@@ -340,8 +345,13 @@ class MainWindow(QMainWindow):
         self, current: QModelIndex, previous: QModelIndex
     ) -> None:
         integration = current.data(INTEGRATION_ROLE) if current.isValid() else None
+        entry = current.data(UNAVAILABLE_ROLE) if current.isValid() else None
         panel = self._config_panel  # not built yet: it reads the list's current
-        if panel is not None and integration is not panel.integration:
+        if panel is not None and entry is not None:
+            panel.set_unavailable(entry)
+        elif panel is not None and (
+            integration is not panel.integration or panel.unavailable is not None
+        ):
             panel.set_integration(integration)
         self._update_actions()
 
@@ -406,6 +416,10 @@ class MainWindow(QMainWindow):
         self.add_action.setEnabled(has_integration and writable)
         for action in (self.edit_action, self.duplicate_action, self.delete_action):
             action.setEnabled(has_selection and writable)
+        if panel is not None and panel.unavailable is not None:
+            # Not loaded: its configurations are read-only (View…).
+            self.edit_action.setEnabled(has_selection)
+            self.duplicate_action.setEnabled(False)
         self.import_action.setEnabled(writable)
 
     # Notices --------------------------------------------------------------
