@@ -110,8 +110,6 @@ def find_unavailable(
 #: Shown instead of a value that is, or may be, a secret.
 HIDDEN_VALUE = "•••••• (hidden)"
 
-_SECRET_WORDS = ("pass", "secret", "token", "key", "auth", "credential")
-
 
 def shown_settings(record: ConfigRecord) -> list[tuple[str, str]]:
     """Return a stored configuration's settings as ``(name, text)`` pairs to
@@ -124,12 +122,13 @@ def shown_settings(record: ConfigRecord) -> list[tuple[str, str]]:
     """
     import json
 
+    from desktop_app._config_search import looks_secret
     from desktop_app._secrets import is_reference
     from desktop_app.activity import scrub_secrets
 
     shown = []
     for key, value in sorted(record.settings.items()):
-        if is_reference(value) or any(w in key.casefold() for w in _SECRET_WORDS):
+        if is_reference(value) or looks_secret(key):
             text = HIDDEN_VALUE if value not in (None, "") else ""
         elif isinstance(value, str):
             text = value

@@ -28,6 +28,7 @@ from desktop_app.ui._icons import ICON_SIZE, integration_icon
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from desktop_app._config_search import ConfigMatch
     from desktop_app._unavailable import UnavailableIntegration
     from desktop_app.integration import Integration
     from desktop_app.manager import IntegrationManager
@@ -42,6 +43,7 @@ __all__ = [
     "IntegrationFilterModel",
     "IntegrationListModel",
     "counts_text",
+    "matches_text",
 ]
 
 #: The :py:class:`Integration` instance of a row.
@@ -96,6 +98,17 @@ class IntegrationListModel(QAbstractListModel):
         self._counts: dict[str, tuple[int, int]] = manager.count_configs()
         self._plugins: PluginExplainer | None = None
         self._unavailable: list[UnavailableIntegration] = self._read_unavailable()
+        #: Integration id → its configurations the filter matched.
+        self._matches: dict[str, list[ConfigMatch]] = {}
+
+    def set_config_matches(self, matches: dict[str, list[ConfigMatch]]) -> None:
+        """Show which configurations the filter matched (``{}``: none)."""
+        self._matches = matches
+        self.refresh_state()
+
+    def has_config_match(self, integration_id: str) -> bool:
+        """Whether the filter matched one of its configurations."""
+        return integration_id in self._matches
 
     def set_plugins(self, plugins: PluginExplainer | None) -> None:
         """Ask ``plugins`` why integrations are missing (on the next reload)."""
@@ -168,6 +181,9 @@ class IntegrationListModel(QAbstractListModel):
         if role == DESCRIPTION_ROLE:
             return integration.description or ""
         if role == SUMMARY_ROLE:
+            matched = self._matches.get(integration.integration_id)
+            if matched:
+                return matches_text(matched)
             total, enabled = self._counts.get(integration.integration_id, (0, 0))
             return counts_text(total, enabled)
         if role == INTEGRATION_ROLE:
@@ -192,6 +208,9 @@ class IntegrationListModel(QAbstractListModel):
         if role == DESCRIPTION_ROLE:
             return unavailable_label(entry)
         if role == SUMMARY_ROLE:
+            matched = self._matches.get(entry.integration_id)
+            if matched:
+                return matches_text(matched)
             total, enabled = self._counts.get(entry.integration_id, (0, 0))
             return counts_text(total, enabled) + " (read-only)"
         if role == UNAVAILABLE_ROLE:
@@ -207,18 +226,39 @@ class IntegrationListModel(QAbstractListModel):
         return None
 
 
+def matches_text(matches: list[ConfigMatch]) -> str:
+    """ "Matches: #ops, #ops-eu and 3 more" for a row's summary line."""
+    names = [match.name for match in matches[:2]]
+    more = len(matches) - len(names)
+    text = "Matches: " + ", ".join(names)
+    return f"{text} and {more} more" if more else text
+
+
 def unavailable_label(entry: UnavailableIntegration) -> str:
     """ "Failed to load" when its plugin failed, else "Not loaded"."""
     return "Failed to load" if "failed to load" in entry.reason else "Not loaded"
 
 
 class IntegrationFilterModel(QSortFilterProxyModel):
-    """Narrows the list to integrations whose name or description matches."""
+    """Narrows the list to integrations whose name or description matches,
+    or one of whose configurations matched (see
+    :py:meth:`IntegrationListModel.set_config_matches`)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.setFilterRole(_SEARCH_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def filterAcceptsRow(  # noqa: N802
+        self, source_row: int, source_parent: _Index
+    ) -> bool:
+        if super().filterAcceptsRow(source_row, source_parent):
+            return True
+        source = self.sourceModel()
+        if not isinstance(source, IntegrationListModel):
+            return False
+        integration_id = source.index(source_row).data(ID_ROLE)
+        return bool(integration_id) and source.has_config_match(integration_id)
 
 
 class IntegrationDelegate(QStyledItemDelegate):

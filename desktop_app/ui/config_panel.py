@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
 from desktop_app.store import ConfigRecord
+from desktop_app.ui._choice_list import no_matches_text
 from desktop_app.ui._config_list import (
     CONFIG_ROLE,
     ENABLED_COLUMN,
@@ -69,6 +70,8 @@ class ConfigPanel(QWidget):
     configDeleted = Signal(object)
     #: The selection changed; the window updates its Edit menu.
     selectionChanged = Signal()
+    #: A welcome link asked for something the window does ("fire", "help").
+    welcomeAction = Signal(str)
 
     def __init__(
         self, manager: IntegrationManager, parent: QWidget | None = None
@@ -152,6 +155,17 @@ class ConfigPanel(QWidget):
         )
         self.empty_label.linkActivated.connect(self._on_empty_link)
         self.stack.addWidget(self.empty_label)
+        # Until the first configuration exists anywhere: the welcome.
+        from desktop_app.ui._welcome import WelcomeLabel
+
+        self.welcome = WelcomeLabel(self.stack)
+        self.welcome.action.connect(self._on_welcome_action)
+        self.stack.addWidget(self.welcome)
+        self.no_matches_label = QLabel(self.stack)
+        self.no_matches_label.setObjectName("configNoMatches")
+        self.no_matches_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_matches_label.setWordWrap(True)
+        self.stack.addWidget(self.no_matches_label)
         layout.addWidget(self.stack, 1)
 
         buttons = QHBoxLayout()
@@ -289,13 +303,25 @@ class ConfigPanel(QWidget):
 
     def _update_empty_state(self) -> None:
         # "No configurations yet" only when there are none, not when the
-        # filter matches none.
-        empty = (
-            self._integration is not None
-            and self.model.total() == 0
-            and not self.model.search
-        )
-        self.stack.setCurrentWidget(self.empty_label if empty else self.view)
+        # filter matches none; the welcome while none exists anywhere.
+        none_here = self.model.total() == 0
+        if none_here and self.model.search:
+            self.no_matches_label.setText(no_matches_text(self.model.search))
+            self.stack.setCurrentWidget(self.no_matches_label)
+        elif none_here and self._integration is not None:
+            counts = self._manager.count_configs().values()
+            first_start = not any(total for total, _enabled in counts)
+            self.stack.setCurrentWidget(
+                self.welcome if first_start else self.empty_label
+            )
+        else:
+            self.stack.setCurrentWidget(self.view)
+
+    def _on_welcome_action(self, link: str) -> None:
+        if link == "add":
+            self.add_config()
+        else:
+            self.welcomeAction.emit(link)
 
     def _update_buttons(self) -> None:
         # A read-only database (see ConfigStore.read_only) disables every

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QSettings,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
@@ -49,7 +50,7 @@ from desktop_app.ui._integration_list import (
 )
 from desktop_app.ui._menus import build_menus
 from desktop_app.ui._undo_delete import DeleteUndo
-from desktop_app.ui.config_panel import ConfigPanel
+from desktop_app.ui.config_panel import FILTER_DELAY_MS, ConfigPanel
 
 if TYPE_CHECKING:
     from desktop_app.integration import Integration
@@ -150,6 +151,7 @@ class MainWindow(QMainWindow):
         # The dock now (the layout restored below places it); its panel in
         # the turn after the configurations pane (or when first asked for).
         self._activity_panel: ActivityPanel | None = None
+        self._activity_waiting = False
         self.activity_dock = QDockWidget("Activity", self)
         self.activity_dock.setObjectName("activityDock")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
@@ -170,6 +172,14 @@ class MainWindow(QMainWindow):
         )
         self.resize(980, 680)
         self._restore_settings()
+        # The Activity panel stays collapsed until something has run (it
+        # opens by itself then, once); View → Activity opens it any time.
+        # Once it has been on screen, the saved layout decides.
+        seen = self._settings.value("mainWindow/activitySeen", False, type=bool)
+        self._activity_waiting = not seen and len(get_activity_log()) == 0
+        if self._activity_waiting:
+            self.activity_dock.hide()
+        self.activity_dock.visibilityChanged.connect(self._on_activity_visibility)
         self._update_empty_state()
         self._select_first_integration()
         self._update_actions()
@@ -194,6 +204,7 @@ class MainWindow(QMainWindow):
             self.splitter.refresh()
             self.splitter.setSizes(sizes)
             panel.configDeleted.connect(self._on_config_deleted)
+            panel.welcomeAction.connect(self._on_welcome_action)
             panel.selectionChanged.connect(self._update_actions)
             panel.set_integration(integration)
             current = self.integration_view.currentIndex()
@@ -223,7 +234,21 @@ class MainWindow(QMainWindow):
             self.activity_dock.setWidget(panel)
             if self.activity_dock.isVisible():
                 panel.show()
+            panel.model.rowsInserted.connect(self._on_first_activity)
+            self._on_first_activity()
         return panel
+
+    def _on_activity_visibility(self, visible: bool) -> None:
+        if visible:
+            self._activity_waiting = False
+            self._settings.setValue("mainWindow/activitySeen", True)
+
+    def _on_first_activity(self) -> None:
+        # Collapsed until something has run (see __init__); shown once.
+        panel = self._activity_panel
+        if self._activity_waiting and panel is not None and panel.model.rowCount():
+            self._activity_waiting = False
+            self.activity_dock.show()
 
     # Readiness ------------------------------------------------------------
 
@@ -290,6 +315,17 @@ class MainWindow(QMainWindow):
         )
         self.no_integrations_label.linkActivated.connect(self.open_plugins_folder)
         self._left_stack.addWidget(self.no_integrations_label)
+        self.no_matches_label = QLabel(self._left_stack)
+        self.no_matches_label.setObjectName("integrationNoMatches")
+        self.no_matches_label.setWordWrap(True)
+        self.no_matches_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._left_stack.addWidget(self.no_matches_label)
+        # Configuration names and setting values are searched after a short
+        # pause in typing (one query per pause, not per key).
+        self._config_search_timer = QTimer(self)
+        self._config_search_timer.setSingleShot(True)
+        self._config_search_timer.setInterval(FILTER_DELAY_MS)
+        self._config_search_timer.timeout.connect(self._search_configs)
         layout.addWidget(self._left_stack, 1)
 
     # Integrations ---------------------------------------------------------
@@ -337,9 +373,16 @@ class MainWindow(QMainWindow):
 
     def _update_empty_state(self) -> None:
         empty = self.integration_model.rowCount() == 0
-        self._left_stack.setCurrentWidget(
-            self.no_integrations_label if empty else self.integration_view
-        )
+        text = self.filter_edit.text().strip()
+        if empty:
+            self._left_stack.setCurrentWidget(self.no_integrations_label)
+        elif text and self.integration_filter.rowCount() == 0:
+            from desktop_app.ui._choice_list import no_matches_text
+
+            self.no_matches_label.setText(no_matches_text(text))
+            self._left_stack.setCurrentWidget(self.no_matches_label)
+        else:
+            self._left_stack.setCurrentWidget(self.integration_view)
 
     def _on_integration_selected(
         self, current: QModelIndex, previous: QModelIndex
@@ -357,8 +400,28 @@ class MainWindow(QMainWindow):
 
     def _on_filter_changed(self, text: str) -> None:
         self.integration_filter.setFilterFixedString(text)
+        if text.strip():
+            self._config_search_timer.start()
+        else:
+            self._config_search_timer.stop()
+            self.integration_model.set_config_matches({})
+        self._after_filtering()
+
+    def _search_configs(self) -> None:
+        """Also list integrations whose configurations match the filter by
+        name or setting value (never a secret's), naming those matches."""
+        from desktop_app._config_search import search_configs
+
+        text = self.filter_edit.text().strip()
+        matches = search_configs(self._manager, text) if text else {}
+        self.integration_model.set_config_matches(matches)
+        self.integration_filter.invalidate()
+        self._after_filtering()
+
+    def _after_filtering(self) -> None:
         if not self.integration_view.currentIndex().isValid():
             self._select_first_integration()
+        self._update_empty_state()
 
     def focus_filter(self) -> None:
         """Edit → Find (Ctrl+F): type to narrow the integrations list."""
@@ -460,6 +523,23 @@ class MainWindow(QMainWindow):
 
         dialog = FireSignalDialog(self)
         dialog.exec()
+
+    def show_getting_started(self) -> None:
+        """Open Help → Getting started (the guide shipped with the app)."""
+        from desktop_app.ui._help_window import GettingStartedWindow
+
+        window = self.findChild(GettingStartedWindow)
+        if window is None:
+            window = GettingStartedWindow(self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _on_welcome_action(self, link: str) -> None:
+        if link == "fire":
+            self.fire_signal()
+        elif link == "help":
+            self.show_getting_started()
 
     def open_data_folder(self) -> None:
         """Show the data folder in the file manager."""

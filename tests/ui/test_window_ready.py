@@ -42,6 +42,7 @@ def test_the_fixture_window_takes_a_click_on_add_at_once(
 def test_a_pane_asked_for_before_its_turn_is_on_screen_at_once(
     qtbot, manager, settings, sample
 ):
+    settings.setValue("mainWindow/activitySeen", True)  # not collapsed
     window = MainWindow(manager, settings=settings)
     qtbot.addWidget(window)
     window.show()
