@@ -43,7 +43,9 @@ def _use_dark_palette(app) -> None:
     """Stand in for a system dark theme (offscreen has none)."""
     from PySide6.QtGui import QColor, QPalette
 
-    app.setStyle("Fusion")
+    from desktop_app.ui._style import VisibleIndicatorStyle
+
+    app.setStyle(VisibleIndicatorStyle("Fusion"))
     palette = QPalette()
     role = QPalette.ColorRole
     for r, color in (

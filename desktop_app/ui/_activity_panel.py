@@ -174,6 +174,7 @@ class ActivityPanel(QWidget):
         bar.addWidget(self.filter_edit, 1)
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.setObjectName("activityClearButton")
+        self.clear_button.setToolTip("Empty this list (nothing is undone)")
         self.clear_button.clicked.connect(self._on_clear)
         bar.addWidget(self.clear_button)
         layout.addLayout(bar)

@@ -67,6 +67,7 @@ class ChoiceList(QWidget):
         self.view.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.view.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setSpacing(2)  # two-line rows stay apart
         for value, label in choices:
             text = str(label)
             item = QListWidgetItem(text, self.view)

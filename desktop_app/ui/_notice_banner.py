@@ -87,6 +87,7 @@ class NoticeBanner(QFrame):
         """Add an action button before "Dismiss"; the caller connects it."""
         button = QPushButton(text, self)
         button.setObjectName(object_name)
+        button.setToolTip(text.replace("&", ""))  # callers may say more
         index = self._layout.indexOf(self.dismiss_button)
         self._layout.insertWidget(index, button)
         return button

@@ -170,12 +170,18 @@ class ConfigPanel(QWidget):
 
         buttons = QHBoxLayout()
         self.add_button = self._button("&Add…", "addConfigButton", self.add_config)
+        self.add_button.setToolTip("Add a configuration of this integration")
         self.edit_button = self._button("&Edit…", "editConfigButton", self.edit_config)
+        self.edit_button.setToolTip("Change the selected configuration (Enter)")
         self.duplicate_button = self._button(
             "D&uplicate", "duplicateConfigButton", self.duplicate_config
         )
+        self.duplicate_button.setToolTip("Save a copy of the selected configuration")
         self.delete_button = self._button(
             "&Delete", "deleteConfigButton", self.delete_config
+        )
+        self.delete_button.setToolTip(
+            "Delete the selected configuration (Del); Edit → Undo brings it back"
         )
         for button in (
             self.add_button,

@@ -76,7 +76,12 @@ class Editor(QObject):
         self.input.setAccessibleName(field.label or field.name or "")
         if field.help_text:
             self.input.setToolTip(field.help_text)
-            self.input.setAccessibleDescription(field.help_text)
+        # Screen readers hear "Required." as sighted users see the star.
+        self.input.setAccessibleDescription(self._description())
+
+    def _description(self) -> str:
+        required = "Required." if getattr(self.field, "required", False) else ""
+        return " ".join(t for t in (required, self.field.help_text or "") if t)
 
     def _create_input(self, parent: QWidget | None) -> QWidget:
         raise NotImplementedError
@@ -98,7 +103,7 @@ class Editor(QObject):
     def set_error(self, text: str | None) -> None:
         """Mark the input as invalid, for sighted and screen-reader users."""
         self.input.setProperty("invalid", bool(text))
-        self.input.setAccessibleDescription(text or self.field.help_text or "")
+        self.input.setAccessibleDescription(text or self._description())
         self.input.setStyleSheet(
             f"#{self.input.objectName()} {{ border: 1px solid #d03b3b; }}"
             if text
@@ -369,6 +374,9 @@ class PathEditor(LineEditor):
         self.browse_button = QPushButton("Browse…", row)
         self.browse_button.setObjectName(f"{field.name}_browse")
         self.browse_button.setAccessibleName(f"Browse for {field.label}")
+        self.browse_button.setToolTip(
+            f"Choose {field.label or 'a path'} in a file dialog"
+        )
         self.browse_button.clicked.connect(self._on_browse)
         layout.addWidget(self.browse_button)
         self.widget = row
