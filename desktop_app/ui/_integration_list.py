@@ -97,7 +97,9 @@ class IntegrationListModel(QAbstractListModel):
         self._integrations: list[Integration] = manager.get_integrations()
         self._counts: dict[str, tuple[int, int]] = manager.count_configs()
         self._plugins: PluginExplainer | None = None
-        self._unavailable: list[UnavailableIntegration] = self._read_unavailable()
+        # Read on reload(), not now: the window is built before plugins
+        # load, and every plugin's integration would flash as "Not loaded".
+        self._unavailable: list[UnavailableIntegration] = []
         #: Integration id → its configurations the filter matched.
         self._matches: dict[str, list[ConfigMatch]] = {}
 
@@ -118,6 +120,8 @@ class IntegrationListModel(QAbstractListModel):
         plugins = self._plugins
         if plugins is None:
             return self._manager.get_unavailable_integrations(with_configs=False)
+        if getattr(plugins, "loading", False):
+            return []  # not known yet: the integration may still register
         return self._manager.get_unavailable_integrations(
             explain=plugins.why_not_loaded,
             names=plugins.former_name,

@@ -155,3 +155,20 @@ def test_configurations_of_an_integration_never_loaded_are_shown(
     )
     win._select_source_row(row)
     assert win.config_panel.model.total() == 1
+
+
+def test_not_loaded_rows_wait_for_the_plugins_so_nothing_flashes_greyed(
+    qtbot, manager, settings, tmp_path
+):
+    manager.store.save_config(ConfigRecord("later.Thing", name="Waits"))
+    paths = DataPaths(tmp_path).ensure()
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    open_window(qtbot, win)
+    # Before plugins load, an id may still register: not listed as missing.
+    assert win.integration_model.row_of("later.Thing") < 0
+    plugins = install_plugins(win, paths, entry_points=False)
+    qtbot.waitUntil(lambda: win.is_ready, timeout=10_000)
+    assert win.integration_model.row_of("later.Thing") >= 0
+    win.close()
+    plugins.unload_all()
