@@ -51,18 +51,21 @@ _CONFIG_SIGNALS = (
 )
 
 
-def signal_choices() -> list[tuple[str, str]]:
+def signal_choices() -> list[tuple[str, Any]]:
     """Choices for a ``MultipleChoiceField`` of signals, read on each use so
     signals defined by plugins loaded later show up.
 
-    Each label is the signal's label with its description on a second
-    line, grouped as pickers list them ("This app", "Configurations", then
-    each plugin's).
+    Grouped as Django groups choices, under the headings pickers show
+    ("This app", "Configurations", then each plugin's); each label is the
+    signal's label with its description on a second line.
     """
-    return [
-        (info.name, _signal_label(info))
-        for info in sorted(signals.get_signal_infos(), key=signals.display_order)
-    ]
+    grouped: list[tuple[str, Any]] = []
+    for info in sorted(signals.get_signal_infos(), key=signals.display_order):
+        group = getattr(info, "group", "") or "Other"
+        if not grouped or grouped[-1][0] != group:
+            grouped.append((group, []))
+        grouped[-1][1].append((info.name, _signal_label(info)))
+    return grouped
 
 
 def _signal_label(info: signals.SignalInfo) -> str:

@@ -29,6 +29,8 @@ __all__ = ["SEARCH_FROM", "ChoiceList", "no_matches_text"]
 SEARCH_FROM = 7
 #: Rows the list shows before it scrolls.
 _VISIBLE_ROWS = 6
+#: Marks a group heading row (not a choice).
+_HEADING_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 def no_matches_text(text: str) -> str:
@@ -41,8 +43,9 @@ class ChoiceList(QWidget):
     """Check boxes for ``(value, label)`` choices, with an optional search.
 
     Args:
-        choices: ``(value, label)`` pairs; a label's lines after the first
-            describe the choice.
+        grouped: ``(heading, [(value, label), ...])`` pairs (heading
+            ``None``: no heading), as ``ChoiceField.grouped_choices`` gives
+            them; a label's lines after the first describe the choice.
         name (str): The field's name; the list's ``objectName`` and the
             search box's ``<name>_search``.
         parent (QWidget, optional): The parent widget.
@@ -50,7 +53,7 @@ class ChoiceList(QWidget):
 
     def __init__(
         self,
-        choices: Iterable[tuple[Any, str]],
+        grouped: Iterable[tuple[str | None, list[tuple[Any, str]]]],
         name: str,
         parent: QWidget | None = None,
     ) -> None:
@@ -68,19 +71,19 @@ class ChoiceList(QWidget):
         self.view.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.setSpacing(2)  # two-line rows stay apart
-        for value, label in choices:
-            text = str(label)
-            item = QListWidgetItem(text, self.view)
-            item.setToolTip(f"{text}\n({value})" if str(value) not in text else text)
-            item.setData(Qt.ItemDataRole.UserRole, value)
-            item.setData(
-                Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", ". ")
-            )
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
+        for group, pairs in grouped:
+            if group is not None:
+                heading = QListWidgetItem(group, self.view)
+                heading.setFlags(Qt.ItemFlag.NoItemFlags)
+                heading.setData(_HEADING_ROLE, True)
+                font = heading.font()
+                font.setBold(True)
+                heading.setFont(font)
+            for value, label in pairs:
+                self._add_choice(value, label)
 
         self.search: QLineEdit | None = None
-        if self.view.count() >= SEARCH_FROM:
+        if len(self.items()) >= SEARCH_FROM:
             self.search = QLineEdit(self)
             self.search.setObjectName(f"{name}_search")
             self.search.setPlaceholderText("Search…")
@@ -99,20 +102,38 @@ class ChoiceList(QWidget):
         line = self.view.fontMetrics().lineSpacing()
         self.view.setMinimumHeight(rows * (lines * line + 8) + 6)
 
+    def _add_choice(self, value: Any, label: str) -> None:
+        text = str(label)
+        item = QListWidgetItem(text, self.view)
+        item.setToolTip(f"{text}\n({value})" if str(value) not in text else text)
+        item.setData(Qt.ItemDataRole.UserRole, value)
+        item.setData(Qt.ItemDataRole.AccessibleTextRole, text.replace("\n", ". "))
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+
     def items(self) -> list[QListWidgetItem]:
-        """Every row, shown or not."""
-        return [self.view.item(i) for i in range(self.view.count())]
+        """Every choice's row (not the group headings), shown or not."""
+        rows = (self.view.item(i) for i in range(self.view.count()))
+        return [item for item in rows if not item.data(_HEADING_ROLE)]
 
     def set_search(self, text: str) -> None:
         """Show only the rows whose text or value contains ``text``."""
         needle = text.strip().casefold()
         shown = 0
-        for item in self.items():
+        heading: QListWidgetItem | None = None
+        for row in range(self.view.count()):
+            item = self.view.item(row)
+            if item.data(_HEADING_ROLE):
+                heading = item
+                heading.setHidden(True)  # shown again by its first match
+                continue
             haystack = (
                 f"{item.text()}\n{item.data(Qt.ItemDataRole.UserRole)}".casefold()
             )
             hidden = bool(needle) and needle not in haystack
             item.setHidden(hidden)
             shown += not hidden
+            if not hidden and heading is not None:
+                heading.setHidden(False)
         self.no_matches.setText(no_matches_text(text.strip()))
         self.no_matches.setVisible(bool(needle) and shown == 0)

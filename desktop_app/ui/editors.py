@@ -328,15 +328,16 @@ class MultipleChoiceEditor(Editor):
     def _create_input(self, parent: QWidget | None) -> QWidget:
         from desktop_app.ui._choice_list import ChoiceList
 
-        self.choice_list = ChoiceList(
-            getattr(self.field, "choices", ()), self.field.name or "", parent
-        )
+        grouped = getattr(self.field, "grouped_choices", None)
+        if grouped is None:
+            grouped = [(None, list(getattr(self.field, "choices", ())))]
+        self.choice_list = ChoiceList(grouped, self.field.name or "", parent)
         self.view = self.choice_list.view
         self.view.itemChanged.connect(self.changed)
         return self.view
 
     def _items(self) -> list[QListWidgetItem]:
-        return [self.view.item(i) for i in range(self.view.count())]
+        return self.choice_list.items()
 
     def value(self) -> list[Any]:
         return [

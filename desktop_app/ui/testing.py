@@ -257,7 +257,9 @@ class ConfigDialogDriver:
 
     def _check_items(self, name: str, view: QListWidget, value: Any) -> None:
         wanted = [value] if isinstance(value, str) else list(value or [])
-        items = [view.item(i) for i in range(view.count())]
+        rows = (view.item(i) for i in range(view.count()))
+        # Group headings are rows too, but not choices.
+        items = [i for i in rows if i.flags() & Qt.ItemFlag.ItemIsUserCheckable]
         matched: set[int] = set()
         for item_value in wanted:
             for row, item in enumerate(items):

@@ -113,7 +113,24 @@ def test_pickers_list_the_app_first_then_configurations_then_plugins(defined):
 def test_the_events_field_shows_label_and_description_on_two_lines():
     from integrations._common import signal_choices
 
-    choices = dict(signal_choices())
+    groups = dict(signal_choices())
+    assert list(groups)[:2] == ["This app", "Configurations"]
+    choices = dict(groups["This app"])
     assert choices["desktop_app.test_event"] == (
         "Test event\nA test event you can send by hand to check your integrations."
     )
+    assert "desktop_app.config_deleted" in dict(groups["Configurations"])
+
+
+def test_grouped_choices_validate_like_flat_ones():
+    from desktop_app import forms
+
+    field = forms.MultipleChoiceField(
+        choices=[("Audio", [("vinyl", "Vinyl"), ("cd", "CD")]), ("other", "Other")]
+    )
+    assert field.choices == [("vinyl", "Vinyl"), ("cd", "CD"), ("other", "Other")]
+    assert field.grouped_choices == [
+        ("Audio", [("vinyl", "Vinyl"), ("cd", "CD")]),
+        (None, [("other", "Other")]),
+    ]
+    assert field.clean(["cd", "other"]) == ["cd", "other"]

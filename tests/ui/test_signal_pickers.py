@@ -91,12 +91,18 @@ def test_events_field_shows_two_lines_wraps_and_searches(qtbot, manager, plugin_
     texts = [view.item(i).text() for i in range(view.count())]
     expected = "A test event you can send by hand to check your integrations."
     assert f"Test event\n{expected}" in texts
+    assert texts[0] == "This app"  # group headings, as in Fire signal…
+    assert "Team chat" in texts
     search = dialog.findChild(QLineEdit, "signals_search")
     assert search is not None
     qtbot.keyClicks(search, "posted")
     visible = [view.item(i) for i in range(view.count()) if not view.item(i).isHidden()]
-    assert [item.data(Qt.ItemDataRole.UserRole) for item in visible] == [plugin_signal]
-    visible[0].setCheckState(Qt.CheckState.Checked)
+    # Its heading stays, above the one match.
+    assert [item.text() for item in visible][0] == "Team chat"
+    assert [item.data(Qt.ItemDataRole.UserRole) for item in visible[1:]] == [
+        plugin_signal
+    ]
+    visible[1].setCheckState(Qt.CheckState.Checked)
     search.clear()
     qtbot.keyClicks(search, "nothing like this")
     no_matches = dialog.findChild(QLabel, "signals_noMatches")
