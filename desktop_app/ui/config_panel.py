@@ -242,6 +242,7 @@ class ConfigPanel(QWidget):
                 palette.setColor(group, QPalette.ColorRole.WindowText, grey)
         self.view.setPalette(palette)
         self.title_label.setPalette(palette)
+        self.model.read_only = greyed
         self.edit_button.setText("&View…" if greyed else "&Edit…")
         self.edit_button.setToolTip(
             "Show the selected configuration's settings (read-only)"

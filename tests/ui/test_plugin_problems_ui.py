@@ -7,16 +7,17 @@ import textwrap
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from desktop_app._paths import DataPaths
 from desktop_app.store import ConfigRecord
-from desktop_app.ui._config_list import CONFIG_ROLE
+from desktop_app.ui._config_list import CONFIG_ROLE, ENABLED_COLUMN
 from desktop_app.ui._config_viewer import ConfigViewer
 from desktop_app.ui._integration_list import DESCRIPTION_ROLE, UNAVAILABLE_ROLE
 from desktop_app.ui._plugins_dialog import PluginsDialog
 from desktop_app.ui._plugins_setup import install_plugins
 from desktop_app.ui.main_window import MainWindow
+from desktop_app.ui.testing import answer_next_message_box
 from tests._support.qt_driving import on_next_modal, open_window
 
 PAGER = """
@@ -117,6 +118,11 @@ def test_a_plugin_that_breaks_keeps_its_integration_greyed_and_selected(
     assert panel.edit_button.text() == "&View…"
     assert panel.edit_button.isEnabled()
     assert not win.add_action.isEnabled()
+    enabled_cell = panel.model.index(0, ENABLED_COLUMN)
+    assert not panel.model.flags(enabled_cell) & Qt.ItemFlag.ItemIsUserCheckable
+    assert not panel.model.setData(
+        enabled_cell, Qt.CheckState.Checked, Qt.ItemDataRole.CheckStateRole
+    )
 
     seen = {}
 
@@ -136,6 +142,7 @@ def test_a_plugin_that_breaks_keeps_its_integration_greyed_and_selected(
     assert win.selected_integration().integration_id == "test.pager"
     assert panel.unavailable is None
     assert panel.edit_button.text() == "&Edit…"
+    assert panel.model.flags(enabled_cell) & Qt.ItemFlag.ItemIsUserCheckable
 
 
 def test_configurations_of_an_integration_never_loaded_are_shown(
@@ -154,7 +161,17 @@ def test_configurations_of_an_integration_never_loaded_are_shown(
         Qt.ItemDataRole.ToolTipRole
     )
     win._select_source_row(row)
-    assert win.config_panel.model.total() == 1
+    panel = win.config_panel
+    assert panel.model.total() == 1
+    # Deleting stays possible (it is not editing), with Undo.
+    panel.select_config(panel.model.index(0, 0).data(CONFIG_ROLE).id)
+    assert panel.delete_button.isEnabled()
+    answer = answer_next_message_box(qtbot, QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(panel.delete_button, Qt.MouseButton.LeftButton)
+    assert answer["answered"]
+    assert manager.store.count("gone.Thing") == 0
+    win.undo_delete()
+    assert [r.name for r in manager.store.list_configs("gone.Thing")] == ["Orphan"]
 
 
 def test_not_loaded_rows_wait_for_the_plugins_so_nothing_flashes_greyed(
