@@ -152,7 +152,23 @@ def cmd_list(
                 f"{total} configurations, {enabled} enabled",
                 file=out,
             )
+        _print_unavailable(manager, plugins, out)
     return 0
+
+
+def _print_unavailable(manager: Any, plugins: Any, out: TextIO) -> None:
+    """List configurations whose integration is not loaded: they are the
+    user's data, shown with why, never hidden."""
+    from desktop_app._unavailable import describe
+
+    unavailable = manager.get_unavailable_integrations(
+        explain=plugins.why_not_loaded, names=plugins.former_name
+    )
+    if unavailable:
+        print("Not loaded (configurations kept):", file=out)
+        for entry in unavailable:
+            for line in describe(entry):
+                print(f"  {_escaped(line)}", file=out)
 
 
 def cmd_signals(

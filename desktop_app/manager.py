@@ -49,6 +49,7 @@ from desktop_app.integration import (
 from desktop_app.store import ConfigRecord
 
 if TYPE_CHECKING:
+    from desktop_app._unavailable import UnavailableIntegration
     from desktop_app.store import ConfigStore
 
 __all__ = [
@@ -185,6 +186,21 @@ class IntegrationManager:
         return integration_id_of(integration_cls_or_id) in self._integrations
 
     # Configurations -------------------------------------------------------
+
+    def get_unavailable_integrations(
+        self, **kwargs: Any
+    ) -> list[UnavailableIntegration]:
+        """Return the integrations whose configurations are stored but which
+        are not registered (their plugin failed, is off or was removed),
+        with those configurations as stored and the reason.
+
+        Keyword arguments go to
+        :py:func:`desktop_app._unavailable.find_unavailable` (``explain``,
+        ``also``, ``names``, ``with_configs``).
+        """
+        from desktop_app._unavailable import find_unavailable
+
+        return find_unavailable(self, **kwargs)
 
     def get_integration_configs(
         self, integration_cls: Any = None, **filters: Any

@@ -6,7 +6,8 @@ only imported by the fixtures that open widgets, and pytest-qt's ``qtbot``
 is only requested by them, so projects without Qt tests need neither.
 
 Fixtures: ``integration_manager``, ``create_config``, ``activity``,
-``wait_for_deliveries``, ``config_dialog`` and ``plugins_dir``.
+``wait_for_deliveries``, ``config_dialog``, ``main_window`` and
+``plugins_dir``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from desktop_app.testing import (
 from desktop_app.testing import create_config as _create_config
 
 if TYPE_CHECKING:
+    from desktop_app.ui.main_window import MainWindow
     from desktop_app.ui.testing import ConfigDialogDriver
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "config_dialog",
     "create_config",
     "integration_manager",
+    "main_window",
     "plugins_dir",
     "wait_for_deliveries",
 ]
@@ -140,15 +143,7 @@ def config_dialog(
     nor ``WAYLAND_DISPLAY`` is set, ``QT_QPA_PLATFORM`` defaults to
     ``offscreen`` so the dialog opens on headless CI machines too.
     """
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    try:
-        qtbot = request.getfixturevalue("qtbot")
-    except pytest.FixtureLookupError:
-        pytest.fail(
-            "config_dialog needs pytest-qt's qtbot: pip install pytest-qt",
-            pytrace=False,
-        )
+    qtbot = _qtbot(request, "config_dialog")
 
     from desktop_app.ui.config_dialog import ConfigDialog
     from desktop_app.ui.testing import ConfigDialogDriver
@@ -177,6 +172,45 @@ def config_dialog(
     for driver in drivers:
         driver.close()
         driver.dialog.deleteLater()
+
+
+@pytest.fixture
+def main_window(
+    request: pytest.FixtureRequest,
+    integration_manager: IntegrationManager,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[MainWindow]:
+    """The app's main window on ``integration_manager``, shown and ready:
+    its panes are built and plugin loading is over, so a test can click at
+    once (``main_window.config_panel.add_button``).
+
+    It lists the integrations registered when it is asked for: register
+    them first (``create_config``, ``plugins_dir.load()``), or call
+    ``main_window.reload_integrations()`` after registering more. Window
+    settings go to a temp file, never the user's. Closed after the test.
+    Needs pytest-qt (requested only when this fixture is used).
+    """
+    qtbot = _qtbot(request, "main_window")
+    from desktop_app.ui.testing import open_main_window
+
+    settings = tmp_path_factory.mktemp("desktop-app-window") / "settings.ini"
+    window = open_main_window(qtbot, integration_manager, settings_path=settings)
+    yield window
+    window.close()
+
+
+def _qtbot(request: pytest.FixtureRequest, fixture: str) -> Any:
+    """pytest-qt's ``qtbot``, on the offscreen platform when there is no
+    display (headless CI)."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    try:
+        return request.getfixturevalue("qtbot")
+    except pytest.FixtureLookupError:
+        pytest.fail(
+            f"{fixture} needs pytest-qt's qtbot: pip install pytest-qt",
+            pytrace=False,
+        )
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ the payload (see :py:class:`desktop_app.hooks.SignalHook`).
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ import blinker
 from desktop_app import forms as _forms
 
 __all__ = [
+    "GROUP_APP",
+    "GROUP_CONFIGURATIONS",
     "SignalInfo",
     "app_started",
     "app_stopping",
@@ -27,18 +30,26 @@ __all__ = [
     "config_updated",
     "configs_reloaded",
     "define_signal",
+    "display_order",
     "get_signal",
     "get_signal_info",
     "get_signal_infos",
     "payload_form_class",
     "integration_disabled",
     "integration_enabled",
+    "label_from_name",
+    "signal_group_for",
     "signal_name",
     "test_event",
     "unregister_signal",
 ]
 
 namespace = blinker.Namespace()
+
+#: The group of the app's own signals.
+GROUP_APP = "This app"
+#: The group of the signals about configurations changing.
+GROUP_CONFIGURATIONS = "Configurations"
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,15 @@ class SignalInfo:
     payload: Mapping[str, Any] = field(default_factory=dict)
     #: Module that defined the signal (so a plugin reload can drop it).
     module: str | None = None
+    #: What people read in pickers ("Configuration created"); derived from
+    #: the name when the definition gives none.
+    label: str = ""
+    #: Heading it is listed under: "This app", "Configurations", or the
+    #: defining plugin's own (derived from its module when not given).
+    group: str = ""
+    #: Sent by the app itself about its own life cycle; hidden from
+    #: Tools → Fire signal… by default, so nobody fakes one by accident.
+    internal: bool = False
 
 
 _registry: dict[str, SignalInfo] = {}
@@ -63,6 +83,9 @@ def define_signal(
     *,
     description: str = "",
     payload: Mapping[str, Any] | None = None,
+    label: str | None = None,
+    group: str | None = None,
+    internal: bool = False,
     module: str | None = None,
 ) -> blinker.NamedSignal:
     """Return the named signal, recording it in the registry.
@@ -75,6 +98,12 @@ def define_signal(
         description (str): One sentence for people choosing signals.
         payload (dict): Payload keyword → form field, describing what
             ``send()`` passes. Used to build payload forms and clean values.
+        label (str): A few words for people ("Review published");
+            derived from the name's last part when omitted.
+        group (str): The heading pickers list it under; by default the
+            defining plugin's name (see :py:func:`signal_group_for`).
+        internal (bool): The app sends it about itself; pickers meant for
+            people sending events by hand hide it by default.
         module (str): Module defining it; guessed from the caller if omitted.
 
     Returns:
@@ -88,7 +117,16 @@ def define_signal(
     with _lock:
         info = _registry.get(name)
         if info is None:
-            info = SignalInfo(name, signal, description, dict(payload or {}), module)
+            info = SignalInfo(
+                name,
+                signal,
+                description,
+                dict(payload or {}),
+                module,
+                label or label_from_name(name),
+                group or signal_group_for(module),
+                internal,
+            )
         else:
             info = SignalInfo(
                 name,
@@ -96,6 +134,9 @@ def define_signal(
                 description or info.description,
                 dict(payload) if payload else info.payload,
                 info.module,
+                label or info.label,
+                group or info.group,
+                internal or info.internal,
             )
         _registry[name] = info
     return signal
@@ -150,6 +191,47 @@ def payload_form_class(info: SignalInfo) -> type[_forms.Form]:
     return type(f"{class_name}PayloadForm", (Form,), dict(info.payload))
 
 
+def label_from_name(name: str) -> str:
+    """Return a label made from a signal's name, for definitions without one.
+
+    The last dotted part, words split at ``_``, ``-`` and camel case, first
+    letter capitalised: ``'myapp.review_published'`` → "Review published".
+    """
+    last = name.strip().rsplit(".", 1)[-1] or name.strip()
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", last)
+    words = re.split(r"[\s_\-]+", spaced)
+    # Words keep acronyms ("CI") and lose other capitals ("Failed").
+    text = " ".join(w.lower() if w[1:].islower() else w for w in words if w)
+    return text[:1].upper() + text[1:] if text else name
+
+
+def signal_group_for(module: str | None) -> str:
+    """Return the default group of a signal defined in ``module``.
+
+    The app's own signals are "This app"; a plugin's are listed under the
+    plugin's name, the module's top package (for a folder plugin, the part
+    after the generated ``desktop_app_plugins_*`` prefix), made readable.
+    """
+    if not module or module == __name__ or module.split(".")[0] == "desktop_app":
+        return GROUP_APP
+    parts = module.split(".")
+    if parts[0] == "desktop_app_plugins":
+        # Folder plugins: desktop_app_plugins.s<hash of the folder>.<name>.
+        parts = [p for p in parts[1:] if not re.fullmatch(r"s[0-9a-f]{10}", p)]
+        parts = parts or ["plugin"]
+    if parts[0] == "integrations" and len(parts) > 1:
+        parts = parts[1:]  # the built-ins: one group per built-in
+    return label_from_name(parts[0])
+
+
+def display_order(info: SignalInfo) -> tuple[int, str, str, str]:
+    """Sort key listing signals as people pick them: the app's own group
+    first, then configurations, then each plugin's group; by label within
+    a group."""
+    rank = {GROUP_APP: 0, GROUP_CONFIGURATIONS: 1}.get(info.group, 2)
+    return (rank, info.group.casefold(), info.label.casefold(), info.name)
+
+
 def unregister_signal(name: str) -> None:
     """Drop a signal from the registry (for plugin unloading)."""
     with _lock:
@@ -176,36 +258,53 @@ def _caller_module() -> str | None:
 config_created = define_signal(
     "desktop_app.config_created",
     description="A configuration was created.",
+    label="Configuration created",
+    group=GROUP_CONFIGURATIONS,
+    internal=True,
     module=__name__,
 )
 config_updated = define_signal(
     "desktop_app.config_updated",
     description="A configuration was changed.",
+    label="Configuration changed",
+    group=GROUP_CONFIGURATIONS,
+    internal=True,
     module=__name__,
 )
 config_deleted = define_signal(
     "desktop_app.config_deleted",
     description="A configuration was deleted.",
+    label="Configuration deleted",
+    group=GROUP_CONFIGURATIONS,
+    internal=True,
     module=__name__,
 )
 integration_enabled = define_signal(
     "desktop_app.integration_enabled",
-    description="An integration was enabled (it has an enabled configuration).",
+    description='An integration was switched on (it has an "Enabled" configuration).',
+    label="Integration switched on",
+    internal=True,
     module=__name__,
 )
 integration_disabled = define_signal(
     "desktop_app.integration_disabled",
-    description="An integration was disabled (no enabled configuration left).",
+    description='An integration was switched off (no "Enabled" configuration left).',
+    label="Integration switched off",
+    internal=True,
     module=__name__,
 )
 app_started = define_signal(
     "desktop_app.app_started",
     description="The application finished starting.",
+    label="App started",
+    internal=True,
     module=__name__,
 )
 app_stopping = define_signal(
     "desktop_app.app_stopping",
     description="The application is about to quit.",
+    label="App quitting",
+    internal=True,
     module=__name__,
 )
 configs_reloaded = define_signal(
@@ -214,6 +313,9 @@ configs_reloaded = define_signal(
         "Configurations were re-read after another process changed them, or "
         "stored in bulk (an import)."
     ),
+    label="Configurations reloaded",
+    group=GROUP_CONFIGURATIONS,
+    internal=True,
     module=__name__,
 )
 
@@ -223,6 +325,7 @@ configs_reloaded = define_signal(
 test_event = define_signal(
     "desktop_app.test_event",
     description="A test event you can send by hand to check your integrations.",
+    label="Test event",
     payload={
         "message": _forms.CharField(
             label="Message",

@@ -43,7 +43,9 @@ def _use_dark_palette(app) -> None:
     """Stand in for a system dark theme (offscreen has none)."""
     from PySide6.QtGui import QColor, QPalette
 
-    app.setStyle("Fusion")
+    from desktop_app.ui._style import VisibleIndicatorStyle
+
+    app.setStyle(VisibleIndicatorStyle("Fusion"))
     palette = QPalette()
     role = QPalette.ColorRole
     for r, color in (
@@ -165,11 +167,120 @@ def render(scale: str, theme: str = "light") -> None:
             _pump(app, 0.2)
             dialog.grab().save(str(OUT / f"config-dialog-conditions{suffix}.png"))
             dialog.done(0)
+
+            from desktop_app.ui._fire_signal_dialog import FireSignalDialog
+
+            fire = FireSignalDialog(window)
+            fire.show()
+            _pump(app, 0.2)
+            fire.grab().save(str(OUT / f"fire-signal{suffix}.png"))
+            fire.done(0)
             window.close()
         finally:
             manager.shutdown()
             set_integration_manager(None)
+        _render_first_start(app, tmp_path / "first", demo, suffix)
+        _render_plugin_problems(app, tmp_path / "problems", demo, suffix)
     QApplication.processEvents()
+
+
+def _render_first_start(app, data_dir: Path, demo, suffix: str) -> None:
+    """The window on a first start: the welcome where configurations go."""
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.manager import IntegrationManager, set_integration_manager
+    from desktop_app.ui.main_window import MainWindow
+
+    data_dir.mkdir(parents=True)
+    manager = IntegrationManager(data_dir / "configs.sqlite3", watch_interval=None)
+    set_integration_manager(manager)
+    try:
+        manager.register_integration_class(demo.ChatNotifier)
+        manager.register_integration_class(demo.IssueTracker)
+        settings = QSettings(str(data_dir / "s.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(manager, settings=settings)
+        window.resize(1000, 680)
+        window.show()
+        while not window.is_ready:
+            app.processEvents()
+        _pump(app, 0.2)
+        window.grab().save(str(OUT / f"welcome{suffix}.png"))
+        window.close()
+    finally:
+        manager.shutdown()
+        set_integration_manager(None)
+
+
+def _render_plugin_problems(app, data_dir: Path, demo, suffix: str) -> None:
+    """A plugin that broke: the banner, its integration greyed with its
+    configurations read-only, and the plugins page listing problems first."""
+    import logging
+    import textwrap
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QAction
+
+    from desktop_app._paths import DataPaths
+    from desktop_app.manager import IntegrationManager, set_integration_manager
+    from desktop_app.ui._plugins_dialog import PluginsDialog
+    from desktop_app.ui._plugins_setup import install_plugins
+    from desktop_app.ui.main_window import MainWindow
+
+    logging.getLogger("desktop_app").setLevel(logging.CRITICAL)  # expected errors
+    paths = DataPaths(data_dir).ensure()
+    pager = textwrap.dedent(
+        """
+        from desktop_app import Integration
+
+        class Pager(Integration):
+            integration_id = "pager.Pager"
+            name = "Pager"
+            description = "Pages the person on call."
+
+            def initialize(self):
+                pass
+        """
+    )
+    (paths.plugins_dir / "pager.py").write_text(pager, encoding="utf-8")
+    (paths.plugins_dir / "weather.py").write_text("import weather_service_sdk\n")
+    manager = IntegrationManager(paths.database, watch_interval=None)
+    set_integration_manager(manager)
+    try:
+        chat = manager.register_integration_class(demo.ChatNotifier)
+        manager.create_config(
+            chat,
+            name="#releases",
+            enabled=True,
+            settings={"webhook_url": "https://chat.example.com/hooks/1"},
+        )
+        settings = QSettings(str(data_dir / "s.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(manager, settings=settings)
+        window.resize(1000, 680)
+        window.show()
+        plugins = install_plugins(window, paths, entry_points=False)
+        while not window.is_ready:
+            app.processEvents()
+        for name, number in (("On call (Alice)", "+1 555 0100"), ("On call (Bob)", "")):
+            manager.create_config(
+                "pager.Pager", name=name, enabled=True, settings={"number": number}
+            )
+        (paths.plugins_dir / "pager.py").write_text("def page(:\n", encoding="utf-8")
+        window.findChild(QAction, "reloadPluginsAction").trigger()
+        window.integration_view.setCurrentIndex(
+            window.integration_filter.index(1, 0)
+        )
+        _pump(app, 0.3)
+        window.grab().save(str(OUT / f"plugin-problems{suffix}.png"))
+        page = PluginsDialog(plugins, window)
+        page.show()
+        _pump(app, 0.2)
+        page.grab().save(str(OUT / f"plugins-page{suffix}.png"))
+        page.done(0)
+        window.close()
+        plugins.unload_all()
+    finally:
+        manager.shutdown()
+        set_integration_manager(None)
 
 
 def _pump(app, seconds: float) -> None:

@@ -53,13 +53,21 @@ _CONFIG_SIGNALS = (
 )
 
 
-def signal_choices() -> list[tuple[str, str]]:
+def signal_choices() -> list[tuple[str, Any]]:
     """Choices for a ``MultipleChoiceField`` of signals, read on each use so
-    signals defined by plugins loaded later show up."""
-    return [
-        (info.name, _signal_label(info.name, info.description))
-        for info in signals.get_signal_infos()
-    ]
+    signals defined by plugins loaded later show up.
+
+    Grouped as Django groups choices, under the headings pickers show
+    ("This app", "Configurations", then each plugin's); each label is the
+    signal's label with its description on a second line.
+    """
+    grouped: list[tuple[str, Any]] = []
+    for info in sorted(signals.get_signal_infos(), key=signals.display_order):
+        group = getattr(info, "group", "") or "Other"
+        if not grouped or grouped[-1][0] != group:
+            grouped.append((group, []))
+        grouped[-1][1].append((info.name, _signal_label(info)))
+    return grouped
 
 
 def event_conditions_field() -> forms.ConditionsField:
@@ -75,8 +83,9 @@ def event_conditions_field() -> forms.ConditionsField:
     )
 
 
-def _signal_label(name: str, description: str) -> str:
-    return f"{name} — {description}" if description else name
+def _signal_label(info: signals.SignalInfo) -> str:
+    label = getattr(info, "label", "") or info.name
+    return f"{label}\n{info.description}" if info.description else label
 
 
 class SignalPickingIntegration(Integration):

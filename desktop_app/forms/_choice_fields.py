@@ -10,7 +10,8 @@ from desktop_app.forms._field import Field, shorten
 
 __all__ = ["ChoiceField", "MultipleChoiceField"]
 
-Choices = Sequence[tuple[Any, str]]
+#: ``(value, label)`` pairs, or Django-style groups ``(heading, [pairs])``.
+Choices = Sequence[tuple[Any, Any]]
 
 
 class ChoiceField(Field):
@@ -38,13 +39,32 @@ class ChoiceField(Field):
 
     @property
     def choices(self) -> list[tuple[Any, str]]:
-        """The resolved ``(value, label)`` pairs, evaluated on each access."""
-        choices = self._choices() if callable(self._choices) else self._choices
-        return [(value, label) for value, label in choices]
+        """The resolved ``(value, label)`` pairs, evaluated on each access
+        (groups, as Django writes them, flattened)."""
+        return [pair for _group, pairs in self.grouped_choices for pair in pairs]
 
     @choices.setter
     def choices(self, choices: Choices | Callable[[], Choices]) -> None:
         self._choices = choices if callable(choices) else list(choices)
+
+    @property
+    def grouped_choices(self) -> list[tuple[str | None, list[tuple[Any, str]]]]:
+        """The choices under their group headings: ``[(group, pairs)]``,
+        with ``None`` for choices outside any group.
+
+        Choices may be grouped as in Django:
+        ``[("Audio", [("vinyl", "Vinyl"), ("cd", "CD")]), ("unknown", "Unknown")]``.
+        """
+        choices = self._choices() if callable(self._choices) else self._choices
+        grouped: list[tuple[str | None, list[tuple[Any, str]]]] = []
+        for value, label in choices:
+            if isinstance(label, (list, tuple)):
+                grouped.append((str(value), [(v, lab) for v, lab in label]))
+            elif grouped and grouped[-1][0] is None:
+                grouped[-1][1].append((value, label))
+            else:
+                grouped.append((None, [(value, label)]))
+        return grouped
 
     def to_python(self, value: Any) -> Any:
         if self.is_empty(value):

@@ -166,6 +166,10 @@ class PluginManager:
         self._background_runs = 0
         #: Reloads asked for while plugins were loading; run at its end.
         self._waiting_reloads: list[_ReloadRequest] = []
+        #: Integration id → (plugin key, display name) of every integration
+        #: a plugin registered in this run, kept after the plugin breaks so
+        #: its configurations can still say where they came from.
+        self._registered_before: dict[str, tuple[str, str]] = {}
 
     # Queries --------------------------------------------------------------
 
@@ -191,6 +195,47 @@ class PluginManager:
         """Return the plugin that registered an integration, if any."""
         key = self._owners.get(integration_id)
         return self._plugins.get(key) if key else None
+
+    def lost_integrations(self) -> list[str]:
+        """Integrations a plugin registered earlier in this run that are
+        not registered now (the plugin broke, was turned off or removed)."""
+        return [
+            integration_id
+            for integration_id in self._registered_before
+            if not self.manager.is_registered(integration_id)
+        ]
+
+    def former_name(self, integration_id: str) -> str | None:
+        """The name an integration had when a plugin last registered it."""
+        known = self._registered_before.get(integration_id)
+        return known[1] if known else None
+
+    def why_not_loaded(self, integration_id: str) -> str | None:
+        """Say in plain words why an integration is not registered, if a
+        plugin explains it: the one that registered it before, or one that
+        did not load whose module the id belongs to (ids default to the
+        module path and class name)."""
+        known = self._registered_before.get(integration_id)
+        info = self._plugins.get(known[0]) if known else None
+        if info is None:
+            for candidate in self._plugins.values():
+                if candidate.loaded or not candidate.module_name:
+                    continue
+                # The module path as imported, and as the plugin knows
+                # itself (a folder plugin without the generated prefix).
+                names = {candidate.module_name, candidate.name}
+                if any(integration_id.startswith(n + ".") for n in names):
+                    info = candidate
+                    break
+        if info is None:
+            return "The plugin that provided it was removed." if known else None
+        if info.failed:
+            return f'Its plugin "{info.name}" failed to load: {info.error}'
+        if info.refused:
+            return f'Its plugin "{info.name}" was not loaded: {info.error}'
+        if info.status == STATUS_DISABLED:
+            return f'Its plugin "{info.name}" is turned off (Tools → Plugins…).'
+        return f'Its plugin "{info.name}" no longer provides it.'
 
     # Loading --------------------------------------------------------------
 
@@ -878,6 +923,9 @@ class PluginManager:
         info.signal_names = list(contributions.signal_names)
         for integration_id in info.integration_ids:
             self._owners[integration_id] = info.key
+            if self.manager.is_registered(integration_id):
+                name = self.manager.get_integration(integration_id).display_name
+                self._registered_before[integration_id] = (info.key, name)
 
     def _fail(
         self,

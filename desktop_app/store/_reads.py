@@ -22,7 +22,14 @@ from desktop_app.store._convert import CONFIG_COLUMNS, row_to_record, rows_to_re
 from desktop_app.store._records import ConfigRecord
 from desktop_app.store._sqlite import connect
 
-__all__ = ["ReadConnections", "count", "count_configs", "get_config", "list_configs"]
+__all__ = [
+    "ReadConnections",
+    "count",
+    "count_configs",
+    "find_configs",
+    "get_config",
+    "list_configs",
+]
 
 _SELECT = f"SELECT {CONFIG_COLUMNS} FROM configs"
 
@@ -180,3 +187,17 @@ def get_config(conn: sqlite3.Connection, config_id: int) -> ConfigRecord:
     if not rows:
         raise ConfigNotFoundError(config_id)
     return row_to_record(rows[0])
+
+
+def find_configs(
+    conn: sqlite3.Connection, text: str, limit: int
+) -> list[ConfigRecord]:
+    """Return records whose name or stored settings text contains ``text``
+    (ignoring case), by name. Which setting matched, and whether it is one
+    the caller may show, is for the caller to check."""
+    needle = text.casefold()
+    sql = (
+        f"{_SELECT} WHERE instr(name_key, ?) > 0 OR instr(casefold(settings), ?) > 0"
+        " ORDER BY name_key, id LIMIT ?"
+    )
+    return rows_to_records(conn.execute(sql, (needle, needle, limit)).fetchall())

@@ -314,6 +314,14 @@ class ConfigStore:
         with self._reading() as conn:
             return _reads.count(conn, integration_id, enabled, search)
 
+    def find_configs(self, text: str, *, limit: int = 500) -> list[ConfigRecord]:
+        """Return up to ``limit`` records whose name or settings text
+        contains ``text``, ignoring case, by name (for a search across
+        every integration; secret values must be ruled out by the caller).
+        """
+        with self._reading() as conn:
+            return _reads.find_configs(conn, text, limit)
+
     def count_configs(self) -> dict[str, tuple[int, int]]:
         """Return ``{integration_id: (total, enabled)}`` in one query.
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -39,7 +40,14 @@ from desktop_app.activity import ActivityLog, ActivityRecord
 from desktop_app.ui._bridge import ActivityFeed
 from desktop_app.ui._views import HeaderedTableModel, compact_rows
 
-__all__ = ["ActivityModel", "ActivityPanel"]
+__all__ = ["EMPTY_ACTIVITY_TEXT", "ActivityModel", "ActivityPanel"]
+
+#: What the panel says before anything has run.
+EMPTY_ACTIVITY_TEXT = (
+    "Nothing has run yet. Each time an integration passes on an event, it is "
+    "listed here, with what went wrong if it failed. Try it: Tools → Fire "
+    "signal…, Test event."
+)
 
 _HEADERS = ("Time", "Signal", "Integration", "Configuration", "Duration", "Outcome")
 _Index = QModelIndex | QPersistentModelIndex
@@ -166,9 +174,14 @@ class ActivityPanel(QWidget):
         bar.addWidget(self.filter_edit, 1)
         self.clear_button = QPushButton("Clear", self)
         self.clear_button.setObjectName("activityClearButton")
+        self.clear_button.setToolTip("Empty this list (nothing is undone)")
         self.clear_button.clicked.connect(self._on_clear)
         bar.addWidget(self.clear_button)
         layout.addLayout(bar)
+        self.empty_label = QLabel(EMPTY_ACTIVITY_TEXT, self)
+        self.empty_label.setObjectName("activityEmptyState")
+        self.empty_label.setWordWrap(True)
+        layout.addWidget(self.empty_label)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.view = QTableView(splitter)
@@ -203,6 +216,16 @@ class ActivityPanel(QWidget):
         self.feed = ActivityFeed(log, parent=self)
         self.feed.recordsArrived.connect(self._on_records_arrived)
         self.model.add_records(log.records())
+        for signal in (
+            self.model.rowsInserted,
+            self.model.rowsRemoved,
+            self.model.modelReset,
+        ):
+            signal.connect(self._update_empty_state)
+        self._update_empty_state()
+
+    def _update_empty_state(self) -> None:
+        self.empty_label.setVisible(self.model.rowCount() == 0)
 
     def close_feed(self) -> None:
         """Stop following the log (the window is closing)."""

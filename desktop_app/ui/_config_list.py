@@ -81,6 +81,9 @@ class ConfigListModel(HeaderedTableModel):
         self._total: int | None = 0
         self._at_end = True
         self._search = ""
+        #: The configurations are shown, not edited (their integration is
+        #: not loaded): the Enabled box cannot be toggled.
+        self.read_only = False
         #: The filter asked for last; ``_search`` is the one shown.
         self._requested = ""
         # Numbers the rows' states: a background read started for an
@@ -343,6 +346,7 @@ class ConfigListModel(HeaderedTableModel):
             index.isValid()
             and index.column() == ENABLED_COLUMN
             and not self._manager.store.read_only
+            and not self.read_only
         ):
             flags |= Qt.ItemFlag.ItemIsUserCheckable
         return flags
@@ -381,6 +385,7 @@ class ConfigListModel(HeaderedTableModel):
             or index.column() != ENABLED_COLUMN
             or role != Qt.ItemDataRole.CheckStateRole
             or self._manager.store.read_only
+            or self.read_only
         ):
             return False
         enabled = Qt.CheckState(value) == Qt.CheckState.Checked

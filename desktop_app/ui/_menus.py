@@ -151,6 +151,14 @@ def build_menus(window: MainWindow) -> None:
     _action(
         window,
         help_menu,
+        "&Getting started",
+        "gettingStartedAction",
+        window.show_getting_started,
+        QKeySequence.StandardKey.HelpContents,
+    )
+    _action(
+        window,
+        help_menu,
         "&About desktop-app",
         "aboutAction",
         lambda: _show_about(window),

@@ -74,10 +74,12 @@ class NoticeBanner(QFrame):
         if folder is not None:
             self.folder_button = QPushButton("Show folder", self)
             self.folder_button.setObjectName("showFolderButton")
+            self.folder_button.setToolTip(f"Open {folder} in the file manager")
             self.folder_button.clicked.connect(self._on_show_folder)
             layout.addWidget(self.folder_button)
         self.dismiss_button = QPushButton("Dismiss", self)
         self.dismiss_button.setObjectName("dismissNoticeButton")
+        self.dismiss_button.setToolTip("Hide this message")
         self.dismiss_button.clicked.connect(self._on_dismiss)
         layout.addWidget(self.dismiss_button)
 
@@ -85,6 +87,7 @@ class NoticeBanner(QFrame):
         """Add an action button before "Dismiss"; the caller connects it."""
         button = QPushButton(text, self)
         button.setObjectName(object_name)
+        button.setToolTip(text.replace("&", ""))  # callers may say more
         index = self._layout.indexOf(self.dismiss_button)
         self._layout.insertWidget(index, button)
         return button
@@ -92,6 +95,12 @@ class NoticeBanner(QFrame):
     def text(self) -> str:
         """The paragraph shown."""
         return self.label.text()
+
+    def set_text(self, text: str) -> None:
+        """Change the paragraph (a banner kept current, such as the plugin
+        problems one)."""
+        self.label.setText(text)
+        self.label.setAccessibleName(f"Warning: {text}")
 
     @property
     def folder(self) -> Path | None:

@@ -67,6 +67,14 @@ def install_plugins(
     # Kept on the window that owns them; any QMainWindow can host plugins,
     # so these are not declared attributes of one window class.
     window.plugin_manager = plugins  # type: ignore[attr-defined]
+    model = getattr(window, "integration_model", None)
+    if model is not None:
+        # Integrations that broke stay listed, with why.
+        model.set_plugins(plugins)
+    # MainWindow.ready waits for the plugins too.
+    hold = getattr(window, "hold_ready", None)
+    if callable(hold):
+        hold("plugins")
     # Parented to the window: calls still queued when it goes are dropped.
     dispatcher = UiDispatcher(window)
     window.plugin_dispatcher = dispatcher  # type: ignore[attr-defined]
@@ -79,6 +87,9 @@ def install_plugins(
         _refresh(window)
         _report(window, plugins)
         _hook_up(window, plugins)
+        release = getattr(window, "release_ready", None)
+        if callable(release):
+            release("plugins")
         if on_finished is not None:
             on_finished()
         # Watching the folder waits until the list is on screen (arming it
@@ -95,25 +106,17 @@ def install_plugins(
 
 
 def _report(window: QMainWindow, plugins: PluginManager) -> None:
-    """Say in the status bar how loading went; a plugin that was too slow
-    also gets a banner, since the user waits for something that never
-    comes."""
+    """Say in the status bar how loading went, and announce plugins that
+    failed with a banner ("2 plugins failed to load — Details")."""
+    from desktop_app.ui._plugin_problems import update_problems_banner
+
     failed = [info for info in plugins.plugins if info.failed]
     loaded = sum(1 for info in plugins.plugins if info.loaded)
     text = f"Plugins loaded: {loaded}"
     if failed:
         text += f", {len(failed)} failed (Tools → Plugins… says why)"
     window.statusBar().showMessage(text, 10_000)
-    slow = [info for info in failed if "took longer than" in info.error]
-    show_notice = getattr(window, "show_notice", None)
-    if slow and callable(show_notice):
-        names = ", ".join(info.name for info in slow)
-        show_notice(
-            f"Plugin{'s' if len(slow) > 1 else ''} {names} "
-            f"{slow[0].error}. Fix or remove "
-            f"{'them' if len(slow) > 1 else 'it'}, then use Tools → Reload plugins.",
-            plugins.plugins_dir,
-        )
+    update_problems_banner(window, plugins)
 
 
 def _watch_folder(window: QMainWindow, plugins: PluginManager) -> None:
@@ -188,7 +191,7 @@ def reload_plugins(
         if action is not None:
             action.setEnabled(True)
         if changed or everything:
-            _refresh(window)
+            _refresh(window, plugins)
             failed = sum(1 for info in changed if info.failed)
             text = f"Plugins reloaded: {len(changed)}"
             if failed:
@@ -204,10 +207,14 @@ def reload_plugins(
     )
 
 
-def _refresh(window: QMainWindow) -> None:
+def _refresh(window: QMainWindow, plugins: PluginManager | None = None) -> None:
     reload = getattr(window, "reload_integrations", None)
     if callable(reload):
         reload()
+    if plugins is not None and not plugins.loading:
+        from desktop_app.ui._plugin_problems import update_problems_banner
+
+        update_problems_banner(window, plugins)
 
 
 def _tools_menu(window: QMainWindow) -> QMenu:

@@ -94,6 +94,9 @@ class DeleteUndo:
         if self._button is None:
             self._button = QPushButton("Undo", self._window)
             self._button.setObjectName("undoButton")
+            self._button.setToolTip(
+                "Bring back the configuration deleted last (Ctrl+Z)"
+            )
             self._button.setFlat(True)
             self._button.clicked.connect(self.undo)
             self._window.statusBar().addPermanentWidget(self._button)

@@ -53,13 +53,18 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     """Return the QApplication, creating it with the app's names.
 
     The organisation and application names decide where ``QSettings``
-    keeps the window layout. The style is left to the platform so the
-    window follows the system palette, light or dark.
+    keeps the window layout. The style is the platform's so the window
+    follows the system palette, light or dark, with unticked check boxes
+    kept visible in dark palettes (:py:mod:`desktop_app.ui._style`).
     """
     app = QApplication.instance()
     if app is None:
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
+    from desktop_app.ui._style import VisibleIndicatorStyle
+
+    if not isinstance(app.style(), VisibleIndicatorStyle):
+        app.setStyle(VisibleIndicatorStyle())
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

@@ -19,7 +19,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import StoreError
 from desktop_app.store import ConfigRecord
+from desktop_app.ui._choice_list import no_matches_text
 from desktop_app.ui._config_list import (
     CONFIG_ROLE,
     ENABLED_COLUMN,
@@ -46,6 +47,7 @@ from desktop_app.ui._config_list import (
 from desktop_app.ui._views import compact_rows
 
 if TYPE_CHECKING:
+    from desktop_app._unavailable import UnavailableIntegration
     from desktop_app.integration import Integration
     from desktop_app.manager import IntegrationManager
 
@@ -68,6 +70,8 @@ class ConfigPanel(QWidget):
     configDeleted = Signal(object)
     #: The selection changed; the window updates its Edit menu.
     selectionChanged = Signal()
+    #: A welcome link asked for something the window does ("fire", "help").
+    welcomeAction = Signal(str)
 
     def __init__(
         self, manager: IntegrationManager, parent: QWidget | None = None
@@ -75,6 +79,8 @@ class ConfigPanel(QWidget):
         super().__init__(parent)
         self._manager = manager
         self._integration: Integration | None = None
+        #: Shown read-only: an integration that is not loaded.
+        self._unavailable: UnavailableIntegration | None = None
         self.model = ConfigListModel(manager, self)
         self.model.saveFailed.connect(self._on_save_failed)
 
@@ -149,16 +155,33 @@ class ConfigPanel(QWidget):
         )
         self.empty_label.linkActivated.connect(self._on_empty_link)
         self.stack.addWidget(self.empty_label)
+        # Until the first configuration exists anywhere: the welcome.
+        from desktop_app.ui._welcome import WelcomeLabel
+
+        self.welcome = WelcomeLabel(self.stack)
+        self.welcome.action.connect(self._on_welcome_action)
+        self.stack.addWidget(self.welcome)
+        self.no_matches_label = QLabel(self.stack)
+        self.no_matches_label.setObjectName("configNoMatches")
+        self.no_matches_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.no_matches_label.setWordWrap(True)
+        self.stack.addWidget(self.no_matches_label)
         layout.addWidget(self.stack, 1)
 
         buttons = QHBoxLayout()
         self.add_button = self._button("&Add…", "addConfigButton", self.add_config)
+        self.add_button.setToolTip("Add a configuration of this integration")
         self.edit_button = self._button("&Edit…", "editConfigButton", self.edit_config)
+        self.edit_button.setToolTip("Change the selected configuration (Enter)")
         self.duplicate_button = self._button(
             "D&uplicate", "duplicateConfigButton", self.duplicate_config
         )
+        self.duplicate_button.setToolTip("Save a copy of the selected configuration")
         self.delete_button = self._button(
             "&Delete", "deleteConfigButton", self.delete_config
+        )
+        self.delete_button.setToolTip(
+            "Delete the selected configuration (Del); Edit → Undo brings it back"
         )
         for button in (
             self.add_button,
@@ -185,9 +208,54 @@ class ConfigPanel(QWidget):
         """The integration shown, or ``None``."""
         return self._integration
 
+    @property
+    def unavailable(self) -> UnavailableIntegration | None:
+        """The not-loaded integration shown read-only, or ``None``."""
+        return self._unavailable
+
+    def set_unavailable(self, entry: UnavailableIntegration) -> None:
+        """Show the configurations of an integration that is not loaded,
+        greyed and read-only: settings can be viewed, not edited."""
+        from desktop_app.ui._integration_list import unavailable_label
+
+        self.set_integration(None)
+        self._unavailable = entry
+        self.title_label.setText(entry.display_name)
+        self.description_label.setText(
+            f"<b>{unavailable_label(entry)}.</b> {_html(entry.reason)}<br>"
+            "Its configurations are kept and shown read-only (View… shows "
+            "their settings). Fix or turn on the plugin in Tools → Plugins… "
+            "to edit them again."
+        )
+        self.model.set_integration(entry.integration_id)
+        self.stack.setVisible(True)
+        self.filter_edit.setVisible(True)
+        self._set_greyed(True)
+        self._update_buttons()
+
+    def _set_greyed(self, greyed: bool) -> None:
+        palette = self.palette()
+        if greyed:
+            grey = palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                palette.setColor(group, QPalette.ColorRole.Text, grey)
+                palette.setColor(group, QPalette.ColorRole.WindowText, grey)
+        self.view.setPalette(palette)
+        self.title_label.setPalette(palette)
+        self.model.read_only = greyed
+        self.edit_button.setText("&View…" if greyed else "&Edit…")
+        self.edit_button.setToolTip(
+            "Show the selected configuration's settings (read-only)"
+            if greyed
+            else "Change the selected configuration (Enter)"
+        )
+
     def set_integration(self, integration: Integration | None) -> None:
         """Show an integration's configurations (``None``: nothing)."""
         self._integration = integration
+        if self._unavailable is not None:
+            self._unavailable = None
+            self._set_greyed(False)
         # Another integration starts unfiltered.
         self._filter_timer.stop()
         self.filter_edit.blockSignals(True)
@@ -242,13 +310,25 @@ class ConfigPanel(QWidget):
 
     def _update_empty_state(self) -> None:
         # "No configurations yet" only when there are none, not when the
-        # filter matches none.
-        empty = (
-            self._integration is not None
-            and self.model.total() == 0
-            and not self.model.search
-        )
-        self.stack.setCurrentWidget(self.empty_label if empty else self.view)
+        # filter matches none; the welcome while none exists anywhere.
+        none_here = self.model.total() == 0
+        if none_here and self.model.search:
+            self.no_matches_label.setText(no_matches_text(self.model.search))
+            self.stack.setCurrentWidget(self.no_matches_label)
+        elif none_here and self._integration is not None:
+            counts = self._manager.count_configs().values()
+            first_start = not any(total for total, _enabled in counts)
+            self.stack.setCurrentWidget(
+                self.welcome if first_start else self.empty_label
+            )
+        else:
+            self.stack.setCurrentWidget(self.view)
+
+    def _on_welcome_action(self, link: str) -> None:
+        if link == "add":
+            self.add_config()
+        else:
+            self.welcomeAction.emit(link)
 
     def _update_buttons(self) -> None:
         # A read-only database (see ConfigStore.read_only) disables every
@@ -259,6 +339,10 @@ class ConfigPanel(QWidget):
         self.add_button.setEnabled(has_integration and writable)
         for button in (self.edit_button, self.duplicate_button, self.delete_button):
             button.setEnabled(has_selection and writable)
+        if self._unavailable is not None:
+            # Read-only: view the settings; deleting stays possible (Undo).
+            self.edit_button.setEnabled(has_selection)
+            self.duplicate_button.setEnabled(False)
 
     def _read_only(self) -> bool:
         return self._manager.store.read_only
@@ -273,8 +357,12 @@ class ConfigPanel(QWidget):
         self._open_dialog(integration, None)
 
     def edit_config(self) -> None:
-        """Open the dialog for the selected configuration."""
+        """Open the dialog for the selected configuration (a read-only view
+        when its integration is not loaded)."""
         selected = self.selected_config()
+        if self._unavailable is not None:
+            self.view_config()
+            return
         integration = self._integration
         if selected is None or selected.id is None or integration is None:
             return
@@ -286,6 +374,21 @@ class ConfigPanel(QWidget):
             self._show_error("Cannot edit the configuration", str(e))
             return
         self._open_dialog(integration, config)
+
+    def view_config(self) -> None:
+        """Show the selected configuration's settings, read-only."""
+        selected = self.selected_config()
+        entry = self._unavailable
+        if selected is None or selected.id is None or entry is None:
+            return
+        from desktop_app.ui._config_viewer import ConfigViewer  # only when used
+
+        try:
+            record = self._manager.store.get_config(selected.id)
+        except StoreError as e:
+            self._show_error("Cannot show the configuration", str(e))
+            return
+        ConfigViewer(record, entry.reason, self).exec()
 
     def _open_dialog(
         self, integration: Integration, config: IntegrationConfig | None
@@ -303,6 +406,8 @@ class ConfigPanel(QWidget):
         selected = self.selected_config()
         if selected is None or selected.id is None or self._read_only():
             return
+        if self._unavailable is not None:
+            return  # read-only: a copy would be just as orphaned
         try:
             copy = self._manager.get_config(selected.id).copy()
             copy.id = None
@@ -368,3 +473,9 @@ class ConfigPanel(QWidget):
                 self.delete_config()
                 return True
         return super().eventFilter(watched, event)
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text)

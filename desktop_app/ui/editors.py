@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
@@ -79,9 +78,14 @@ class Editor(QObject):
         if field.help_text:
             # Help may be rich text (links, <code>); tooltips and screen
             # readers get its words.
-            help_text = plain_text(field.help_text)
-            self.input.setToolTip(help_text)
-            self.input.setAccessibleDescription(help_text)
+            self.input.setToolTip(plain_text(field.help_text))
+        # Screen readers hear "Required." as sighted users see the star.
+        self.input.setAccessibleDescription(self._description())
+
+    def _description(self) -> str:
+        required = "Required." if getattr(self.field, "required", False) else ""
+        help_text = plain_text(self.field.help_text) if self.field.help_text else ""
+        return " ".join(t for t in (required, help_text) if t)
 
     def _create_input(self, parent: QWidget | None) -> QWidget:
         raise NotImplementedError
@@ -108,7 +112,7 @@ class Editor(QObject):
     def set_error(self, text: str | None) -> None:
         """Mark the input as invalid, for sighted and screen-reader users."""
         self.input.setProperty("invalid", bool(text))
-        self.input.setAccessibleDescription(text or plain_text(self.field.help_text))
+        self.input.setAccessibleDescription(text or self._description())
         self.input.setStyleSheet(
             f"#{self.input.objectName()} {{ border: 1px solid #d03b3b; }}"
             if text
@@ -333,28 +337,26 @@ class ChoiceEditor(Editor):
 
 
 class MultipleChoiceEditor(Editor):
-    """A list of check boxes, one per choice."""
+    """A list of check boxes, one per choice, searchable when long (see
+    :py:class:`~desktop_app.ui._choice_list.ChoiceList`)."""
+
+    def __init__(self, field: forms.Field, parent: QWidget | None = None) -> None:
+        super().__init__(field, parent)
+        self.widget = self.choice_list
 
     def _create_input(self, parent: QWidget | None) -> QWidget:
-        view = QListWidget(parent)
-        # Long labels are elided (full text in the tooltip) rather than
-        # scrolled sideways, so the check boxes always stay in view.
-        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        for value, label in getattr(self.field, "choices", ()):
-            item = QListWidgetItem(str(label), view)
-            item.setToolTip(str(label))
-            item.setData(Qt.ItemDataRole.UserRole, value)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Unchecked)
-        rows = min(max(view.count(), 1), 6)
-        view.setFixedHeight(rows * (view.fontMetrics().height() + 8) + 6)
-        view.itemChanged.connect(self.changed)
-        self.view = view
-        return view
+        from desktop_app.ui._choice_list import ChoiceList
+
+        grouped = getattr(self.field, "grouped_choices", None)
+        if grouped is None:
+            grouped = [(None, list(getattr(self.field, "choices", ())))]
+        self.choice_list = ChoiceList(grouped, self.field.name or "", parent)
+        self.view = self.choice_list.view
+        self.view.itemChanged.connect(self.changed)
+        return self.view
 
     def _items(self) -> list[QListWidgetItem]:
-        return [self.view.item(i) for i in range(self.view.count())]
+        return self.choice_list.items()
 
     def value(self) -> list[Any]:
         return [
@@ -392,6 +394,9 @@ class PathEditor(LineEditor):
         self.browse_button = QPushButton("Browse…", row)
         self.browse_button.setObjectName(f"{field.name}_browse")
         self.browse_button.setAccessibleName(f"Browse for {field.label}")
+        self.browse_button.setToolTip(
+            f"Choose {field.label or 'a path'} in a file dialog"
+        )
         self.browse_button.clicked.connect(self._on_browse)
         layout.addWidget(self.browse_button)
         self.widget = row

@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QSettings,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QPaintEvent
@@ -40,14 +41,16 @@ from desktop_app.ui._bridge import ManagerEvents, UiDispatcher
 from desktop_app.ui._deferred import DeferredQueue
 from desktop_app.ui._icons import clear_icon_cache
 from desktop_app.ui._integration_list import (
+    ID_ROLE,
     INTEGRATION_ROLE,
+    UNAVAILABLE_ROLE,
     IntegrationDelegate,
     IntegrationFilterModel,
     IntegrationListModel,
 )
 from desktop_app.ui._menus import build_menus
 from desktop_app.ui._undo_delete import DeleteUndo
-from desktop_app.ui.config_panel import ConfigPanel
+from desktop_app.ui.config_panel import FILTER_DELAY_MS, ConfigPanel
 
 if TYPE_CHECKING:
     from desktop_app.integration import Integration
@@ -83,6 +86,11 @@ class MainWindow(QMainWindow):
     find_action: QAction
     fire_signal_action: QAction
     reload_plugins_action: QAction
+
+    #: The window can be used: its panes are built and plugin loading (if
+    #: the window loads plugins) is over. Check :py:attr:`is_ready` first;
+    #: tests that build a window themselves wait for this before clicking.
+    ready = Signal()
 
     def __init__(
         self,
@@ -143,10 +151,15 @@ class MainWindow(QMainWindow):
         # The dock now (the layout restored below places it); its panel in
         # the turn after the configurations pane (or when first asked for).
         self._activity_panel: ActivityPanel | None = None
+        self._activity_waiting = False
         self.activity_dock = QDockWidget("Activity", self)
         self.activity_dock.setObjectName("activityDock")
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.activity_dock)
         self._deferred.add(self._build_activity_panel)
+        #: What the window still waits for before it is ready ("panes",
+        #: "plugins"; see hold_ready()).
+        self._ready_holds: set[str] = {"panes"}
+        self._deferred.add(self._panes_built)
 
         build_menus(self)
         #: Deleted configurations, for Edit → Undo and the status bar.
@@ -159,6 +172,14 @@ class MainWindow(QMainWindow):
         )
         self.resize(980, 680)
         self._restore_settings()
+        # The Activity panel stays collapsed until something has run (it
+        # opens by itself then, once); View → Activity opens it any time.
+        # Once it has been on screen, the saved layout decides.
+        seen = self._settings.value("mainWindow/activitySeen", False, type=bool)
+        self._activity_waiting = not seen and len(get_activity_log()) == 0
+        if self._activity_waiting:
+            self.activity_dock.hide()
+        self.activity_dock.visibilityChanged.connect(self._on_activity_visibility)
         self._update_empty_state()
         self._select_first_integration()
         self._update_actions()
@@ -183,8 +204,18 @@ class MainWindow(QMainWindow):
             self.splitter.refresh()
             self.splitter.setSizes(sizes)
             panel.configDeleted.connect(self._on_config_deleted)
+            panel.welcomeAction.connect(self._on_welcome_action)
             panel.selectionChanged.connect(self._update_actions)
             panel.set_integration(integration)
+            current = self.integration_view.currentIndex()
+            entry = current.data(UNAVAILABLE_ROLE) if current.isValid() else None
+            if entry is not None:
+                panel.set_unavailable(entry)
+            # Shown now, not in a later turn as a child added to a shown
+            # window would be: a panel asked for early (a test, a menu
+            # command) can be clicked at once.
+            if self._details.isVisible():
+                panel.show()
             self._config_panel = panel
             self._update_actions()
         return panel
@@ -201,7 +232,48 @@ class MainWindow(QMainWindow):
             panel = ActivityPanel(get_activity_log(), self._name_of, self)
             self._activity_panel = panel
             self.activity_dock.setWidget(panel)
+            if self.activity_dock.isVisible():
+                panel.show()
+            panel.model.rowsInserted.connect(self._on_first_activity)
+            self._on_first_activity()
         return panel
+
+    def _on_activity_visibility(self, visible: bool) -> None:
+        if visible:
+            self._activity_waiting = False
+            self._settings.setValue("mainWindow/activitySeen", True)
+
+    def _on_first_activity(self) -> None:
+        # Collapsed until something has run (see __init__); shown once.
+        panel = self._activity_panel
+        if self._activity_waiting and panel is not None and panel.model.rowCount():
+            self._activity_waiting = False
+            self.activity_dock.show()
+
+    # Readiness ------------------------------------------------------------
+
+    @property
+    def is_ready(self) -> bool:
+        """Whether the panes are built and nothing holds the window back
+        (see :py:attr:`ready`)."""
+        return not self._ready_holds
+
+    def hold_ready(self, reason: str) -> None:
+        """Keep :py:attr:`is_ready` false until :py:meth:`release_ready` is
+        called with the same reason (plugin loading does, for example)."""
+        self._ready_holds.add(reason)
+
+    def release_ready(self, reason: str) -> None:
+        """Drop a hold; emits :py:attr:`ready` when it was the last."""
+        if reason in self._ready_holds:
+            self._ready_holds.discard(reason)
+            if not self._ready_holds:
+                self.ready.emit()
+
+    def _panes_built(self) -> None:
+        self._build_config_panel()
+        self._build_activity_panel()
+        self.release_ready("panes")
 
     # Building -------------------------------------------------------------
 
@@ -243,6 +315,17 @@ class MainWindow(QMainWindow):
         )
         self.no_integrations_label.linkActivated.connect(self.open_plugins_folder)
         self._left_stack.addWidget(self.no_integrations_label)
+        self.no_matches_label = QLabel(self._left_stack)
+        self.no_matches_label.setObjectName("integrationNoMatches")
+        self.no_matches_label.setWordWrap(True)
+        self.no_matches_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._left_stack.addWidget(self.no_matches_label)
+        # Configuration names and setting values are searched after a short
+        # pause in typing (one query per pause, not per key).
+        self._config_search_timer = QTimer(self)
+        self._config_search_timer.setSingleShot(True)
+        self._config_search_timer.setInterval(FILTER_DELAY_MS)
+        self._config_search_timer.timeout.connect(self._search_configs)
         layout.addWidget(self._left_stack, 1)
 
     # Integrations ---------------------------------------------------------
@@ -250,17 +333,16 @@ class MainWindow(QMainWindow):
     def reload_integrations(self) -> None:
         """Re-read the registered integrations (after plugins loaded).
 
-        The selected integration stays selected when it is still there.
+        The selected integration stays selected when it is still there,
+        loaded or not (a plugin that broke leaves its integration listed as
+        "Failed to load").
         """
-        current = self._current_integration()
+        current = self.integration_view.currentIndex()
+        current_id = current.data(ID_ROLE) if current.isValid() else None
         clear_icon_cache()
         self.integration_model.reload()
         self._update_empty_state()
-        row = (
-            self.integration_model.row_of(current.integration_id)
-            if current is not None
-            else -1
-        )
+        row = self.integration_model.row_of(current_id) if current_id else -1
         if row >= 0:
             self._select_source_row(row)
         else:
@@ -291,23 +373,55 @@ class MainWindow(QMainWindow):
 
     def _update_empty_state(self) -> None:
         empty = self.integration_model.rowCount() == 0
-        self._left_stack.setCurrentWidget(
-            self.no_integrations_label if empty else self.integration_view
-        )
+        text = self.filter_edit.text().strip()
+        if empty:
+            self._left_stack.setCurrentWidget(self.no_integrations_label)
+        elif text and self.integration_filter.rowCount() == 0:
+            from desktop_app.ui._choice_list import no_matches_text
+
+            self.no_matches_label.setText(no_matches_text(text))
+            self._left_stack.setCurrentWidget(self.no_matches_label)
+        else:
+            self._left_stack.setCurrentWidget(self.integration_view)
 
     def _on_integration_selected(
         self, current: QModelIndex, previous: QModelIndex
     ) -> None:
         integration = current.data(INTEGRATION_ROLE) if current.isValid() else None
+        entry = current.data(UNAVAILABLE_ROLE) if current.isValid() else None
         panel = self._config_panel  # not built yet: it reads the list's current
-        if panel is not None and integration is not panel.integration:
+        if panel is not None and entry is not None:
+            panel.set_unavailable(entry)
+        elif panel is not None and (
+            integration is not panel.integration or panel.unavailable is not None
+        ):
             panel.set_integration(integration)
         self._update_actions()
 
     def _on_filter_changed(self, text: str) -> None:
         self.integration_filter.setFilterFixedString(text)
+        if text.strip():
+            self._config_search_timer.start()
+        else:
+            self._config_search_timer.stop()
+            self.integration_model.set_config_matches({})
+        self._after_filtering()
+
+    def _search_configs(self) -> None:
+        """Also list integrations whose configurations match the filter by
+        name or setting value (never a secret's), naming those matches."""
+        from desktop_app._config_search import search_configs
+
+        text = self.filter_edit.text().strip()
+        matches = search_configs(self._manager, text) if text else {}
+        self.integration_model.set_config_matches(matches)
+        self.integration_filter.invalidate()
+        self._after_filtering()
+
+    def _after_filtering(self) -> None:
         if not self.integration_view.currentIndex().isValid():
             self._select_first_integration()
+        self._update_empty_state()
 
     def focus_filter(self) -> None:
         """Edit → Find (Ctrl+F): type to narrow the integrations list."""
@@ -365,6 +479,10 @@ class MainWindow(QMainWindow):
         self.add_action.setEnabled(has_integration and writable)
         for action in (self.edit_action, self.duplicate_action, self.delete_action):
             action.setEnabled(has_selection and writable)
+        if panel is not None and panel.unavailable is not None:
+            # Not loaded: its configurations are read-only (View…).
+            self.edit_action.setEnabled(has_selection)
+            self.duplicate_action.setEnabled(False)
         self.import_action.setEnabled(writable)
 
     # Notices --------------------------------------------------------------
@@ -405,6 +523,23 @@ class MainWindow(QMainWindow):
 
         dialog = FireSignalDialog(self)
         dialog.exec()
+
+    def show_getting_started(self) -> None:
+        """Open Help → Getting started (the guide shipped with the app)."""
+        from desktop_app.ui._help_window import GettingStartedWindow
+
+        window = self.findChild(GettingStartedWindow)
+        if window is None:
+            window = GettingStartedWindow(self)
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _on_welcome_action(self, link: str) -> None:
+        if link == "fire":
+            self.fire_signal()
+        elif link == "help":
+            self.show_getting_started()
 
     def open_data_folder(self) -> None:
         """Show the data folder in the file manager."""

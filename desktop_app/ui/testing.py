@@ -13,7 +13,8 @@ counterpart of :py:mod:`desktop_app.ui.config_dialog`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -38,7 +39,11 @@ from desktop_app.config import IntegrationConfig
 from desktop_app.ui.config_dialog import ConfigDialog
 from desktop_app.ui.editors import Editor
 
-__all__ = ["ConfigDialogDriver", "answer_next_message_box"]
+if TYPE_CHECKING:
+    from desktop_app.manager import IntegrationManager
+    from desktop_app.ui.main_window import MainWindow
+
+__all__ = ["ConfigDialogDriver", "answer_next_message_box", "open_main_window"]
 
 
 class ConfigDialogDriver:
@@ -252,7 +257,9 @@ class ConfigDialogDriver:
 
     def _check_items(self, name: str, view: QListWidget, value: Any) -> None:
         wanted = [value] if isinstance(value, str) else list(value or [])
-        items = [view.item(i) for i in range(view.count())]
+        rows = (view.item(i) for i in range(view.count()))
+        # Group headings are rows too, but not choices.
+        items = [i for i in rows if i.flags() & Qt.ItemFlag.ItemIsUserCheckable]
         matched: set[int] = set()
         for item_value in wanted:
             for row, item in enumerate(items):
@@ -303,3 +310,40 @@ def answer_next_message_box(
 
     QTimer.singleShot(0, poll)
     return state
+
+
+def open_main_window(
+    qtbot: Any,
+    manager: IntegrationManager,
+    *,
+    settings_path: str | Path,
+    timeout_ms: int = 10_000,
+) -> MainWindow:
+    """Show a :py:class:`MainWindow` and wait until it is ready to click.
+
+    The window builds its panes in the event-loop turns after its first
+    frame (and loads plugins after that, when it does); this waits for its
+    ``ready`` signal, so what a test clicks next exists and is on screen.
+
+    Args:
+        qtbot: pytest-qt's ``qtbot`` (the window is handed to it).
+        manager (IntegrationManager): The manager the window shows.
+        settings_path (str | Path): An INI file for the window's layout.
+        timeout_ms (int): How long to wait for readiness.
+
+    Returns:
+        MainWindow: The shown, ready window.
+    """
+    from PySide6.QtCore import QSettings
+
+    from desktop_app.ui.main_window import MainWindow
+
+    settings = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    window = MainWindow(manager, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    if not window.is_ready:
+        with qtbot.waitSignal(window.ready, timeout=timeout_ms):
+            pass
+    return window

@@ -200,3 +200,25 @@ def test_fire_passes_every_declared_field_with_none_for_the_rest(tmp_path):
     result = run_cli(tmp_path, "fire", "strict.done", "count=3")
     assert result.returncode == 0, result.stdout + result.stderr
     assert out.read_text() == "3 None\n"
+
+
+def test_list_shows_configurations_whose_integration_is_not_loaded(data_dir):
+    store = ConfigStore(data_dir / "configs.sqlite3")
+    store.save_config(
+        ConfigRecord(
+            "broken.Notifier",
+            name="Team room",
+            enabled=False,
+            settings={"room": "ops", "token": "s3cr3t-value"},
+        )
+    )
+    store.close()
+    result = run_cli(data_dir, "list")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Not loaded (configurations kept):" in out
+    assert "broken.Notifier" in out
+    assert 'Its plugin "broken" failed to load: ModuleNotFoundError' in out
+    assert "- Team room (disabled)" in out
+    assert "room: ops" in out
+    assert "s3cr3t-value" not in out

@@ -107,9 +107,10 @@ def test_adding_a_configuration_through_the_button_lists_and_stores_it(
     qtbot, manager, window, sample
 ):
     select_integration(window, "Sample Service")
-    empty = window.findChild(QLabel, "configEmptyState")
-    assert empty.isVisible()
-    assert "No configurations yet" in empty.text()
+    # The first start: the welcome stands where the configurations will be.
+    welcome = window.findChild(QLabel, "welcome")
+    assert welcome.isVisible()
+    assert "Three steps to a first delivery" in welcome.text()
 
     def fill(dialog):
         assert dialog.windowTitle() == "Add Sample Service"
@@ -137,7 +138,7 @@ def test_adding_a_configuration_through_the_button_lists_and_stores_it(
 def test_the_empty_state_link_opens_the_add_dialog(qtbot, window):
     select_integration(window, "Chat Notifier")
     state = on_next_modal(lambda dialog: dialog.reject(), ConfigDialog)
-    window.findChild(QLabel, "configEmptyState").linkActivated.emit("add")
+    window.findChild(QLabel, "welcome").linkActivated.emit("add")
     assert state["called"]
 
 

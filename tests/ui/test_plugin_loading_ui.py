@@ -86,7 +86,8 @@ def test_a_hung_plugin_does_not_stop_the_window(
     assert "1 failed" in win.statusBar().currentMessage()
     (banner,) = win.notices()
     assert banner.text().startswith(
-        "Plugin a_hung took longer than 1 s to load; skipped."
+        'Plugin "a_hung" failed to load: It took longer than 1 s to load, so it '
+        "was skipped."
     )
     win.close()
     plugins.unload_all()

@@ -11,6 +11,7 @@ from PySide6.QtGui import QAction
 
 from desktop_app._paths import DataPaths
 from desktop_app.config import IntegrationConfig
+from desktop_app.ui._integration_list import UNAVAILABLE_ROLE
 from desktop_app.ui._plugins_dialog import PluginsDialog
 from desktop_app.ui._plugins_setup import install_plugins
 from desktop_app.ui.main_window import MainWindow
@@ -82,9 +83,16 @@ def test_dropped_plugin_appears_and_edits_reload_keeping_configs(
 
     (folder / "live.py").unlink()
     qtbot.waitUntil(lambda: not manager.is_registered("test.live"), timeout=3000)
-    qtbot.waitUntil(
-        lambda: window.integration_model.row_of("test.live") < 0, timeout=3000
-    )
+    # Its configuration is the user's data: still listed, as not loaded.
+    model = window.integration_model
+
+    def entry():
+        row = model.row_of("test.live")
+        return model.index(row).data(UNAVAILABLE_ROLE) if row >= 0 else None
+
+    qtbot.waitUntil(lambda: entry() is not None, timeout=3000)
+    assert entry().reason == "The plugin that provided it was removed."
+    assert entry().display_name == "Live two"
 
 
 def test_tools_menu_has_reload_and_plugins_actions(qtbot, window, manager, tmp_path):
@@ -108,17 +116,26 @@ def test_plugins_dialog_lists_errors_and_stores_enable_choice(
     rows = {dialog.table.item(r, 1).text(): r for r in range(dialog.table.rowCount())}
     assert set(rows) == {"broken", "live"}
     broken = rows["broken"]
-    assert dialog.table.item(broken, 4).text() == "failed"
-    assert dialog.table.item(broken, 6).text() == "RuntimeError: broken on purpose"
-    dialog.table.selectRow(broken)
-    assert "Traceback" in dialog.details.toPlainText()
+    # Problems first, in plain words, and never ticked as "On".
+    assert broken == 0
+    assert dialog.table.item(broken, 2).text() == "Failed to load"
+    assert not dialog.table.item(broken, 0).flags() & Qt.ItemFlag.ItemIsUserCheckable
+    assert dialog.table.item(rows["live"], 3).text() == "Plugins folder"
+    assert dialog.selected_info().name == "broken"
+    details = dialog.details.toPlainText()
+    assert (
+        "It stopped with an error while loading: RuntimeError: broken on purpose"
+        in details
+    )
+    assert f"File: {folder / 'broken.py'}, line 1" in details
+    assert "Traceback" in details
 
     dialog.table.item(rows["live"], 0).setCheckState(Qt.CheckState.Unchecked)
     assert not manager.is_registered("test.live")
     state = json.loads((tmp_path / "plugins.json").read_text())
     assert state == {"disabled": ["folder:live"]}
     rows = {dialog.table.item(r, 1).text(): r for r in range(dialog.table.rowCount())}
-    assert dialog.table.item(rows["live"], 4).text() == "disabled"
+    assert dialog.table.item(rows["live"], 2).text() == "Turned off"
 
 
 def test_plugins_page_shows_why_a_plugin_was_refused(qtbot, window, tmp_path):
@@ -130,8 +147,9 @@ def test_plugins_page_shows_why_a_plugin_was_refused(qtbot, window, tmp_path):
     dialog = PluginsDialog(window.plugin_manager, window)
     qtbot.addWidget(dialog)
     [row] = range(dialog.table.rowCount())
-    assert dialog.table.item(row, 4).text() == "refused"
-    reason = dialog.table.item(row, 6).text()
+    assert dialog.table.item(row, 2).text() == "Not loaded (unsafe)"
+    reason = dialog.table.item(row, 2).toolTip()
+    assert "other people could change its code" in reason
     assert "is writable by other users (mode 0666)" in reason
     assert "chmod go-w" in reason
     dialog.table.selectRow(row)
