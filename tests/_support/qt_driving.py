@@ -70,3 +70,23 @@ def open_window(qtbot, window):
             and window.findChild(QTableView, "activityView") is not None
         )
     )
+
+
+def wait_for_plugins(qtbot, window, timeout: int = 10_000) -> None:
+    """Wait until a window's plugins are loaded and its folder watcher is
+    armed (just after the first frame of the populated list)."""
+    qtbot.waitUntil(
+        lambda: hasattr(window, "plugin_watcher")
+        and not window.plugin_manager.loading,
+        timeout=timeout,
+    )
+
+
+def reload_plugins_and_wait(qtbot, window, timeout: int = 10_000) -> None:
+    """Tools → Reload plugins, then wait for the loader thread to finish
+    (the reload imports off the UI thread)."""
+    from PySide6.QtGui import QAction
+
+    window.findChild(QAction, "reloadPluginsAction").trigger()
+    assert window.plugin_manager.loading
+    qtbot.waitUntil(lambda: not window.plugin_manager.loading, timeout=timeout)

@@ -18,7 +18,12 @@ from desktop_app.ui._plugins_dialog import PluginsDialog
 from desktop_app.ui._plugins_setup import install_plugins
 from desktop_app.ui.main_window import MainWindow
 from desktop_app.ui.testing import answer_next_message_box
-from tests._support.qt_driving import on_next_modal, open_window
+from tests._support.qt_driving import (
+    on_next_modal,
+    open_window,
+    reload_plugins_and_wait,
+    wait_for_plugins,
+)
 
 PAGER = """
 from desktop_app import Integration
@@ -46,6 +51,7 @@ def setup(qtbot, manager, settings, tmp_path):
         open_window(qtbot, win)
         plugins = install_plugins(win, paths, entry_points=False)
         qtbot.waitUntil(lambda: win.is_ready, timeout=10_000)
+        wait_for_plugins(qtbot, win)
         windows.append((win, plugins))
         win.plugin_watcher._timer.setInterval(60_000)  # the tests reload by hand
         return win, plugins
@@ -57,10 +63,6 @@ def setup(qtbot, manager, settings, tmp_path):
         plugins.unload_all()
 
 
-def _reload(win):
-    from PySide6.QtGui import QAction
-
-    win.findChild(QAction, "reloadPluginsAction").trigger()
 
 
 def test_failed_plugins_get_a_banner_with_details(qtbot, setup):
@@ -85,7 +87,7 @@ def test_failed_plugins_get_a_banner_with_details(qtbot, setup):
     # Fixed: the banner goes away on the next reload.
     _write(folder, "one.py", "x = 1\n")
     _write(folder, "two.py", "y = 2\n")
-    _reload(win)
+    reload_plugins_and_wait(qtbot, win)
     assert win.notices() == []
 
 
@@ -101,7 +103,7 @@ def test_a_plugin_that_breaks_keeps_its_integration_greyed_and_selected(
     assert win.selected_integration().integration_id == "test.pager"
 
     _write(folder, "pager.py", PAGER + "\nraise RuntimeError('now broken')\n")
-    _reload(win)
+    reload_plugins_and_wait(qtbot, win)
 
     current = win.integration_view.currentIndex()
     entry = current.data(UNAVAILABLE_ROLE)
@@ -138,7 +140,7 @@ def test_a_plugin_that_breaks_keeps_its_integration_greyed_and_selected(
 
     # Fixed again: editable, still selected.
     _write(folder, "pager.py", PAGER)
-    _reload(win)
+    reload_plugins_and_wait(qtbot, win)
     assert win.selected_integration().integration_id == "test.pager"
     assert panel.unavailable is None
     assert panel.edit_button.text() == "&Edit…"

@@ -16,7 +16,11 @@ from desktop_app.ui._plugins_dialog import PluginsDialog
 from desktop_app.ui._plugins_setup import install_plugins
 from desktop_app.ui.main_window import MainWindow
 from tests._support.plugin_files import HELD_PLUGIN, held_import_gate
-from tests._support.qt_driving import open_window
+from tests._support.qt_driving import (
+    open_window,
+    reload_plugins_and_wait,
+    wait_for_plugins,
+)
 
 PLUGIN = """
 from desktop_app import Integration
@@ -34,13 +38,6 @@ def _write(folder, name, code):
     (folder / name).write_text(textwrap.dedent(code), encoding="utf-8")
 
 
-def _reload(qtbot, window):
-    """Tools → Reload plugins, then wait for the loader thread to finish."""
-    window.findChild(QAction, "reloadPluginsAction").trigger()
-    assert window.plugin_manager.loading
-    qtbot.waitUntil(lambda: not window.plugin_manager.loading, timeout=10_000)
-
-
 @pytest.fixture
 def window(qtbot, manager, settings, tmp_path):
     win = MainWindow(manager, settings=settings)
@@ -48,11 +45,7 @@ def window(qtbot, manager, settings, tmp_path):
     open_window(qtbot, win)
     paths = DataPaths(tmp_path).ensure()
     plugins = install_plugins(win, paths, entry_points=False)
-    # Loaded, and the folder watcher armed (just after the first frame).
-    qtbot.waitUntil(
-        lambda: hasattr(win, "plugin_watcher") and not plugins.loading,
-        timeout=10_000,
-    )
+    wait_for_plugins(qtbot, win)
     yield win
     win.close()
     plugins.unload_all()
@@ -98,7 +91,7 @@ def test_dropped_plugin_appears_and_edits_reload_keeping_configs(
 def test_tools_menu_has_reload_and_plugins_actions(qtbot, window, manager, tmp_path):
     _write(tmp_path / "plugins", "live.py", PLUGIN.format(name="By hand"))
     window.plugin_watcher._timer.setInterval(60_000)  # only the menu reloads
-    _reload(qtbot, window)
+    reload_plugins_and_wait(qtbot, window)
     assert manager.get_integration("test.live").name == "By hand"
     assert window.findChild(QAction, "pluginsAction") is not None
 
@@ -109,7 +102,7 @@ def test_plugins_dialog_lists_errors_and_stores_enable_choice(
     folder = tmp_path / "plugins"
     _write(folder, "live.py", PLUGIN.format(name="Shown"))
     _write(folder, "broken.py", "raise RuntimeError('broken on purpose')\n")
-    _reload(qtbot, window)
+    reload_plugins_and_wait(qtbot, window)
     dialog = PluginsDialog(window.plugin_manager, window)
     qtbot.addWidget(dialog)
     assert dialog.objectName() == "pluginsDialog"
@@ -142,7 +135,7 @@ def test_plugins_page_shows_why_a_plugin_was_refused(qtbot, window, tmp_path):
     folder = tmp_path / "plugins"
     _write(folder, "open_to_all.py", PLUGIN.format(name="Refused"))
     (folder / "open_to_all.py").chmod(0o666)
-    _reload(qtbot, window)
+    reload_plugins_and_wait(qtbot, window)
 
     dialog = PluginsDialog(window.plugin_manager, window)
     qtbot.addWidget(dialog)
