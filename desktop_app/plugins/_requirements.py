@@ -17,9 +17,7 @@ a plugin can add packages, never replace one the app runs on.
 
 from __future__ import annotations
 
-import ast
 import importlib
-import importlib.metadata
 import logging
 import sys
 import threading
@@ -31,7 +29,10 @@ from desktop_app.errors import PluginLoadError
 
 if TYPE_CHECKING:
     # Imported where used: only plugins that declare requirements pay for
-    # ``packaging`` at start-up.
+    # ``packaging``, ``ast`` and ``importlib.metadata`` (``email`` with it)
+    # at start-up, and never on the UI thread.
+    import ast
+
     from packaging.requirements import Requirement
 
 __all__ = [
@@ -103,6 +104,8 @@ def declared_requirements(plugin_name: str, path: Path) -> list[Requirement]:
         return []  # the import reports it
     if _NAME.encode() not in source:
         return []  # most plugins: no parse at all
+    import ast
+
     try:
         tree = ast.parse(source, str(file))
     except (SyntaxError, ValueError):
@@ -129,6 +132,8 @@ def declared_requirements(plugin_name: str, path: Path) -> list[Requirement]:
 
 
 def _assigned(node: ast.stmt) -> ast.expr | None:
+    import ast
+
     if isinstance(node, ast.Assign) and any(
         isinstance(t, ast.Name) and t.id == _NAME for t in node.targets
     ):
@@ -161,6 +166,8 @@ def unmet_requirements(requirements: list[Requirement]) -> list[Unmet]:
     its order, as ``import`` would find them. A requirement whose marker
     does not apply here (``; sys_platform == "win32"``) is met.
     """
+    import importlib.metadata
+
     from packaging.version import InvalidVersion, Version
 
     unmet = []
