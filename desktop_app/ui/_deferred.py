@@ -25,6 +25,7 @@ class DeferredQueue(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._pending: list[Callable[[], object]] = []
+        self._holds: set[str] = set()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -35,7 +36,19 @@ class DeferredQueue(QObject):
         is added before it runs)."""
         if func not in self._pending:
             self._pending.append(func)
-        if not self._timer.isActive():
+        if not self._holds and not self._timer.isActive():
+            self._timer.start()
+
+    def hold(self, reason: str) -> None:
+        """Run nothing until :py:meth:`release` is called with ``reason``
+        (work that matters more goes first, such as loading plugins)."""
+        self._holds.add(reason)
+        self._timer.stop()
+
+    def release(self, reason: str) -> None:
+        """Drop a hold; the pieces run again once no hold is left."""
+        self._holds.discard(reason)
+        if not self._holds and self._pending and not self._timer.isActive():
             self._timer.start()
 
     def pending(self) -> int:
@@ -43,7 +56,9 @@ class DeferredQueue(QObject):
         return len(self._pending)
 
     def _on_timeout(self) -> None:
+        if self._holds:
+            return
         if self._pending:
             self._pending.pop(0)()
-        if self._pending:
+        if self._pending and not self._holds:
             self._timer.start()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 __all__ = ["install_plugins", "reload_plugins"]
 
 logger = logging.getLogger(__name__)
+
+#: Seconds between two "Loading plugins… N of M" updates.
+PROGRESS_INTERVAL = 0.25
 
 #: How long after loading the folder watcher is armed: after the first
 #: frame of the populated list, which it would otherwise delay.
@@ -71,25 +75,35 @@ def install_plugins(
     if model is not None:
         # Integrations that broke stay listed, with why.
         model.set_plugins(plugins)
-    # MainWindow.ready waits for the plugins too.
-    hold = getattr(window, "hold_ready", None)
-    if callable(hold):
-        hold("plugins")
+    # MainWindow.ready waits for the plugins too, and its panes wait for
+    # them (they would only compete with loading; see hold_panes()).
+    for name in ("hold_ready", "hold_panes"):
+        hold = getattr(window, name, None)
+        if callable(hold):
+            hold("plugins")
     # Parented to the window: calls still queued when it goes are dropped.
     dispatcher = UiDispatcher(window)
     window.plugin_dispatcher = dispatcher  # type: ignore[attr-defined]
     status = window.statusBar()
 
+    shown = [0.0]
+
     def progress(done: int, total: int, _info: PluginInfo) -> None:
-        status.showMessage(f"Loading plugins… {done} of {total}")
+        # A few updates a second: each one repaints the status bar, and
+        # plugins register in many small batches.
+        now = time.monotonic()
+        if now - shown[0] >= PROGRESS_INTERVAL or done == total:
+            shown[0] = now
+            status.showMessage(f"Loading plugins… {done} of {total}")
 
     def finished() -> None:
         _refresh(window)
         _report(window, plugins)
         _hook_up(window, plugins)
-        release = getattr(window, "release_ready", None)
-        if callable(release):
-            release("plugins")
+        for name in ("release_panes", "release_ready"):
+            release = getattr(window, name, None)
+            if callable(release):
+                release("plugins")
         if on_finished is not None:
             on_finished()
         # Watching the folder waits until the list is on screen (arming it

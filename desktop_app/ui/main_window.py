@@ -270,6 +270,22 @@ class MainWindow(QMainWindow):
             if not self._ready_holds:
                 self.ready.emit()
 
+    def hold_panes(self, reason: str) -> None:
+        """Put off building the panes (the configurations pane and the
+        Activity panel) until :py:meth:`release_panes` with the same reason.
+
+        Plugin loading holds them: until its integrations are registered
+        there is nothing for the configurations pane to show, and building
+        it meanwhile would only slow the list down. A pane asked for in the
+        meantime is still built at once.
+        """
+        self._deferred.hold(reason)
+
+    def release_panes(self, reason: str) -> None:
+        """Drop a hold of :py:meth:`hold_panes`; the panes are built in the
+        next event-loop turns, after the list's next frame."""
+        self._deferred.release(reason)
+
     def _panes_built(self) -> None:
         self._build_config_panel()
         self._build_activity_panel()

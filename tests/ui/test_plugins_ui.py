@@ -176,3 +176,33 @@ def test_reload_imports_off_the_ui_thread_while_the_window_keeps_answering(
     assert manager.get_integration("test.held").name == "Held"
     assert window.integration_model.row_of("test.held") >= 0
     assert window.statusBar().currentMessage().startswith("Plugins reloaded")
+
+
+def test_the_panes_wait_for_plugin_loading_and_follow_at_once(
+    qtbot, manager, settings, tmp_path
+):
+    from desktop_app.ui.config_panel import ConfigPanel
+
+    paths = DataPaths(tmp_path / "data").ensure()
+    _write(paths.plugins_dir, "live.py", PLUGIN.format(name="Shown"))
+    win = MainWindow(manager, settings=settings)
+    qtbot.addWidget(win)
+    with held_import_gate() as gate:
+        _write(paths.plugins_dir, "held.py", HELD_PLUGIN)
+        # As run_app does: plugins start loading before the first turn of
+        # the event loop.
+        win.show()
+        plugins = install_plugins(win, paths, entry_points=False)
+        qtbot.waitExposed(win)
+        qtbot.waitUntil(gate.entered.is_set, timeout=10_000)
+        qtbot.wait(50)  # event-loop turns in which the panes would be built
+        # Nothing to show yet, and nothing competes with loading.
+        assert win.findChild(ConfigPanel) is None
+        assert not win.is_ready
+        gate.release.set()
+        qtbot.waitUntil(lambda: win.is_ready, timeout=10_000)
+    panel = win.findChild(ConfigPanel)
+    assert panel is not None and panel.isVisible()
+    assert win.selected_integration() is not None
+    win.close()
+    plugins.unload_all()
