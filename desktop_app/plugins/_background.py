@@ -20,8 +20,11 @@ import time
 import traceback
 import types
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
-__all__ = ["Imported", "import_in_background", "stack_of"]
+__all__ = ["Batches", "Imported", "import_in_background", "stack_of"]
+
+T = TypeVar("T")
 
 
 class Imported:
@@ -37,6 +40,45 @@ class Imported:
         #: Set at the deadline; the import's late result is then ignored.
         self.abandoned = False
         self.stack = ""
+
+
+class Batches(Generic[T]):
+    """Outcomes handed from background threads to the registering thread.
+
+    Whatever is ready when the registering thread gets to it is taken at
+    once: one queued call per batch, not per plugin, so 200 plugins cost a
+    few event-loop turns, not 200.
+
+    Args:
+        dispatch (callable): Runs a callable on the registering thread.
+        take (callable): Called there with each batch, in order.
+    """
+
+    def __init__(
+        self,
+        dispatch: Callable[[Callable[[], None]], None],
+        take: Callable[[list[T]], None],
+    ) -> None:
+        self._dispatch = dispatch
+        self._take = take
+        self._ready: list[T] = []
+        self._lock = threading.Lock()
+
+    def put(self, item: T) -> None:
+        """Hand one outcome over (any thread)."""
+        with self._lock:
+            first = not self._ready
+            self._ready.append(item)
+        if first:
+            self._dispatch(self.flush)
+
+    def flush(self) -> None:
+        """Take what is ready now (on the registering thread)."""
+        with self._lock:
+            batch = self._ready[:]
+            self._ready.clear()
+        if batch:
+            self._take(batch)
 
 
 class _Watch:
@@ -149,4 +191,3 @@ def stack_of(thread: threading.Thread) -> str:
     if frame is None:
         return ""
     return "Stuck at:\n" + "".join(traceback.format_stack(frame))
-

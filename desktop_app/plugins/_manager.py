@@ -31,7 +31,12 @@ from desktop_app.errors import (
     PluginRequirementsError,
     PluginUnsafeError,
 )
-from desktop_app.plugins._background import Imported, import_in_background, stack_of
+from desktop_app.plugins._background import (
+    Batches,
+    Imported,
+    import_in_background,
+    stack_of,
+)
 from desktop_app.plugins._discovery import (
     PluginSource,
     discover_entry_points,
@@ -288,15 +293,10 @@ class PluginManager:
         #: Every plugin found, in order; filled by the scan before any
         #: outcome is delivered. ``None``: not imported (disabled, refused).
         found: list[tuple[PluginInfo, PluginSource]] = []
-        ready: list[tuple[int, Imported | None]] = []
-        ready_lock = threading.Lock()
         done = 0
 
-        def register_ready() -> None:
+        def register(batch: list[tuple[int, Imported | None]]) -> None:
             nonlocal done
-            with ready_lock:
-                batch = ready[:]
-                ready.clear()
             for index, outcome in batch:
                 done += 1
                 info, source = found[index]
@@ -309,23 +309,17 @@ class PluginManager:
                 if outcome is not None:
                     self._finish(info, source, outcome)
                 self._fingerprint_if_missing(info, source)
-            if batch and progress is not None:
+            if progress is not None:
                 progress(done, len(found), found[batch[-1][0]][0])
 
+        batches: Batches[tuple[int, Imported | None]] = Batches(dispatch, register)
+
         def end() -> None:
-            register_ready()
-            self._background_runs -= 1
-            if finished is not None:
-                finished()
-            if self._waiting_reloads and not self.loading:
-                self._run_waiting_reloads()
+            batches.flush()
+            self._run_ended(finished)
 
         def deliver(index: int, outcome: Imported | None) -> None:
-            with ready_lock:
-                first = not ready
-                ready.append((index, outcome))
-            if first:
-                dispatch(register_ready)
+            batches.put((index, outcome))
 
         def scan() -> None:
             try:
@@ -481,6 +475,15 @@ class PluginManager:
 
         self._import_jobs(jobs, dispatch, progress, done)
 
+    def _run_ended(self, finished: Callable[[], None] | None) -> None:
+        """A background run is over (on this thread): say so, then start
+        the reloads asked for meanwhile."""
+        self._background_runs -= 1
+        if finished is not None:
+            finished()
+        if self._waiting_reloads and not self.loading:
+            self._run_waiting_reloads()
+
     def _run_waiting_reloads(self) -> None:
         """Start one reload covering every request made while loading."""
         waiting = self._waiting_reloads
@@ -511,19 +514,10 @@ class PluginManager:
         generations = [self._generation[info.key] for info, _source in jobs]
         self._background_runs += 1
 
-        # Imports finished on the loader thread wait here until this thread
-        # takes them, all that are ready at once: one queued call per batch,
-        # not per plugin, so 200 plugins cost a few event-loop turns (and
-        # status-bar updates), not 200.
-        ready: list[tuple[int, Imported]] = []
-        ready_lock = threading.Lock()
         done = 0
 
-        def register_ready() -> None:
+        def register(batch: list[tuple[int, Imported]]) -> None:
             nonlocal done
-            with ready_lock:
-                batch = ready[:]
-                ready.clear()
             for job, outcome in batch:
                 done += 1
                 info, source = jobs[job]
@@ -534,23 +528,17 @@ class PluginManager:
                     self._fingerprint_if_missing(info, source)
                 else:
                     _drop_stale(info.module_name, source, outcome)
-            if batch and progress is not None:
+            if progress is not None:
                 progress(done, total, jobs[batch[-1][0]][0])
 
+        batches: Batches[tuple[int, Imported]] = Batches(dispatch, register)
+
         def end() -> None:
-            register_ready()
-            self._background_runs -= 1
-            if finished is not None:
-                finished()
-            if self._waiting_reloads and not self.loading:
-                self._run_waiting_reloads()
+            batches.flush()
+            self._run_ended(finished)
 
         def deliver(job: int, outcome: Imported) -> None:
-            with ready_lock:
-                first = not ready
-                ready.append((job, outcome))
-            if first:
-                dispatch(register_ready)
+            batches.put((job, outcome))
 
         def before(job: int) -> None:
             if self.on_loading is not None:
