@@ -44,7 +44,33 @@ _COMMON_FIELDS = (
 )
 
 
-class IntegrationConfig:
+class _MatchesConditions:
+    """``match_conditions``, shared by editable configurations and the
+    read-only snapshots ``get_configs()`` returns."""
+
+    def match_conditions(
+        self, form_cls: type, conditions_key: str = "conditions", **match_kwargs: Any
+    ) -> bool:
+        """Return whether an event satisfies this configuration's conditions,
+        as djblets' ``BaseIntegrationConfig.match_conditions``.
+
+        A rule that cannot be checked (a choice that is gone, a bad regular
+        expression stored by hand, a field the event lacks) counts as not
+        matching and is recorded in the activity log; this never raises.
+        No stored conditions match every event.
+
+        Args:
+            form_cls (type): The configuration form with the
+                ``ConditionsField``.
+            conditions_key (str): The field and setting holding them.
+            **match_kwargs: The values the rules read (the payload).
+        """
+        from desktop_app._conditions_matching import match_conditions
+
+        return match_conditions(self, form_cls, conditions_key, match_kwargs)
+
+
+class IntegrationConfig(_MatchesConditions):
     """A stored (or new) configuration of an integration, to edit and save.
 
     Attributes:
@@ -185,27 +211,6 @@ class IntegrationConfig:
             return integration.default_settings.get(key, default)
         return default
 
-    def match_conditions(
-        self, form_cls: type, conditions_key: str = "conditions", **match_kwargs: Any
-    ) -> bool:
-        """Return whether an event satisfies this configuration's conditions,
-        as djblets' ``BaseIntegrationConfig.match_conditions``.
-
-        A rule that cannot be checked (a choice that is gone, a bad regular
-        expression stored by hand, a field the event lacks) counts as not
-        matching and is recorded in the activity log; this never raises.
-        No stored conditions match every event.
-
-        Args:
-            form_cls (type): The configuration form with the
-                ``ConditionsField``.
-            conditions_key (str): The field and setting holding them.
-            **match_kwargs: The values the rules read (the payload).
-        """
-        from desktop_app._conditions_matching import match_conditions
-
-        return match_conditions(self, form_cls, conditions_key, match_kwargs)
-
     def set(self, key: str, value: Any) -> None:
         """Set a setting in memory; call :py:meth:`save` to store it."""
         self.settings[key] = value
@@ -252,7 +257,7 @@ class IntegrationConfig:
 _SNAPSHOT_SLOTS = _COMMON_FIELDS
 
 
-class ConfigSnapshot(dict[str, Any]):
+class ConfigSnapshot(_MatchesConditions, dict[str, Any]):
     """A read-only view of an enabled configuration, for the event path.
 
     :py:meth:`Integration.get_configs` hands these out. The dict holds the
@@ -318,27 +323,6 @@ class ConfigSnapshot(dict[str, Any]):
 
     def __bool__(self) -> bool:
         return True
-
-    def match_conditions(
-        self, form_cls: type, conditions_key: str = "conditions", **match_kwargs: Any
-    ) -> bool:
-        """Return whether an event satisfies this configuration's conditions,
-        as djblets' ``BaseIntegrationConfig.match_conditions``.
-
-        A rule that cannot be checked (a choice that is gone, a bad regular
-        expression stored by hand, a field the event lacks) counts as not
-        matching and is recorded in the activity log; this never raises.
-        No stored conditions match every event.
-
-        Args:
-            form_cls (type): The configuration form with the
-                ``ConditionsField``.
-            conditions_key (str): The field and setting holding them.
-            **match_kwargs: The values the rules read (the payload).
-        """
-        from desktop_app._conditions_matching import match_conditions
-
-        return match_conditions(self, form_cls, conditions_key, match_kwargs)
 
     def editable(self) -> IntegrationConfig:
         """Return an editable copy of this configuration, fresh from the
