@@ -1,0 +1,63 @@
+"""Calls that Review Board's integrations (rbintegrations) make unchanged,
+found by porting Slack, Mattermost, CircleCI and Travis CI: each failed
+here before, and each test repeats the call the way they write it."""
+
+from __future__ import annotations
+
+from desktop_app.conditions.choices import BaseConditionStringChoice, ConditionChoices
+from desktop_app.integration import Integration
+
+
+class Builds(Integration):
+    integration_id = "tests.rb_shapes.Builds"
+    name = "Builds"
+
+    def initialize(self):
+        pass
+
+
+class BranchChoice(BaseConditionStringChoice):
+    choice_id = "branch"
+    name = "Branch"
+    value_kwarg = "review_request"
+
+    def get_match_value(self, review_request, **kwargs):
+        return review_request["branch"]
+
+
+class RepositoryChoice(BaseConditionStringChoice):
+    choice_id = "repository"
+    name = "Repository"
+    value_kwarg = "review_request"
+
+    def get_match_value(self, review_request, **kwargs):
+        return review_request["repository"]
+
+
+class AllChoices(ConditionChoices):
+    choice_classes = [BranchChoice, RepositoryChoice]
+
+
+class BranchOnlyChoices(ConditionChoices):
+    """Computes its choices from another set, as Travis CI's
+    ``GitHubOnlyConditionChoices.get_defaults()`` does."""
+
+    def get_defaults(self):
+        for choice in AllChoices():
+            if choice is not RepositoryChoice:
+                yield choice
+
+
+def test_get_configs_takes_review_boards_local_site_argument(manager):
+    # Slack's notify(): ``integration.get_configs(local_site)`` with the
+    # review request's Local Site, None outside Review Board's multi-site setup.
+    builds = manager.register_integration_class(Builds)
+    builds.create_config(name="a", enabled=True, save=True)
+    builds.create_config(name="b", enabled=True, settings={"local_site": "team"},
+                         save=True)
+    builds.create_config(name="off", enabled=False, save=True)
+
+    assert [c.name for c in builds.get_configs(None)] == ["a", "b"]
+    assert [c.name for c in builds.get_configs(local_site=None)] == ["a"]
+    assert [c.name for c in builds.get_configs("team")] == ["b"]
+    assert [c.name for c in builds.get_configs(None, name="b")] == ["b"]
