@@ -4,7 +4,12 @@ here before, and each test repeats the call the way they write it."""
 
 from __future__ import annotations
 
+import pytest
+
+from desktop_app import forms
+from desktop_app.conditions import ConditionSet
 from desktop_app.conditions.choices import BaseConditionStringChoice, ConditionChoices
+from desktop_app.forms import IntegrationConfigForm
 from desktop_app.integration import Integration
 
 
@@ -61,3 +66,13 @@ def test_get_configs_takes_review_boards_local_site_argument(manager):
     assert [c.name for c in builds.get_configs(local_site=None)] == ["a"]
     assert [c.name for c in builds.get_configs("team")] == ["b"]
     assert [c.name for c in builds.get_configs(None, name="b")] == ["b"]
+
+
+def test_configs_and_snapshots_have_djblets_pk(manager):
+    # The CI integrations store ``config.pk`` in their build records.
+    builds = manager.register_integration_class(Builds)
+    config = builds.create_config(name="a", enabled=True, save=True)
+    [snapshot] = builds.get_configs()
+
+    assert config.pk == config.id == snapshot.pk
+    assert builds.create_config(name="unsaved").pk is None
