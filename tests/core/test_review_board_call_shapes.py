@@ -76,3 +76,14 @@ def test_configs_and_snapshots_have_djblets_pk(manager):
 
     assert config.pk == config.id == snapshot.pk
     assert builds.create_config(name="unsaved").pk is None
+
+
+def test_condition_choices_subclass_computes_its_defaults():
+    choices = BranchOnlyChoices()
+
+    assert [c.choice_id for c in choices] == ["branch"]
+    assert [c.choice_id for c in AllChoices()] == ["branch", "repository"]
+    # Passing choices still wins over the defaults, as in djblets.
+    assert [c.choice_id for c in BranchOnlyChoices([RepositoryChoice])] == [
+        "repository"
+    ]
