@@ -87,3 +87,44 @@ def test_condition_choices_subclass_computes_its_defaults():
     assert [c.choice_id for c in BranchOnlyChoices([RepositoryChoice])] == [
         "repository"
     ]
+
+
+def test_conditions_field_takes_a_function_returning_choices(manager):
+    # Travis CI: ConditionsField(choices=lambda: GitHubOnlyConditionChoices()).
+    calls = []
+
+    def make_choices():
+        calls.append(1)
+        return BranchOnlyChoices()
+
+    class TravisLikeForm(IntegrationConfigForm):
+        conditions = forms.ConditionsField(choices=make_choices, label="Conditions")
+
+    builds = manager.register_integration_class(Builds)
+    rule = {"mode": "all", "conditions": [
+        {"choice": "branch", "op": "is", "value": "main"}]}
+    form = TravisLikeForm(builds, request=None,
+                          data={"name": "CI", "enabled": True, "conditions": rule})
+    assert form.is_valid(), form.errors
+    config = form.save()
+
+    assert calls == [1]  # called once, when the field was made
+    assert config.match_conditions(TravisLikeForm, review_request={"branch": "main"})
+    assert not config.match_conditions(
+        TravisLikeForm, review_request={"branch": "dev"}
+    )
+    # The repository choice was filtered out by get_defaults().
+    bad = TravisLikeForm(builds, data={"name": "CI", "conditions": {
+        "mode": "all",
+        "conditions": [{"choice": "repository", "op": "is", "value": "core"}],
+    }})
+    assert not bad.is_valid()
+    assert 'no condition choice "repository"' in bad.errors["conditions"][0]
+    assert ConditionSet.deserialize(BranchOnlyChoices(), rule).matches(
+        review_request={"branch": "main"}
+    )
+
+
+def test_conditions_field_says_what_a_wrong_choices_function_gave():
+    with pytest.raises(TypeError, match="must give a ConditionChoices, not list"):
+        forms.ConditionsField(choices=lambda: [BranchChoice])
