@@ -128,3 +128,19 @@ def test_conditions_field_takes_a_function_returning_choices(manager):
 def test_conditions_field_says_what_a_wrong_choices_function_gave():
     with pytest.raises(TypeError, match="must give a ConditionChoices, not list"):
         forms.ConditionsField(choices=lambda: [BranchChoice])
+
+
+def test_extension_metadata_names_and_describes_it():
+    # rbintegrations' extension sets only djblets' metadata dict.
+    from desktop_app.extension import Extension
+
+    class Integrations(Extension):
+        metadata = {"Name": "Review Board Integrations",
+                    "Summary": "A set of third-party service integrations."}
+
+    class Named(Integrations):
+        name = "Own name"
+
+    assert Integrations().display_name == "Review Board Integrations"
+    assert Integrations.description == "A set of third-party service integrations."
+    assert Named().display_name == "Own name"
