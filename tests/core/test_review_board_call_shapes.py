@@ -58,8 +58,9 @@ def test_get_configs_takes_review_boards_local_site_argument(manager):
     # review request's Local Site, None outside Review Board's multi-site setup.
     builds = manager.register_integration_class(Builds)
     builds.create_config(name="a", enabled=True, save=True)
-    builds.create_config(name="b", enabled=True, settings={"local_site": "team"},
-                         save=True)
+    builds.create_config(
+        name="b", enabled=True, settings={"local_site": "team"}, save=True
+    )
     builds.create_config(name="off", enabled=False, save=True)
 
     assert [c.name for c in builds.get_configs(None)] == ["a", "b"]
@@ -101,23 +102,30 @@ def test_conditions_field_takes_a_function_returning_choices(manager):
         conditions = forms.ConditionsField(choices=make_choices, label="Conditions")
 
     builds = manager.register_integration_class(Builds)
-    rule = {"mode": "all", "conditions": [
-        {"choice": "branch", "op": "is", "value": "main"}]}
-    form = TravisLikeForm(builds, request=None,
-                          data={"name": "CI", "enabled": True, "conditions": rule})
+    rule = {
+        "mode": "all",
+        "conditions": [{"choice": "branch", "op": "is", "value": "main"}],
+    }
+    form = TravisLikeForm(
+        builds, request=None, data={"name": "CI", "enabled": True, "conditions": rule}
+    )
     assert form.is_valid(), form.errors
     config = form.save()
 
     assert calls == [1]  # called once, when the field was made
     assert config.match_conditions(TravisLikeForm, review_request={"branch": "main"})
-    assert not config.match_conditions(
-        TravisLikeForm, review_request={"branch": "dev"}
-    )
+    assert not config.match_conditions(TravisLikeForm, review_request={"branch": "dev"})
     # The repository choice was filtered out by get_defaults().
-    bad = TravisLikeForm(builds, data={"name": "CI", "conditions": {
-        "mode": "all",
-        "conditions": [{"choice": "repository", "op": "is", "value": "core"}],
-    }})
+    bad = TravisLikeForm(
+        builds,
+        data={
+            "name": "CI",
+            "conditions": {
+                "mode": "all",
+                "conditions": [{"choice": "repository", "op": "is", "value": "core"}],
+            },
+        },
+    )
     assert not bad.is_valid()
     assert 'no condition choice "repository"' in bad.errors["conditions"][0]
     assert ConditionSet.deserialize(BranchOnlyChoices(), rule).matches(
@@ -135,8 +143,10 @@ def test_extension_metadata_names_and_describes_it():
     from desktop_app.extension import Extension
 
     class Integrations(Extension):
-        metadata = {"Name": "Review Board Integrations",
-                    "Summary": "A set of third-party service integrations."}
+        metadata = {
+            "Name": "Review Board Integrations",
+            "Summary": "A set of third-party service integrations.",
+        }
 
     class Named(Integrations):
         name = "Own name"
