@@ -158,7 +158,13 @@ class FieldsetSection:
             # The label comes from addRow(text, …), made by Qt with the
             # field as its buddy: a QLabel built from Python per row was a
             # fifth of the dialog's build.
-            layout.addRow(text, widget)
+            if text or widget is editor.widget:
+                layout.addRow(text, widget)
+            else:
+                # A check box with help: QFormLayout sizes a wrapped help
+                # text of a row without a label for a narrower width, which
+                # left empty lines between the box and its help.
+                layout.addRow(QLabel(parent), widget)
             made = self._label_of(widget)
             if made is not None and widget is not editor.input:
                 made.setBuddy(editor.input)
