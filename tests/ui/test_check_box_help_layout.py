@@ -23,6 +23,12 @@ class ManualRunsForm(IntegrationConfigForm):
         label="Run builds manually", required=False, help_text=HELP
     )
     branch = forms.CharField(label="Branch", required=False, help_text=HELP)
+    notify = forms.BooleanField(label="Notify", required=False)
+
+    def load(self):
+        self.disabled_fields = ["notify"]
+        self.disabled_reasons = {"notify": HELP}
+        super().load()
 
 
 class ManualRuns(Integration):
@@ -48,4 +54,19 @@ def test_check_box_help_is_as_tall_as_a_text_fields_help(qtbot, manager):
 
     qtbot.waitUntil(laid_out)
     gap = check_help.geometry().top() - check.geometry().bottom()
+    assert 0 <= gap <= check.height() // 2
+
+
+def test_a_disabled_check_boxs_reason_sits_right_under_it(qtbot, manager):
+    integration = manager.register_integration_class(ManualRuns)
+    dialog = open_dialog(qtbot, integration)
+    dialog.resize(700, 500)
+    qtbot.waitUntil(lambda: dialog.width() == 700)
+
+    check = dialog.editor("notify").widget
+    reason = dialog.findChild(QLabel, "notify_disabledReason")
+    text_help = dialog.findChild(QLabel, "branch_help")
+
+    qtbot.waitUntil(lambda: reason.height() == text_help.height())
+    gap = reason.geometry().top() - check.geometry().bottom()
     assert 0 <= gap <= check.height() // 2
