@@ -147,6 +147,12 @@ class IntegrationConfig(_MatchesConditions):
         )
 
     @property
+    def pk(self) -> int | None:
+        """The id, under the name djblets' Django model gives it
+        (``config.pk``, as Review Board's integrations write)."""
+        return self.id
+
+    @property
     def manager(self) -> IntegrationManager | None:
         """The manager this config saves through (``None``: not bound yet;
         passing it to a manager's ``save_config`` binds it)."""
@@ -315,6 +321,11 @@ class ConfigSnapshot(_MatchesConditions, dict[str, Any]):
         """Always ``None``: configs whose settings cannot be read are never
         delivered, so never snapshotted."""
         return None
+
+    @property
+    def pk(self) -> int:
+        """The id, under the name djblets' Django model gives it."""
+        return self.id
 
     @property
     def manager(self) -> IntegrationManager:

@@ -8,6 +8,7 @@ extension is enabled and disappear when it is disabled.
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -32,6 +33,10 @@ class Extension:
     name: ClassVar[str | None] = None
     #: One or two sentences about what it adds.
     description: ClassVar[str] = ""
+    #: djblets' package metadata (``'Name'``, ``'Summary'``, ``'Version'``
+    #: …); ``Name`` and ``Summary`` fill :py:attr:`name` and
+    #: :py:attr:`description` when the class does not set them.
+    metadata: ClassVar[Mapping[str, Any]] = {}
     #: The enabled instance of this class, or ``None``.
     instance: ClassVar[Extension | None] = None
 
@@ -39,6 +44,11 @@ class Extension:
         super().__init_subclass__(**kwargs)
         if "id" not in cls.__dict__:
             cls.id = f"{cls.__module__}.{cls.__name__}"
+        metadata = cls.__dict__.get("metadata") or {}
+        if "name" not in cls.__dict__ and metadata.get("Name"):
+            cls.name = str(metadata["Name"])
+        if "description" not in cls.__dict__ and metadata.get("Summary"):
+            cls.description = str(metadata["Summary"])
         cls.instance = None
 
     def __init__(self) -> None:

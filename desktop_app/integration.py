@@ -127,7 +127,9 @@ class Integration:
     def _shutdown_hooks(self) -> None:
         shutdown_hooks(self)
 
-    def get_configs(self, **filters: Any) -> tuple[ConfigSnapshot, ...]:
+    def get_configs(
+        self, local_site: Any = None, /, **filters: Any
+    ) -> tuple[ConfigSnapshot, ...]:
         """Return the enabled configurations, optionally filtered.
 
         The manager caches them per filter and drops the cache whenever a
@@ -135,10 +137,19 @@ class Integration:
         A filter matches a config attribute (``name``, ``id``) or, failing
         that, a setting (``config.get(key)``).
 
+        Args:
+            local_site: Review Board's ``get_configs(local_site)`` argument,
+                so its integrations' calls work unchanged. The desktop has no
+                Local Sites: ``None`` (what they pass here) filters nothing;
+                anything else filters like ``local_site=...``.
+            **filters: ``{name: value}`` to match.
+
         Returns:
             tuple[ConfigSnapshot, ...]: Read-only snapshots, shared with
             every other caller. To change one, use :py:meth:`get_config`.
         """
+        if local_site is not None:
+            filters["local_site"] = local_site
         return self.integration_mgr.get_enabled_configs(self.integration_id, filters)
 
     def get_config(self, config_id: int) -> IntegrationConfig:

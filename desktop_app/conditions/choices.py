@@ -210,8 +210,14 @@ class ConditionChoices:
 
     def __init__(self, choices: Iterable[type[BaseConditionChoice]] = ()) -> None:
         self._registered: dict[str, type[BaseConditionChoice]] = {}
-        for choice_cls in tuple(choices) or tuple(self.choice_classes):
+        for choice_cls in tuple(choices) or tuple(self.get_defaults()):
             self.register(choice_cls)
+
+    def get_defaults(self) -> Iterable[type[BaseConditionChoice]]:
+        """Return the choice classes a new instance starts with, as djblets'
+        registries do: :py:attr:`choice_classes` unless a subclass computes
+        them (Review Board's Travis CI form filters another set here)."""
+        return self.choice_classes
 
     def get_choice_classes(self) -> Mapping[str, type[BaseConditionChoice]]:
         """Return choice id → choice class. Subclasses whose choices follow

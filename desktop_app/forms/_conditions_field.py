@@ -9,7 +9,7 @@ stores it, and exports and ported code agree.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from desktop_app.conditions import (
@@ -46,9 +46,10 @@ class ConditionsField(Field):
     """Rules deciding which events a configuration acts on.
 
     Args:
-        choices (ConditionChoices | type, optional): The choices the rules
-            may use: a :py:class:`~desktop_app.conditions.ConditionChoices`
-            instance or subclass, as in djblets.
+        choices (ConditionChoices | callable, optional): The choices the
+            rules may use: a :py:class:`~desktop_app.conditions.ConditionChoices`
+            instance, a subclass, or a function returning an instance, as in
+            djblets.
         signal (blinker.Signal | str, optional): Instead of ``choices``: a
             signal defined with ``define_signal(payload=...)``; each payload
             field becomes a choice whose id is the field's name, so
@@ -66,7 +67,7 @@ class ConditionsField(Field):
 
     def __init__(
         self,
-        choices: ConditionChoices | type[ConditionChoices] | None = None,
+        choices: ConditionChoices | Callable[[], ConditionChoices] | None = None,
         *,
         signal: Any = None,
         choice_kwargs: Mapping[str, Any] | None = None,
@@ -78,8 +79,15 @@ class ConditionsField(Field):
         super().__init__(**kwargs)
         if choices is None and signal is None:
             raise TypeError("ConditionsField needs choices or a signal")
-        if isinstance(choices, type):
+        if callable(choices):
+            # A class, or a function returning an instance (Review Board's
+            # Travis CI form passes a lambda), called once here as djblets does.
             choices = choices()
+            if not isinstance(choices, ConditionChoices):
+                raise TypeError(
+                    "ConditionsField choices must give a ConditionChoices, "
+                    f"not {type(choices).__name__}"
+                )
         self.choices: ConditionChoices = (
             choices if choices is not None else SignalConditionChoices([signal])
         )

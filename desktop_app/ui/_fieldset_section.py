@@ -158,7 +158,13 @@ class FieldsetSection:
             # The label comes from addRow(text, …), made by Qt with the
             # field as its buddy: a QLabel built from Python per row was a
             # fifth of the dialog's build.
-            layout.addRow(text, widget)
+            if text:
+                layout.addRow(text, widget)
+            else:
+                # A check box: QFormLayout sizes the wrapped help, reason or
+                # error under it for a narrower width when the row has no
+                # label, which left empty lines between the box and them.
+                layout.addRow(QLabel(parent), widget)
             made = self._label_of(widget)
             if made is not None and widget is not editor.input:
                 made.setBuddy(editor.input)
@@ -166,7 +172,8 @@ class FieldsetSection:
 
     def _label_of(self, field_widget: QWidget) -> QLabel | None:
         label = self.form_layout.labelForField(field_widget)
-        return label if isinstance(label, QLabel) else None
+        # A check box's row holds an empty label only for the layout.
+        return label if isinstance(label, QLabel) and label.text() else None
 
     def label(self, name: str) -> QLabel | None:
         """Return the label of a field's editor; ``None`` for a check box,

@@ -21,7 +21,12 @@ if TYPE_CHECKING:
     from desktop_app.ui._fieldset_section import FieldsetSection
     from desktop_app.ui.editors import Editor
 
-__all__ = ["HiddenFieldErrors", "apply_disabled_fields", "form_code_failure"]
+__all__ = [
+    "HiddenFieldErrors",
+    "apply_disabled_fields",
+    "form_code_failure",
+    "form_open_failure",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -92,3 +97,25 @@ def form_code_failure(
         "".join(traceback.format_tb(error.__traceback__)),
     )
     return f"Checking these values failed: {text}"
+
+
+def form_open_failure(error: Exception, *, form_cls: type[Any]) -> str:
+    """Log a failure of a form's own code while its dialog was being built
+    (its ``__init__`` or ``load()``) and return the message to show.
+
+    Such a form cannot be edited at all, so the user gets the reason
+    instead of a click that does nothing.
+    """
+    text = scrub_secrets(str(error) or "")
+    logger.error(
+        "The form %s failed while opening: %s: %s\n%s",
+        getattr(form_cls, "__qualname__", form_cls),
+        type(error).__name__,
+        text,
+        "".join(traceback.format_tb(error.__traceback__)),
+    )
+    what = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    return (
+        f"The form of this integration failed to open ({what}). "
+        "The plugin that provides it may need an update."
+    )

@@ -397,7 +397,17 @@ class ConfigPanel(QWidget):
         select what it saved."""
         from desktop_app.ui.config_dialog import ConfigDialog  # only when used
 
-        dialog = ConfigDialog(integration, config, self)
+        try:
+            dialog = ConfigDialog(integration, config, self)
+        except Exception as e:  # the integration's form code: __init__, load()
+            from desktop_app.ui._form_problems import form_open_failure
+
+            form_cls = integration.config_form_cls
+            self._show_error(
+                "Cannot open the configuration",
+                form_open_failure(e, form_cls=form_cls or type(None)),
+            )
+            return
         if dialog.exec() and dialog.saved_config is not None:
             self.select_config(dialog.saved_config.id)
 
