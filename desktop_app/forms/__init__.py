@@ -13,10 +13,17 @@ from desktop_app.forms._choice_fields import ChoiceField, MultipleChoiceField
 from desktop_app.forms._config_form import BASIC_INFO_FIELDSET, IntegrationConfigForm
 from desktop_app.forms._errors import ValidationError
 from desktop_app.forms._field import Field
+from desktop_app.forms._field_extras import (
+    ActionChoice,
+    FieldAction,
+    add_field_action,
+    set_field_preview,
+)
 from desktop_app.forms._fieldsets import Fieldset
 from desktop_app.forms._form import NON_FIELD_ERRORS, Form
 from desktop_app.forms._number_fields import FloatField, IntegerField
 from desktop_app.forms._path_field import PathField
+from desktop_app.forms._secret_url_field import SecretURLField
 from desktop_app.forms._text_fields import (
     CharField,
     EmailField,
@@ -28,11 +35,13 @@ from desktop_app.forms._widgets import PasswordInput, Textarea, TextInput, Widge
 __all__ = [
     "BASIC_INFO_FIELDSET",
     "NON_FIELD_ERRORS",
+    "ActionChoice",
     "BooleanField",
     "CharField",
     "ChoiceField",
     "EmailField",
     "Field",
+    "FieldAction",
     "Fieldset",
     "FloatField",
     "Form",
@@ -42,9 +51,12 @@ __all__ = [
     "PasswordField",
     "PasswordInput",
     "PathField",
+    "SecretURLField",
     "TextInput",
     "Textarea",
     "URLField",
     "ValidationError",
     "Widget",
+    "add_field_action",
+    "set_field_preview",
 ]

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_app import forms
+from desktop_app.ui._field_extras import with_field_extras
 from desktop_app.ui._icons import eye_icon
 
 __all__ = [
@@ -416,8 +417,9 @@ def editor_factory_for(field: forms.Field) -> EditorFactory:
 
 
 def create_editor(field: forms.Field, parent: QWidget | None = None) -> Editor:
-    """Return a new editor for a bound field."""
-    return editor_factory_for(field)(field, parent)
+    """Return a new editor for a bound field (with its action buttons and
+    preview, if it declares any)."""
+    return with_field_extras(editor_factory_for(field)(field, parent))
 
 
 def _text_editor(field: forms.Field, parent: QWidget | None) -> Editor:
