@@ -78,6 +78,9 @@ class FieldExtras(QObject):
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             label.setAccessibleName(f"Preview of {field.label}")
+            font = label.font()
+            font.setItalic(True)  # tells the example apart from the help text
+            label.setFont(font)
             column.addWidget(label)
             self.preview_label = label
         editor.widget = cell
