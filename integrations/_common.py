@@ -9,15 +9,11 @@ registers anything from here.
 from __future__ import annotations
 
 import datetime as _dt
-import enum
-import hashlib
-import hmac
 import json
 import logging
-import os
 import string
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +23,8 @@ from desktop_app.config import IntegrationConfig
 from desktop_app.errors import DeliveryError
 from desktop_app.hooks import SignalHook
 from desktop_app.integration import Integration
+from integrations._payload import json_safe
+from integrations._signing import GITHUB_HEADER, github_signature
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -42,8 +40,8 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-#: Header carrying ``sha256=<hex HMAC-SHA256 of the body>`` when a secret is set.
-SIGNATURE_HEADER = "X-Desktop-App-Signature"
+#: Header carrying ``sha256=<hex HMAC-SHA256 of the body>`` (github signing).
+SIGNATURE_HEADER = GITHUB_HEADER
 
 _CONFIG_SIGNALS = (
     signals.config_created,
@@ -164,47 +162,27 @@ def _picked(config: Mapping[str, Any]) -> list[str]:
     return [picked] if isinstance(picked, str) else list(picked)
 
 
-def json_safe(value: Any, _depth: int = 0) -> Any:
-    """Return a copy of ``value`` that ``json.dumps`` accepts.
+def event_body(
+    signal: str, payload: dict[str, Any], *, event_id: str | None = None
+) -> dict[str, Any]:
+    """The JSON object describing one event (webhook body, event file line).
 
-    Mappings and sequences are copied; dates become ISO text, paths and
-    enums their value, anything else its ``str()``. Deep nesting is cut
-    off so a cyclic payload cannot recurse forever.
+    Its fields are documented in docs/writing-integrations.md; ``id`` is
+    there only when the caller names the delivery.
     """
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else str(value)
-    if _depth > 20:
-        return "…"
-    if isinstance(value, Mapping):
-        return {str(k): json_safe(v, _depth + 1) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [json_safe(v, _depth + 1) for v in value]
-    if isinstance(value, (_dt.datetime, _dt.date, _dt.time)):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return json_safe(value.value, _depth + 1)
-    if isinstance(value, os.PathLike):
-        return os.fspath(value)
-    if isinstance(value, bytes):
-        return value.decode("utf-8", "replace")
-    return str(value)
-
-
-def event_body(signal: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """The JSON object describing one event (webhook body, event file line)."""
-    return {
+    body: dict[str, Any] = {
         "signal": signal,
         "payload": payload,
         "time": _dt.datetime.now(_dt.UTC).isoformat(),
     }
+    if event_id is not None:
+        body["id"] = event_id
+    return body
 
 
 def signature(secret: str, body: bytes) -> str:
-    """Return the signature header value for a body."""
-    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
+    """Return the github-style signature header value for a body."""
+    return github_signature(secret, body)
 
 
 class _TemplateFormatter(string.Formatter):
@@ -240,6 +218,8 @@ def post_json(
     body: dict[str, Any],
     *,
     secret: str = "",
+    sign: Callable[[bytes], dict[str, str]] | None = None,
+    content_type: str = "application/json",
     timeout: float = 10.0,
     retries: int = 0,
     backoff: float = 1.0,
@@ -249,6 +229,12 @@ def post_json(
     Retries on connection errors, timeouts, HTTP 429 and 5xx; other HTTP
     errors are final (the request itself is wrong). Runs on the background
     worker, never the sender's thread.
+
+    Args:
+        secret (str): Signs github-style (``X-Desktop-App-Signature``).
+        sign (callable): Returns the signature headers of one attempt for
+            the body (see :py:func:`integrations._signing.signer`); called
+            per attempt, so timestamps stay fresh on retries.
 
     Returns:
         str: ``'HTTP <status>'`` of the successful attempt.
@@ -264,13 +250,15 @@ def post_json(
     import urllib.request
 
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-    headers = {"Content-Type": "application/json", "User-Agent": "desktop-app"}
+    headers = {"Content-Type": content_type, "User-Agent": "desktop-app"}
     if secret:
         headers[SIGNATURE_HEADER] = signature(secret, data)
     target = _shown_url(url)
     attempts = max(0, int(retries)) + 1
     last = ""
     for attempt in range(attempts):
+        if sign is not None:
+            headers.update(sign(data))
         request = urllib.request.Request(url, data=data, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:

@@ -1,12 +1,16 @@
 """Chat: post a message per picked event to a Slack-compatible incoming
-webhook (Slack, Mattermost) or a Discord webhook."""
+webhook (Slack, Mattermost) or a Discord webhook.
+
+Hand-written rather than through Apprise (which the Notify built-in uses):
+see docs/architecture.md, "Chat and Apprise".
+"""
 
 from __future__ import annotations
 
 from functools import cached_property
 from typing import Any, ClassVar
 
-from desktop_app import forms
+from desktop_app import forms, signals
 from desktop_app.config import IntegrationConfig
 from desktop_app.forms import IntegrationConfigForm
 from desktop_app.resources import static
@@ -14,9 +18,9 @@ from integrations._common import (
     SignalPickingIntegration,
     event_conditions_field,
     post_json,
-    render_template,
     signal_choices,
 )
+from integrations._templates import TEST_PAYLOAD, render, template_field
 
 __all__ = ["ChatConfigForm", "ChatIntegration", "chat_body"]
 
@@ -50,9 +54,10 @@ class ChatConfigForm(IntegrationConfigForm):
             (FORMAT_DISCORD, "Discord"),
         ),
     )
-    url = forms.URLField(
+    url = forms.SecretURLField(
         label="Incoming webhook URL",
-        help_text="Create an incoming webhook in your chat service and paste its URL.",
+        help_text="Create an incoming webhook in your chat service and paste "
+        "its URL. Anyone holding it can post, so it is kept like a password.",
     )
     channel = forms.CharField(
         label="Channel",
@@ -61,12 +66,12 @@ class ChatConfigForm(IntegrationConfigForm):
         help_text="Overrides the webhook's default channel (Slack and "
         "Mattermost only), such as #builds.",
     )
-    template = forms.CharField(
+    template = template_field(
+        "template",
         label="Message",
-        widget=forms.Textarea,
+        textarea=True,
         max_length=4000,
-        help_text="{signal} is the event's name; {payload[key]} is one value "
-        "of the event, {payload} all of them.",
+        help_text="What is posted for each event.",
     )
     signals = forms.MultipleChoiceField(
         label="Events", choices=signal_choices, help_text="The events to post."
@@ -114,7 +119,7 @@ class ChatIntegration(SignalPickingIntegration):
         "chat_format": FORMAT_SLACK,
         "url": "",
         "channel": "",
-        "template": "{signal}: {payload}",
+        "template": "{summary}",
         "signals": [],
         "conditions": {"mode": "always", "conditions": []},
         "timeout": 10.0,
@@ -128,7 +133,7 @@ class ChatIntegration(SignalPickingIntegration):
     def deliver(
         self, config: IntegrationConfig, signal: str, payload: dict[str, Any]
     ) -> None:
-        text = render_template(config.get("template") or "", signal, payload)
+        text = render(config.get("template") or "", signal, payload, config.name)
         body = chat_body(config.get("chat_format"), text, config.get("channel") or "")
         self.run_in_background(
             config,
@@ -140,3 +145,23 @@ class ChatIntegration(SignalPickingIntegration):
             backoff=0.5,
             signal=signal,
         )
+
+    def test_config(self, settings: dict[str, Any]) -> str:
+        """Post the test event's message once with these settings.
+
+        Returns:
+            str: ``'Test message posted (HTTP 200).'``
+
+        Raises:
+            DeliveryError: The plain failure ("HTTP 404 Not Found").
+        """
+        merged = {**self.default_settings, **settings}
+        signal = signals.test_event.name
+        name = str(merged.get("name") or "")
+        text = render(merged["template"] or "", signal, dict(TEST_PAYLOAD), name)
+        status = post_json(
+            merged["url"],
+            chat_body(merged["chat_format"], text, merged.get("channel") or ""),
+            timeout=float(merged["timeout"]),
+        )
+        return f"Test message posted ({status})."

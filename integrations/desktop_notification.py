@@ -21,9 +21,9 @@ from desktop_app.resources import static
 from integrations._common import (
     SignalPickingIntegration,
     event_conditions_field,
-    render_template,
     signal_choices,
 )
+from integrations._templates import render, template_field
 
 __all__ = [
     "DesktopNotificationConfigForm",
@@ -94,12 +94,15 @@ class DesktopNotificationConfigForm(IntegrationConfigForm):
         label="Events", choices=signal_choices, help_text="The events to show."
     )
     conditions = event_conditions_field()
-    title = forms.CharField(label="Title", max_length=200)
-    message = forms.CharField(
+    title = template_field(
+        "title", label="Title", max_length=200, help_text="The first line."
+    )
+    message = template_field(
+        "message",
         label="Message",
-        widget=forms.Textarea,
+        textarea=True,
         max_length=2000,
-        help_text="{signal} is the event's name; {payload[key]} one of its values.",
+        help_text="The text under the title.",
     )
     seconds = forms.FloatField(
         label="Show for (seconds)", min_value=1, max_value=60
@@ -136,8 +139,8 @@ class DesktopNotificationIntegration(SignalPickingIntegration):
     default_settings: ClassVar[dict[str, Any]] = {
         "signals": [],
         "conditions": {"mode": "always", "conditions": []},
-        "title": "{signal}",
-        "message": "{payload}",
+        "title": "{signal_label}",
+        "message": "{summary}",
         "seconds": 5.0,
     }
 
@@ -156,8 +159,8 @@ class DesktopNotificationIntegration(SignalPickingIntegration):
         self.run_in_background(
             config,
             show_tray_message,
-            render_template(config.get("title") or "", signal, payload),
-            render_template(config.get("message") or "", signal, payload),
+            render(config.get("title") or "", signal, payload, config.name),
+            render(config.get("message") or "", signal, payload, config.name),
             float(config.get("seconds")),
             signal=signal,
         )

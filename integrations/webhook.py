@@ -1,19 +1,24 @@
 """Webhook: POST each picked event as JSON to a URL.
 
-The body is ``{"signal": ..., "payload": ..., "time": ...}``. With a secret,
-the ``X-Desktop-App-Signature`` header carries ``sha256=`` and the hex
-HMAC-SHA256 of the body, so the receiver can check the sender.
+The body is our own JSON shape (``{"signal", "payload", "time", "id"}``,
+documented in docs/writing-integrations.md) or a CloudEvents 1.0 event.
+With a secret, requests are signed the Standard Webhooks way (or
+github-style, ``X-Desktop-App-Signature: sha256=…``), so receivers can
+check the sender with off-the-shelf libraries.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, ClassVar
 
-from desktop_app import forms
+from desktop_app import forms, signals
 from desktop_app.config import IntegrationConfig
 from desktop_app.forms import IntegrationConfigForm
 from desktop_app.resources import static
+from integrations._cloudevents import CONTENT_TYPE as CLOUDEVENTS_TYPE
+from integrations._cloudevents import cloudevent_body
 from integrations._common import (
     SignalPickingIntegration,
     event_body,
@@ -21,12 +26,58 @@ from integrations._common import (
     post_json,
     signal_choices,
 )
+from integrations._signing import (
+    SIGNING_GITHUB,
+    SIGNING_STANDARD,
+    check_standard_secret,
+    generate_secret,
+    new_message_id,
+    signer,
+)
+from integrations._templates import TEST_PAYLOAD
 
-__all__ = ["WebhookConfigForm", "WebhookIntegration"]
+__all__ = ["WebhookConfigForm", "WebhookIntegration", "send_webhook"]
+
+FORMAT_JSON = "json"
+FORMAT_CLOUDEVENTS = "cloudevents"
+
+
+def send_webhook(
+    settings: Mapping[str, Any] | IntegrationConfig,
+    signal: str,
+    payload: dict[str, Any],
+    *,
+    message_id: str,
+    config_name: str = "",
+) -> str:
+    """POST one event with a webhook's settings; runs on the worker.
+
+    Returns:
+        str: ``'HTTP <status>'``.
+
+    Raises:
+        DeliveryError: Every attempt failed.
+    """
+    if settings.get("payload_format") == FORMAT_CLOUDEVENTS:
+        body = cloudevent_body(signal, payload, message_id, subject=config_name or None)
+        content_type = CLOUDEVENTS_TYPE
+    else:
+        body = event_body(signal, payload, event_id=message_id)
+        content_type = "application/json"
+    scheme = settings.get("signing") or SIGNING_STANDARD
+    return post_json(
+        settings.get("url") or "",
+        body,
+        sign=signer(scheme, settings.get("secret") or "", message_id),
+        content_type=content_type,
+        timeout=float(settings.get("timeout") or 10.0),
+        retries=int(settings.get("retries") or 0),
+        backoff=float(settings.get("backoff") or 0.0),
+    )
 
 
 class WebhookConfigForm(IntegrationConfigForm):
-    """Where to post, which events, and how hard to try."""
+    """Where to post, which events, how to sign, and how hard to try."""
 
     url = forms.URLField(
         label="Webhook URL",
@@ -38,15 +89,41 @@ class WebhookConfigForm(IntegrationConfigForm):
         help_text="The events to send.",
     )
     conditions = event_conditions_field()
-    secret = forms.PasswordField(
-        label="Secret",
-        required=False,
-        help_text="Signs each request (HMAC-SHA256) so the receiver can verify "
-        "it came from this app. Leave empty to send unsigned requests.",
+    secret = forms.add_field_action(
+        forms.PasswordField(
+            label="Secret",
+            required=False,
+            help_text="Signs each request so the receiver can check it came "
+            "from this app (Standard Webhooks: a whsec_ secret; press Generate "
+            "and give the same secret to the receiver). Leave empty to send "
+            "unsigned requests.",
+        ),
+        forms.FieldAction(
+            label="Generate",
+            tooltip="Make a new random whsec_ secret and show it, so you can "
+            "copy it to the receiver",
+            run=lambda values: generate_secret(),
+            reveal=True,
+        ),
     )
-    timeout = forms.FloatField(
-        label="Timeout (seconds)", min_value=0.1, max_value=300
+    signing = forms.ChoiceField(
+        label="Signature",
+        choices=(
+            (SIGNING_STANDARD, "Standard Webhooks (webhook-signature)"),
+            (SIGNING_GITHUB, "GitHub style (X-Desktop-App-Signature: sha256=…)"),
+        ),
+        help_text="How requests are signed when a secret is set. Standard "
+        "Webhooks receivers check them with the official libraries.",
     )
+    payload_format = forms.ChoiceField(
+        label="Payload format",
+        choices=(
+            (FORMAT_JSON, "JSON (signal, payload, time, id)"),
+            (FORMAT_CLOUDEVENTS, "CloudEvents 1.0 (structured mode)"),
+        ),
+        help_text="CloudEvents suits receivers built with a CloudEvents SDK.",
+    )
+    timeout = forms.FloatField(label="Timeout (seconds)", min_value=0.1, max_value=300)
     retries = forms.IntegerField(
         label="Retries",
         min_value=0,
@@ -73,13 +150,35 @@ class WebhookConfigForm(IntegrationConfigForm):
             (
                 "Advanced",
                 {
-                    "description": "How long to wait for the service and how "
-                    "often to try again when it does not answer.",
-                    "fields": ("timeout", "retries", "backoff"),
+                    "description": "How requests are signed and shaped, how "
+                    "long to wait for the service and how often to try again "
+                    "when it does not answer.",
+                    "fields": (
+                        "signing",
+                        "payload_format",
+                        "timeout",
+                        "retries",
+                        "backoff",
+                    ),
                     "classes": ("collapse",),
                 },
             ),
         )
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = self.cleaned_data
+        typed = self.data.get("secret")
+        # Only a newly typed secret is checked: a stored one was checked
+        # when it was typed, or predates Standard Webhooks signing.
+        if (
+            typed
+            and isinstance(typed, str)
+            and cleaned.get("signing", SIGNING_STANDARD) == SIGNING_STANDARD
+        ):
+            problem = check_standard_secret(typed)
+            if problem is not None:
+                self.add_error("secret", problem)
+        return self.cleaned_data
 
 
 class WebhookIntegration(SignalPickingIntegration):
@@ -87,13 +186,17 @@ class WebhookIntegration(SignalPickingIntegration):
 
     integration_id = "desktop_app.integrations.webhook"
     name = "Webhook"
-    description = "Send events as JSON to a URL, optionally signed with a secret."
+    description = (
+        "Send events as JSON or CloudEvents to a URL, signed the Standard Webhooks way."
+    )
     config_form_cls = WebhookConfigForm
     default_settings: ClassVar[dict[str, Any]] = {
         "url": "",
         "signals": [],
         "conditions": {"mode": "always", "conditions": []},
         "secret": "",
+        "signing": SIGNING_STANDARD,
+        "payload_format": FORMAT_JSON,
         "timeout": 10.0,
         "retries": 3,
         "backoff": 1.0,
@@ -109,14 +212,34 @@ class WebhookIntegration(SignalPickingIntegration):
     def deliver(
         self, config: IntegrationConfig, signal: str, payload: dict[str, Any]
     ) -> None:
+        # One id per delivery, made here and not per attempt: retries keep
+        # it, so receivers can drop duplicates.
         self.run_in_background(
             config,
-            post_json,
-            config.get("url"),
-            event_body(signal, payload),
-            secret=config.get("secret") or "",
-            timeout=float(config.get("timeout")),
-            retries=int(config.get("retries")),
-            backoff=float(config.get("backoff")),
+            send_webhook,
+            config,
+            signal,
+            payload,
+            message_id=new_message_id(),
+            config_name=config.name,
             signal=signal,
         )
+
+    def test_config(self, settings: dict[str, Any]) -> str:
+        """POST the test event once with these settings, no retries.
+
+        Returns:
+            str: ``'Test event delivered (HTTP 200).'``
+
+        Raises:
+            DeliveryError: The plain failure ("HTTP 404 Not Found").
+        """
+        merged = {**self.default_settings, **settings, "retries": 0}
+        status = send_webhook(
+            merged,
+            signals.test_event.name,
+            dict(TEST_PAYLOAD),
+            message_id=new_message_id(),
+            config_name=str(settings.get("name") or ""),
+        )
+        return f"Test event delivered ({status})."

@@ -15,11 +15,18 @@ from desktop_app.forms._conditions_field import ConditionsField
 from desktop_app.forms._config_form import BASIC_INFO_FIELDSET, IntegrationConfigForm
 from desktop_app.forms._errors import ErrorList, ValidationError
 from desktop_app.forms._field import Field
+from desktop_app.forms._field_extras import (
+    ActionChoice,
+    FieldAction,
+    add_field_action,
+    set_field_preview,
+)
 from desktop_app.forms._fieldsets import Fieldset
 from desktop_app.forms._form import NON_FIELD_ERRORS, Form
 from desktop_app.forms._key_value_form import KeyValueForm
 from desktop_app.forms._number_fields import FloatField, IntegerField
 from desktop_app.forms._path_field import PathField
+from desktop_app.forms._secret_url_field import SecretURLField
 from desktop_app.forms._text_fields import (
     CharField,
     EmailField,
@@ -44,6 +51,7 @@ __all__ = [
     "BASIC_INFO_FIELDSET",
     "NON_FIELD_ERRORS",
     "AmountSelectorWidget",
+    "ActionChoice",
     "BooleanField",
     "CharField",
     "CheckboxInput",
@@ -53,6 +61,7 @@ __all__ = [
     "EmailField",
     "ErrorList",
     "Field",
+    "FieldAction",
     "Fieldset",
     "FloatField",
     "Form",
@@ -67,10 +76,13 @@ __all__ = [
     "PathField",
     "Select",
     "SelectMultiple",
+    "SecretURLField",
     "TextInput",
     "Textarea",
     "URLField",
     "ValidationError",
     "Widget",
     "widgets",
+    "add_field_action",
+    "set_field_preview",
 ]

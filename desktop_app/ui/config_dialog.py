@@ -29,6 +29,7 @@ from desktop_app._secrets import secrets_storage_note
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import ConfigConflictError, StoreError
 from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm
+from desktop_app.ui._field_extras import connect_field_extras
 from desktop_app.ui._fieldset_section import (
     FieldsetSection,
     error_color,
@@ -128,6 +129,7 @@ class ConfigDialog(QDialog):
         layout.addWidget(buttons)
 
         self._fill(form)
+        connect_field_extras(self._editors, self.values)
         # One size hint: each call lays out and polishes every editor again.
         hint = content.sizeHint()
         height = hint.height() + buttons.sizeHint().height() + 48

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app import forms
 from desktop_app._rich_text import plain_text
+from desktop_app.ui._field_extras import with_field_extras
 from desktop_app.ui._icons import eye_icon
 
 __all__ = [
@@ -440,7 +441,8 @@ def editor_factory_for(field: forms.Field) -> EditorFactory:
 
 
 def create_editor(field: forms.Field, parent: QWidget | None = None) -> Editor:
-    """Return a new editor for a bound field.
+    """Return a new editor for a bound field, with its action buttons and
+    preview if it declares any.
 
     The field's widget marker may ask for another editor than its class's
     (``HiddenInput``, ``AmountSelectorWidget``…), and its ``attrs`` are
@@ -451,7 +453,7 @@ def create_editor(field: forms.Field, parent: QWidget | None = None) -> Editor:
     factory = _widget_editors.widget_factory(field) or editor_factory_for(field)
     editor = factory(field, parent)
     _widget_editors.apply_widget_attrs(editor)
-    return editor
+    return with_field_extras(editor)
 
 
 def _text_editor(field: forms.Field, parent: QWidget | None) -> Editor:

@@ -94,11 +94,35 @@ def desktop_notification(p: QPainter) -> None:
     p.drawEllipse(QPointF(24, 37), 3.5, 3.5)
 
 
+def notify(p: QPainter) -> None:
+    # A paper plane: a message sent out to another service.
+    plane = QPainterPath()
+    plane.moveTo(9, 23)
+    plane.lineTo(39, 10)
+    plane.lineTo(30, 38)
+    plane.lineTo(23, 29)
+    plane.closeSubpath()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QBrush(WHITE))
+    p.drawPath(plane)
+    p.setPen(QPen(QColor("#0b7285"), 2.2))
+    p.drawLine(QPointF(23, 29), QPointF(39, 10))
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QBrush(WHITE))
+    fold = QPainterPath()
+    fold.moveTo(23, 29)
+    fold.lineTo(22, 37)
+    fold.lineTo(26.5, 33.5)
+    fold.closeSubpath()
+    p.drawPath(fold)
+
+
 ICONS: dict[str, tuple[str, Callable[[QPainter], None]]] = {
     "webhook": ("#d9480f", webhook),
     "chat": ("#7b3fc4", chat),
     "event_file": ("#1f8a5b", event_file),
     "desktop_notification": ("#1864ab", desktop_notification),
+    "notify": ("#0b7285", notify),
 }
 
 

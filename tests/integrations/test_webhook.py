@@ -20,7 +20,13 @@ def _work_records():
 
 def test_builtins_load_through_entry_points(builtins, manager):
     by_name = {p.name: p for p in builtins.plugins}
-    assert set(by_name) == {"webhook", "chat", "event_file", "desktop_notification"}
+    assert set(by_name) == {
+        "webhook",
+        "chat",
+        "event_file",
+        "desktop_notification",
+        "notify",
+    }
     for info in by_name.values():
         assert info.status == "loaded", info.traceback
         assert info.source == "distribution"
@@ -41,7 +47,13 @@ def test_builtins_load_through_entry_points(builtins, manager):
 def test_posts_signed_json_for_picked_signal(builtins, manager, ping, http_server):
     url, server = http_server
     save_config(
-        manager, WEBHOOK, url=url, signals=[ping.name], secret="s3cret", retries=0
+        manager,
+        WEBHOOK,
+        url=url,
+        signals=[ping.name],
+        secret="s3cret",
+        signing="github",
+        retries=0,
     )
     when = dt.datetime(2024, 5, 1, 12, 0, tzinfo=dt.UTC)
     ping.send(None, count=2, who="ann", when=when)
