@@ -87,17 +87,22 @@ def test_an_unknown_name_is_an_error_at_the_field_and_nothing_is_saved(
 
 
 def test_payload_fields_of_plugin_signals_are_known_names():
-    signals.define_signal("test.templates.build", payload={"branch": forms.CharField()})
+    # A field name no other test's signal declares: signals are process-wide.
+    signals.define_signal(
+        "test.templates.build", payload={"templates_branch": forms.CharField()}
+    )
     try:
-        check_template("{branch} built")
-        assert preview_template("{signal_label} on {branch}", ["test.templates.build"])
-        assert preview_template("{branch}", "test.templates.build") == (
-            "example branch"
+        check_template("{templates_branch} built")
+        assert preview_template(
+            "{signal_label} on {templates_branch}", ["test.templates.build"]
+        )
+        assert preview_template("{templates_branch}", "test.templates.build") == (
+            "example templates branch"
         )
     finally:
         signals.unregister_signal("test.templates.build")
     with pytest.raises(ValidationError):
-        check_template("{branch} built")
+        check_template("{templates_branch} built")
 
 
 def test_preview_uses_the_first_picked_signals_declared_payload():
@@ -108,7 +113,11 @@ def test_preview_uses_the_first_picked_signals_declared_payload():
 
 
 def test_signal_labels_fall_back_to_words_from_the_name():
-    assert signal_label("desktop_app.config_created") == "Config created"
+    signals.define_signal("test.templates.review_published")
+    try:
+        assert signal_label("test.templates.review_published") == "Review published"
+    finally:
+        signals.unregister_signal("test.templates.review_published")
     assert signal_label("unknown.some-thing_else") == "Some thing else"
 
 
