@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from desktop_app.forms._boolean_field import BooleanField
 from desktop_app.forms._choice_fields import ChoiceField, MultipleChoiceField
+from desktop_app.forms._conditions_of_fields import FieldState
 from desktop_app.forms._config_form import BASIC_INFO_FIELDSET, IntegrationConfigForm
 from desktop_app.forms._errors import ValidationError
 from desktop_app.forms._field import Field
@@ -33,6 +34,7 @@ __all__ = [
     "ChoiceField",
     "EmailField",
     "Field",
+    "FieldState",
     "Fieldset",
     "FloatField",
     "Form",
