@@ -65,9 +65,7 @@ class IntegrationConfigForm(Form):
     """
 
     name = CharField(label="Name", max_length=255)
-    enabled = BooleanField(
-        label="Enable this integration", required=False, initial=True
-    )
+    enabled = BooleanField(label="Enabled", required=False, initial=True)
 
     @classmethod
     def _build_fieldsets(cls) -> tuple[Fieldset, ...]:

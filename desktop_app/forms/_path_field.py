@@ -17,7 +17,8 @@ _MODES = ("file", "directory", "save")
 class PathField(CharField):
     """A path on this computer, cleaned to a ``str`` (stored as JSON).
 
-    ``~`` is expanded and a relative path made absolute. What must exist depends on ``mode``:
+    ``~`` is expanded and a relative path made absolute. What must exist
+    depends on ``mode``:
 
     * ``'file'``: an existing file (a file picker for opening).
     * ``'directory'``: an existing folder.

@@ -153,7 +153,7 @@ class ConfigPanel(QWidget):
 
         buttons = QHBoxLayout()
         self.add_button = self._button("&Add…", "addConfigButton", self.add_config)
-        self.edit_button = self._button("&Edit…", "editConfigButton", self.edit_config)
+        self.edit_button = self._button("Ed&it…", "editConfigButton", self.edit_config)
         self.duplicate_button = self._button(
             "D&uplicate", "duplicateConfigButton", self.duplicate_config
         )

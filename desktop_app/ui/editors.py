@@ -329,7 +329,10 @@ class MultipleChoiceEditor(Editor):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
         rows = min(max(view.count(), 1), 6)
-        view.setFixedHeight(rows * (view.fontMetrics().height() + 8) + 6)
+        # The rows' real height (the style's, at this scale), so the list
+        # ends where its last row does, without a blank band below.
+        row = view.sizeHintForRow(0) if view.count() else view.fontMetrics().height()
+        view.setFixedHeight(rows * max(row, 1) + 2 * view.frameWidth())
         view.itemChanged.connect(self.changed)
         self.view = view
         return view
