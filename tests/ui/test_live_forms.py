@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QToolButton,
 )
 
-from tests._support.conditional_integration import AlertIntegration
 from desktop_app.ui.config_dialog import ConfigDialog
+from tests._support.conditional_integration import AlertIntegration
 from tests._support.config_dialog_driving import click_ok, type_into
 
 
