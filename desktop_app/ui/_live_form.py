@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QPlainTextEdit
 
 from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm, ValidationError
 from desktop_app.ui._fieldset_section import FieldsetSection
@@ -73,12 +74,22 @@ class LiveForm(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(PAUSE_MS)
         self._timer.timeout.connect(self.check_now)
+        #: Inputs that are typed into (judged when left), by id.
+        self._typed: dict[int, str] = {}
         for name, editor in editors.items():
             # Bound methods, not lambdas: a lambda held by a connection
             # would keep the dialog alive after it is closed.
             editor.changed.connect(self._on_editor_changed)
-            editor.input.installEventFilter(self)
-            editor.input.setProperty("liveField", name)
+            # Leaving a line edit or spin box is its editingFinished (a
+            # signal, unlike an event filter, is never delivered to a half
+            # destroyed dialog). Other inputs change in one step: a choice,
+            # a tick.
+            finished = getattr(editor.input, "editingFinished", None)
+            if finished is not None:
+                finished.connect(self._on_editing_finished)
+                self._typed[id(editor.input)] = name
+            elif isinstance(editor.input, QPlainTextEdit):
+                self._typed[id(editor.input)] = name
 
     def _make_form(self, values: dict[str, Any]) -> IntegrationConfigForm:
         return self._form_cls(self._integration, values, config=self.config)
@@ -145,16 +156,16 @@ class LiveForm(QObject):
 
     def _on_changed(self, name: str) -> None:
         self._edited.add(name)
+        if id(self._editors[name].input) not in self._typed:
+            self._judged.add(name)
         self.apply_conditions()
         if name in self.shown:
             # Fixed errors go at once, not after the pause.
             self.check_now()
         self._timer.start()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.FocusOut:
-            name = watched.property("liveField")
-            if isinstance(name, str) and name in self._edited:
-                self._judged.add(name)
-                self.check_now()
-        return False
+    def _on_editing_finished(self) -> None:
+        name = self._typed.get(id(self.sender()))
+        if name is not None and name in self._edited:
+            self._judged.add(name)
+            self.check_now()
