@@ -31,6 +31,7 @@ __all__ = [
     "export_configs",
     "import_configs",
     "missing_secrets",
+    "same_named",
     "write_export",
 ]
 
@@ -249,6 +250,22 @@ class _ConfigChecker:
         if self.needed and missing_secrets(self.integration, config):
             config.enabled = False  # until the user gives the secret
         return config
+
+
+def same_named(manager: IntegrationManager, text: str) -> list[str]:
+    """Return the names in a document that its integration already has (so
+    the user can choose to skip them); ``[]`` for a document that is not
+    valid, which the import itself then refuses with its reasons."""
+    try:
+        items = _parse(text)
+    except ValidationError:
+        return []
+    taken = {(c.integration_id, c.name) for c in manager.get_integration_configs()}
+    return [
+        str(item.get("name"))
+        for item in items
+        if (item["integration_id"], item.get("name")) in taken
+    ]
 
 
 def missing_secrets(integration: Any, config: IntegrationConfig) -> list[str]:
