@@ -115,6 +115,29 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop_app._cli_plugins import add_plugins_parser
 
     add_plugins_parser(commands, common)
+    export = commands.add_parser(
+        "export",
+        parents=[common],
+        help="export configurations to a JSON file (never secrets)",
+        description="Write every configuration (or one integration's) to FILE. "
+        "Secrets are never exported.",
+    )
+    export.add_argument("file", metavar="FILE")
+    export.add_argument("--integration", metavar="ID", help="only this integration")
+    imp = commands.add_parser(
+        "import",
+        parents=[common],
+        help="import configurations from a JSON file",
+        description="Check FILE as the window would and add all of its "
+        "configurations, or none. Ones that need a secret are added disabled.",
+    )
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="check only; save nothing")
+    imp.add_argument(
+        "--skip-existing",
+        action="store_true",
+        help="leave out configurations whose name the integration already has",
+    )
     return parser
 
 
@@ -203,6 +226,25 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "signals":
             return _commands.cmd_signals(
                 args.data_dir, safe_mode=args.safe_mode, read_only=read_only
+            )
+        if args.command in ("export", "import"):
+            from desktop_app import _transfer_commands as transfer
+
+            if args.command == "export":
+                return transfer.cmd_export(
+                    args.data_dir,
+                    args.file,
+                    args.integration,
+                    safe_mode=args.safe_mode,
+                    read_only=read_only,
+                )
+            return transfer.cmd_import(
+                args.data_dir,
+                args.file,
+                dry_run=args.dry_run,
+                skip_existing=args.skip_existing,
+                safe_mode=args.safe_mode,
+                read_only=read_only,
             )
         return _commands.cmd_fire(
             args.data_dir,

@@ -30,6 +30,8 @@ __all__ = [
     "FORMAT_VERSION",
     "export_configs",
     "import_configs",
+    "missing_secrets",
+    "same_named",
     "write_export",
 ]
 
@@ -88,15 +90,21 @@ def write_export(
     write_private_text(path, export_configs(manager, configs))
 
 
-def import_configs(manager: IntegrationManager, text: str) -> list[IntegrationConfig]:
+def import_configs(
+    manager: IntegrationManager, text: str, *, skip_existing: bool = False
+) -> list[IntegrationConfig]:
     """Validate a JSON document of configurations, then save all of them.
 
     Secrets are not in exports; a secret field missing from the document is
-    left empty for the user to fill in, instead of failing the import.
+    left empty for the user to fill in, instead of failing the import. A
+    configuration that needs such a secret is imported disabled (see
+    :py:func:`missing_secrets`), so nothing runs without its credentials.
 
     Args:
         manager (IntegrationManager): Where the configurations go.
         text (str): The document.
+        skip_existing (bool): Leave out configurations whose integration
+            already has one of the same name (otherwise both are kept).
 
     Returns:
         list[IntegrationConfig]: The new, saved configurations.
@@ -107,6 +115,9 @@ def import_configs(manager: IntegrationManager, text: str) -> list[IntegrationCo
         desktop_app.errors.StoreError: Storing failed; nothing was kept.
     """
     items = _parse(text)
+    if skip_existing:
+        taken = {(c.integration_id, c.name) for c in manager.get_integration_configs()}
+        items = [i for i in items if (i["integration_id"], i.get("name")) not in taken]
     checkers: dict[str, _ConfigChecker] = {}
     configs = []
     # Each parsed item is let go once its configuration is built, so the
@@ -193,6 +204,7 @@ class _ConfigChecker:
             name: self.form.fields[name].required
             for name in secret_fields(self.integration)
         }
+        self.needed = any(self.secrets.values())
 
     def check(self, index: int, item: dict[str, Any]) -> IntegrationConfig:
         """Return a new, unsaved configuration for one valid item.
@@ -234,7 +246,39 @@ class _ConfigChecker:
                 if k not in fields and not is_reference(v)
             }
         )
-        return form.apply_to(config)
+        form.apply_to(config)
+        if self.needed and missing_secrets(self.integration, config):
+            config.enabled = False  # until the user gives the secret
+        return config
+
+
+def same_named(manager: IntegrationManager, text: str) -> list[str]:
+    """Return the names in a document that its integration already has (so
+    the user can choose to skip them); ``[]`` for a document that is not
+    valid, which the import itself then refuses with its reasons."""
+    try:
+        items = _parse(text)
+    except ValidationError:
+        return []
+    taken = {(c.integration_id, c.name) for c in manager.get_integration_configs()}
+    return [
+        str(item.get("name"))
+        for item in items
+        if (item["integration_id"], item.get("name")) in taken
+    ]
+
+
+def missing_secrets(integration: Any, config: IntegrationConfig) -> list[str]:
+    """Return the labels of the required secrets a configuration lacks
+    (after an import, which never brings secrets): it "needs a secret"
+    before it may be enabled."""
+    form_cls = getattr(integration, "config_form_cls", None) or IntegrationConfigForm
+    fields = form_cls.base_fields
+    return [
+        fields[name].label or name
+        for name in secret_fields(integration)
+        if fields[name].required and config.settings.get(name) in (None, "")
+    ]
 
 
 def _where(index: int, item: dict[str, Any]) -> str:

@@ -46,6 +46,9 @@ def chat_body(chat_format: str, text: str, channel: str = "") -> dict[str, Any]:
 class ChatConfigForm(IntegrationConfigForm):
     """The chat service, the message and the events."""
 
+    #: Its checks are local and quick: run them as the user types.
+    live_clean = True
+
     chat_format = forms.ChoiceField(
         label="Service",
         choices=(

@@ -90,6 +90,9 @@ def show_tray_message(title: str, message: str, seconds: float) -> str:
 class DesktopNotificationConfigForm(IntegrationConfigForm):
     """The message and the events."""
 
+    #: Its checks are local and quick: run them as the user types.
+    live_clean = True
+
     signals = forms.MultipleChoiceField(
         label="Events", choices=signal_choices, help_text="The events to show."
     )

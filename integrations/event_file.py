@@ -74,6 +74,9 @@ def _rotate(path: str, keep: int) -> None:
 class EventFileConfigForm(IntegrationConfigForm):
     """The file, its rotation, and the events."""
 
+    #: Its checks are local and quick: run them as the user types.
+    live_clean = True
+
     path = forms.PathField(
         label="File",
         mode="save",

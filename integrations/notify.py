@@ -44,6 +44,9 @@ class AppriseURLsField(forms.PasswordField):
 class NotifyConfigForm(IntegrationConfigForm):
     """Where notifications go, for which events, and what they say."""
 
+    #: Its checks are local and quick: run them as the user types.
+    live_clean = True
+
     urls = forms.add_field_action(
         AppriseURLsField(
             label="Apprise URLs",

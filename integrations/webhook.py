@@ -79,6 +79,9 @@ def send_webhook(
 class WebhookConfigForm(IntegrationConfigForm):
     """Where to post, which events, how to sign, and how hard to try."""
 
+    #: Its checks are local and quick: run them as the user types.
+    live_clean = True
+
     url = forms.URLField(
         label="Webhook URL",
         help_text="The address that receives a POST request for each event.",

@@ -69,3 +69,25 @@ def no_keyring(monkeypatch):
     monkeypatch.setattr(secrets, "_note_given", False)
     yield
     keyring.set_keyring(previous)
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item):
+    """Close configuration dialogs left open without asking.
+
+    pytest-qt closes a test's widgets at teardown; a dialog whose values
+    were changed (a test that failed half-way) would answer with its
+    "Discard changes?" box and wait for a click forever, hanging the run
+    instead of reporting the failure.
+    """
+    import sys
+
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app = widgets.QApplication.instance() if widgets is not None else None
+    if app is not None:
+        from desktop_app.ui.config_dialog import ConfigDialog
+
+        for widget in app.topLevelWidgets():
+            if isinstance(widget, ConfigDialog) and widget.isVisible():
+                widget.done(widgets.QDialog.DialogCode.Rejected)
+    return (yield)

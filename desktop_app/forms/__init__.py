@@ -12,6 +12,7 @@ from desktop_app.forms import widgets
 from desktop_app.forms._boolean_field import BooleanField
 from desktop_app.forms._choice_fields import ChoiceField, MultipleChoiceField
 from desktop_app.forms._conditions_field import ConditionsField
+from desktop_app.forms._conditions_of_fields import FieldState
 from desktop_app.forms._config_form import BASIC_INFO_FIELDSET, IntegrationConfigForm
 from desktop_app.forms._errors import ErrorList, ValidationError
 from desktop_app.forms._field import Field
@@ -62,6 +63,7 @@ __all__ = [
     "ErrorList",
     "Field",
     "FieldAction",
+    "FieldState",
     "Fieldset",
     "FloatField",
     "Form",

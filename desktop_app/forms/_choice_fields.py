@@ -78,7 +78,8 @@ class ChoiceField(Field):
                     return choice
         shown = shorten(value if isinstance(value, str) else repr(value))
         raise ValidationError(
-            f'Select a valid choice. "{shown}" is not one of the available choices.',
+            f'Select a valid choice. "{shown}" is not one of the available '
+            f"choices: {_listed(choices)}.",
             code="invalid_choice",
         )
 
@@ -125,3 +126,14 @@ def _same_choice(value: Any, choice: Any) -> bool:
     return isinstance(value, str) != isinstance(choice, str) and str(value) == str(
         choice
     )
+
+
+def _listed(choices: list[tuple[Any, str]], limit: int = 12) -> str:
+    """The valid choices, for a message: values (what a command line takes)
+    with their labels when those differ."""
+    shown = []
+    for value, label in choices[:limit]:
+        text = str(value)
+        shown.append(text if str(label) in ("", text) else f"{text} ({label})")
+    more = len(choices) - limit
+    return shorten(", ".join(shown) + (f" and {more} more" if more > 0 else ""), 400)

@@ -98,9 +98,7 @@ class IntegrationConfigForm(KeyValueForm):
     basic_info_fieldset: ClassVar[Any] = BASIC_INFO_FIELDSET
 
     name = CharField(label="Name", max_length=255)
-    enabled = BooleanField(
-        label="Enable this integration", required=False, initial=True
-    )
+    enabled = BooleanField(label="Enabled", required=False, initial=True)
 
     @classmethod
     def _build_fieldsets(cls) -> tuple[Fieldset, ...]:

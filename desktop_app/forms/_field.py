@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop_app.forms._errors import ValidationError
+
+if TYPE_CHECKING:
+    from desktop_app.forms._conditions_of_fields import Condition
 from desktop_app.forms._widgets import Widget, coerce_widget
 
 __all__ = ["EMPTY_VALUES", "Field", "pretty_name", "shorten"]
@@ -45,6 +48,13 @@ class Field:
             raising :py:class:`ValidationError`; skipped for empty values.
         widget (Widget | type, optional): A hint for the UI's editor choice.
             ``None`` means the default for the field's class.
+        visible_when (mapping | callable, optional): When the field is
+            shown: other fields' values (``{"auth": "token"}``) or a
+            callable taking the current values. A hidden field is neither
+            validated nor saved.
+        enabled_when (mapping | callable, optional): When the field can be
+            edited, in the same form; a disabled field is shown greyed and,
+            like a hidden one, neither validated nor saved.
 
     Attributes:
         name (str | None): The field's name in its form; set by the form.
@@ -72,6 +82,8 @@ class Field:
         initial: Any = None,
         validators: Iterable[Validator] = (),
         widget: Widget | type[Widget] | None = None,
+        visible_when: Condition | None = None,
+        enabled_when: Condition | None = None,
     ) -> None:
         self.name: str | None = None
         self.label = label
@@ -82,6 +94,8 @@ class Field:
         if widget is None and self.default_widget is not None:
             widget = self.default_widget
         self.widget: Widget | None = coerce_widget(widget)
+        self.visible_when = visible_when
+        self.enabled_when = enabled_when
 
     def bind(self, name: str) -> None:
         """Give the field its name in a form (called by the form class)."""

@@ -7,6 +7,12 @@ import functools
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from desktop_app.forms._conditions_of_fields import (
+    FieldState,
+    check_condition_names,
+    field_states,
+    inactive_fields,
+)
 from desktop_app.forms._errors import ErrorList, ValidationError, error_messages
 from desktop_app.forms._field import Field
 from desktop_app.forms._fieldsets import Fieldset, normalize_fieldsets
@@ -90,6 +96,7 @@ class Form:
                 if value is None and name in fields:
                     del fields[name]
         cls.base_fields = fields
+        check_condition_names(cls.__name__, fields)
         cls.fieldsets = cls._build_fieldsets()
 
     @classmethod
@@ -203,6 +210,18 @@ class Form:
             return False
         return bool(data != initial)
 
+    def field_states(
+        self, data: Mapping[str, Any] | None = None
+    ) -> dict[str, FieldState]:
+        """Return field name → whether it is shown and editable, following
+        each field's ``visible_when`` and ``enabled_when``.
+
+        Args:
+            data (mapping, optional): Raw values to judge; the form's own
+                :py:attr:`data` by default (a dialog passes what is typed).
+        """
+        return field_states(self.fields, self.data if data is None else data)
+
     def get_initial_for_field(self, name: str) -> Any:
         """Return the value an editor for ``name`` starts with.
 
@@ -255,7 +274,12 @@ class Form:
         # A class is hashable; mypy checks a type[Form] value against the
         # instance's __hash__ instead (a known mypy limitation).
         hooks = _field_hooks(type(self))  # type: ignore[arg-type]
+        # Fields hidden or disabled by their visible_when / enabled_when
+        # are not the user's to fill in: neither validated nor saved.
+        inactive = inactive_fields(self.fields, self.data)
         for name, field in self.fields.items():
+            if name in inactive:
+                continue
             try:
                 self._cleaned_data[name] = self._clean_field(name, field)
                 # The class's clean_<field>() hooks, looked up once per class

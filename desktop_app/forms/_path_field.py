@@ -17,7 +17,8 @@ _MODES = ("file", "directory", "save")
 class PathField(CharField):
     """A path on this computer, cleaned to a ``str`` (stored as JSON).
 
-    ``~`` is expanded. What must exist depends on ``mode``:
+    ``~`` is expanded and a relative path made absolute. What must exist
+    depends on ``mode``:
 
     * ``'file'``: an existing file (a file picker for opening).
     * ``'directory'``: an existing folder.
@@ -52,7 +53,9 @@ class PathField(CharField):
             raise ValidationError(
                 "Enter a path made of ordinary characters.", code="invalid"
             ) from None
-        return os.path.expanduser(text) if text else text
+        # Absolute, so what is saved does not depend on the folder the app
+        # was started from.
+        return os.path.abspath(os.path.expanduser(text)) if text else text
 
     def validate(self, value: Any) -> None:
         super().validate(value)

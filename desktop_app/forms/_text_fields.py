@@ -91,6 +91,20 @@ class URLField(CharField):
     #: The schemes accepted; others (``file:``, ``javascript:``) are refused.
     schemes: ClassVar[frozenset[str]] = frozenset({"http", "https", "ftp"})
 
+    def to_python(self, value: Any) -> str:
+        """Return the text, with ``https://`` put in front of an address
+        typed without a scheme (``hooks.slack.com/…``) when that makes it
+        valid."""
+        text = super().to_python(value)
+        if (
+            text
+            and "://" not in text
+            and "https" in self.schemes
+            and self._is_valid_url(f"https://{text}")
+        ):
+            return f"https://{text}"
+        return text
+
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value and not self._is_valid_url(value):

@@ -97,10 +97,22 @@ class ChoiceList(QWidget):
         self.no_matches.setWordWrap(True)
         self.no_matches.hide()
         layout.addWidget(self.no_matches)
-        lines = max((item.text().count("\n") + 1 for item in self.items()), default=1)
-        rows = min(max(self.view.count(), 1), _VISIBLE_ROWS)
-        line = self.view.fontMetrics().lineSpacing()
-        self.view.setMinimumHeight(rows * (lines * line + 8) + 6)
+        count = self.view.count()
+        if 0 < count <= _VISIBLE_ROWS:
+            # A short list ends where its last row does, without a blank
+            # band below: its rows' own heights (the style's, at this scale).
+            spacing = self.view.spacing()
+            rows_height = sum(
+                self.view.sizeHintForRow(row) + 2 * spacing for row in range(count)
+            )
+            self.view.setFixedHeight(rows_height + 2 * self.view.frameWidth())
+        else:
+            lines = max(
+                (item.text().count("\n") + 1 for item in self.items()), default=1
+            )
+            rows = min(max(count, 1), _VISIBLE_ROWS)
+            line = self.view.fontMetrics().lineSpacing()
+            self.view.setMinimumHeight(rows * (lines * line + 8) + 6)
 
     def _add_choice(self, value: Any, label: str) -> None:
         text = str(label)

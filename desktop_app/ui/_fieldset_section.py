@@ -82,6 +82,8 @@ class FieldsetSection:
         self._error_labels: dict[str, QLabel] = {}
         self._cells: dict[str, QVBoxLayout] = {}
         self._wide_labels: dict[str, QLabel] = {}
+        # Fields hidden by their visible_when.
+        self._hidden: set[str] = set()
         # A widget of each row that collapses with the section, by field
         # name (None for rows of no field: the description).
         self._row_widgets: list[tuple[str | None, QWidget]] = []
@@ -204,8 +206,21 @@ class FieldsetSection:
 
     def _show_rows(self, shown: bool) -> None:
         self._expanded = shown
-        for _name, widget in self._row_widgets:
-            self.form_layout.setRowVisible(widget, shown)
+        for name, widget in self._row_widgets:
+            self.form_layout.setRowVisible(widget, shown and name not in self._hidden)
+        for name, label in self._wide_labels.items():
+            self.form_layout.setRowVisible(label, shown and name not in self._hidden)
+
+    def set_field_visible(self, name: str, visible: bool) -> None:
+        """Show or hide one field's row (its ``visible_when``); a closed
+        section keeps it hidden until opened."""
+        if visible == (name not in self._hidden):
+            return
+        if visible:
+            self._hidden.discard(name)
+        else:
+            self._hidden.add(name)
+        self._show_rows(self._expanded)
 
     def set_disabled(self, name: str, reason: str) -> None:
         """Show a field's editor disabled, with why under it (djblets'
@@ -215,10 +230,10 @@ class FieldsetSection:
         editor.input.setEnabled(False)
         if not reason or isinstance(editor, HiddenEditor):
             return
-        label = self._label_under(name)
-        label.setObjectName(f"{name}_disabledReason")
+        label = self.note_label(name, "disabledReason")
         label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         label.setText(reason)
+        label.show()
         editor.input.setToolTip(reason)
         editor.input.setAccessibleDescription(f"Disabled: {plain_text(reason)}")
 
@@ -242,15 +257,21 @@ class FieldsetSection:
 
     def _error_label(self, name: str) -> QLabel:
         # Made with the field's first error: most dialogs never show one.
-        label = self._label_under(name)
-        label.setObjectName(f"{name}_error")
+        label = self.note_label(name, "error")
         label.setStyleSheet(f"color: {self._error_color};")
-        label.hide()
         self._error_labels[name] = label
         return label
 
-    def _label_under(self, name: str) -> QLabel:
-        """Return a new wrapping label added under a field's editor."""
+    def find_note(self, name: str, kind: str) -> QLabel | None:
+        """Return a field's note label of that kind if it was made."""
+        stack = self._cells.get(name)
+        parent = stack.parentWidget() if stack is not None else None
+        return None if parent is None else parent.findChild(QLabel, f"{name}_{kind}")
+
+    def note_label(self, name: str, kind: str) -> QLabel:
+        """Return a hidden, word-wrapped label under a field's editor, made
+        on first use (object name ``<field>_<kind>``): for its errors, a
+        warning, or the "Reset to default" line."""
         stack = self._cells.get(name)
         if stack is None:
             # A field built without a cell (no help text) gets one now, so
@@ -267,10 +288,15 @@ class FieldsetSection:
             ]
             self.form_layout.setRowVisible(cell, self._expanded)
             stack = self._cells[name]
+        found = self.find_note(name, kind)
+        if found is not None:
+            return found
         label = QLabel("", stack.parentWidget())
+        label.setObjectName(f"{name}_{kind}")
         label.setWordWrap(True)
         # Messages are text, even "<urlopen error …>".
         label.setTextFormat(Qt.TextFormat.PlainText)
+        label.hide()
         stack.addWidget(label)
         return label
 

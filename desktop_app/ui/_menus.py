@@ -112,7 +112,7 @@ def build_menus(window: MainWindow) -> None:
     window.duplicate_action = _action(
         window,
         edit_menu,
-        "D&uplicate configuration",
+        "Dupli&cate configuration",
         "duplicateAction",
         lambda: window.config_panel.duplicate_config(),
         "Ctrl+D",

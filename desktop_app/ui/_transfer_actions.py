@@ -23,13 +23,20 @@ __all__ = ["export_configs", "import_configs"]
 _FILTER = "Configurations (*.json);;All files (*)"
 
 
-def export_configs(window: MainWindow, path: str | Path | None = None) -> int:
+def export_configs(
+    window: MainWindow,
+    path: str | Path | None = None,
+    *,
+    selected_only: bool | None = None,
+) -> int:
     """Export the selected integration's configurations (all of them when
-    none is selected) to a JSON file.
+    none is selected), or only the selected configurations, to a JSON file.
 
     Args:
         window (MainWindow): The window (its manager and selection).
         path (str | Path, optional): Where to write; asks when omitted.
+        selected_only (bool, optional): Only the selected configurations;
+            ``None`` asks when some are selected.
 
     Returns:
         int: How many configurations were written (0 when cancelled).
@@ -41,8 +48,16 @@ def export_configs(window: MainWindow, path: str | Path | None = None) -> int:
 
     manager = window.manager
     integration = window.selected_integration()
+    selected = _selected_ids(window)
+    if selected and selected_only is None:
+        selected_only = _ask_which(window, len(selected), integration)
+        if selected_only is None:
+            return 0
     try:
-        configs = manager.get_integration_configs(integration)
+        if selected_only:
+            configs = [manager.get_config(config_id) for config_id in selected]
+        else:
+            configs = manager.get_integration_configs(integration)
     except StoreError as e:
         # The store's own words say what failed and what to do.
         QMessageBox.warning(window, "Export configurations", str(e))
@@ -76,9 +91,21 @@ def export_configs(window: MainWindow, path: str | Path | None = None) -> int:
     return len(configs)
 
 
-def import_configs(window: MainWindow, path: str | Path | None = None) -> int:
+def import_configs(
+    window: MainWindow,
+    path: str | Path | None = None,
+    *,
+    skip_existing: bool | None = None,
+) -> int:
     """Import configurations from a JSON file made by :py:func:`export_configs`
     (or edited by hand).
+
+    Args:
+        window (MainWindow): The window.
+        path (str | Path, optional): What to read; asks when omitted.
+        skip_existing (bool, optional): Leave out configurations whose name
+            their integration already has (else both are kept); ``None``
+            asks when there are such.
 
     Returns:
         int: How many configurations were added (0 when cancelled or
@@ -104,13 +131,20 @@ def import_configs(window: MainWindow, path: str | Path | None = None) -> int:
             window, "Import configurations", f"Could not read {path}:\n{e}"
         )
         return 0
+    if skip_existing is None:
+        same = transfer.same_named(window.manager, text)
+        skip_existing = _ask_skip(window, same) if same else False
+        if skip_existing is None:
+            return 0
     # A large file takes a moment (10,000 configurations: about a third of a
     # second, all validated before anything is saved): say so with the
     # busy cursor and a status message while the window waits.
     window.statusBar().showMessage(f"Importing {Path(path).name}…")
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        configs = transfer.import_configs(window.manager, text)
+        configs = transfer.import_configs(
+            window.manager, text, skip_existing=skip_existing
+        )
     except (ValidationError, DesktopAppError) as e:
         refused: Exception | None = e
     else:
@@ -135,3 +169,70 @@ def import_configs(window: MainWindow, path: str | Path | None = None) -> int:
         f"Imported {len(configs)} configuration(s) from {Path(path).name}.", 8000
     )
     return len(configs)
+
+
+def _selected_ids(window: MainWindow) -> list[int]:
+    from desktop_app.ui._config_list import CONFIG_ROLE
+
+    panel = getattr(window, "config_panel", None)
+    if panel is None:
+        return []
+    rows = panel.view.selectionModel().selectedRows()
+    ids = [getattr(row.data(CONFIG_ROLE), "id", None) for row in rows]
+    return [i for i in ids if isinstance(i, int)]
+
+
+def _ask_which(window: MainWindow, count: int, integration: object) -> bool | None:
+    """Ask whether to export the selection or all; ``None``: cancelled."""
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Export configurations",
+        "Export the selected configuration(s) or all of them?",
+        QMessageBox.StandardButton.Cancel,
+        window,
+    )
+    box.setObjectName("exportWhichBox")
+    selected = box.addButton(f"&Selected ({count})", QMessageBox.ButtonRole.AcceptRole)
+    selected.setObjectName("exportSelectedButton")
+    every = box.addButton("&All", QMessageBox.ButtonRole.AcceptRole)
+    every.setObjectName("exportAllButton")
+    box.setDefaultButton(selected)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is selected:
+        return True
+    if clicked is every:
+        return False
+    return None
+
+
+def _ask_skip(window: MainWindow, names: list[str]) -> bool | None:
+    """Ask what to do with same-named configurations; ``None``: cancelled."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = ", ".join(f'"{n[:60]}"' for n in names[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Import configurations",
+        f"{len(names)} configuration(s) in the file have the name of one you "
+        f"already have: {shown}{more}.",
+        QMessageBox.StandardButton.Cancel,
+        window,
+    )
+    box.setObjectName("importSameNamesBox")
+    box.setInformativeText("Skip them, or add them next to the ones you have?")
+    skip = box.addButton("&Skip them", QMessageBox.ButtonRole.AcceptRole)
+    skip.setObjectName("skipSameNamedButton")
+    keep = box.addButton("&Keep both", QMessageBox.ButtonRole.AcceptRole)
+    keep.setObjectName("keepBothButton")
+    box.setDefaultButton(skip)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is skip:
+        return True
+    if clicked is keep:
+        return False
+    return None

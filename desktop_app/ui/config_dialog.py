@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,6 +29,7 @@ from desktop_app._secrets import secrets_storage_note
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import ConfigConflictError, StoreError
 from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm
+from desktop_app.ui._error_summary import ErrorSummary
 from desktop_app.ui._field_extras import connect_field_extras
 from desktop_app.ui._fieldset_section import (
     FieldsetSection,
@@ -40,6 +41,8 @@ from desktop_app.ui._form_problems import (
     apply_disabled_fields,
     form_code_failure,
 )
+from desktop_app.ui._form_touches import FormTouches
+from desktop_app.ui._live_form import LiveForm
 from desktop_app.ui.editors import Editor, PasswordEditor
 
 if TYPE_CHECKING:
@@ -84,6 +87,12 @@ class ConfigDialog(QDialog):
             self.setWindowTitle(f"Edit {config.name}")
 
         layout = QVBoxLayout(self)
+        self.error_summary = ErrorSummary(
+            {name: field.label or name for name, field in form.fields.items()},
+            self,
+        )
+        self.error_summary.field_chosen.connect(self.go_to_field)
+        layout.addWidget(self.error_summary)
         self._form_errors = QLabel("", self)
         self._form_errors.setObjectName("formErrors")
         self._form_errors.setWordWrap(True)
@@ -101,6 +110,7 @@ class ConfigDialog(QDialog):
         self._scroll = QScrollArea(self)
         self._scroll.setWidgetResizable(True)
         self._scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self._scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to fields
         content = QWidget()
         self._scroll.setWidget(content)
         rows = new_form_layout(content)
@@ -118,6 +128,12 @@ class ConfigDialog(QDialog):
         self._add_prefix = form.add_prefix
         self._hidden_errors = HiddenFieldErrors(form, self._editors)
         layout.addWidget(self._scroll, 1)
+        self._live = LiveForm(
+            self._editors, self._section_of, self._form_cls, integration, config, self
+        )
+        self._live.add_prefix = form.add_prefix
+        self._live.checked.connect(self._on_checked)
+        self.touches = FormTouches(self, form, self._scroll, self._sections)
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
@@ -136,6 +152,36 @@ class ConfigDialog(QDialog):
         if self.secrets_note is not None:
             height += self.secrets_note.heightForWidth(max(520, hint.width())) + 8
         self.resize(max(520, hint.width() + 40), min(height, 720))
+        self._focused_once = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's naming
+        """Open with the focus in Name, its text selected so typing replaces
+        it."""
+        super().showEvent(event)
+        if not self._focused_once and "name" in self._editors:
+            self._focused_once = True
+            name = self._editors["name"].input
+            name.setFocus(Qt.FocusReason.OtherFocusReason)
+            select_all = getattr(name, "selectAll", None)
+            if select_all is not None:
+                select_all()
+
+    def _make_form(self, values: dict[str, Any]) -> IntegrationConfigForm:
+        data = {self._add_prefix(name): value for name, value in values.items()}
+        return self._form_cls(self._integration, data, config=self._config)
+
+    def go_to_field(self, name: str) -> None:
+        """Put the focus in a field's editor, opening its section and
+        scrolling to it (the error summary's links)."""
+        editor = self._editors[name]
+        self._section_of[name].set_expanded(True)
+        editor.input.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._scroll.ensureWidgetVisible(editor.widget)
+
+    def _on_checked(self, errors: dict[str, list[str]]) -> None:
+        self._show_errors(errors, focus=False)
+        if self.error_summary.isVisible():
+            self.error_summary.show_errors(errors)
 
     def _secrets_note(self, form: IntegrationConfigForm) -> QLabel | None:
         # Where a password goes is worth saying where one is typed, and only
@@ -192,17 +238,21 @@ class ConfigDialog(QDialog):
 
     def accept(self) -> None:
         """Validate and save; stay open showing the problems if any."""
+        self.touches.finish_values()
         values = self.values()
-        data = {self._add_prefix(name): value for name, value in values.items()}
         try:
-            form = self._form_cls(self._integration, data, config=self._config)
+            form = self._make_form(values)
             valid = form.is_valid()
         except Exception as e:  # the integration's own code: load(), clean()
             message = form_code_failure(e, form_cls=self._form_cls, values=values)
             self._show_errors({NON_FIELD_ERRORS: [message]})
             return
         if not valid:
-            self._show_errors(form.errors)
+            self._live.judge_all()
+            # Shown through the live checker, so fixes clear them at once.
+            errors = self._live.check_now(form.errors)
+            self.error_summary.show_errors(errors)
+            self._show_errors(errors)
             return
         try:
             saved: IntegrationConfig | None = form.save()
@@ -270,6 +320,7 @@ class ConfigDialog(QDialog):
             self._show_errors({NON_FIELD_ERRORS: [str(e)]})
             return
         self._config = config
+        self._live.config = config
         self.setWindowTitle(f"Edit {config.name}")
         self._show_errors({})
         self._fill(self._form_cls(self._integration, config=config))
@@ -318,13 +369,17 @@ class ConfigDialog(QDialog):
             if isinstance(editor, PasswordEditor):
                 editor.set_stored_secret(form.has_stored_secret(name))
         self._initial_values = self.values()
+        self._live.apply_conditions()
+        self.touches.refresh()
         self._show_errors({})
 
     def values(self) -> dict[str, Any]:
         """Return every field's current raw value, as OK would submit it."""
         return {name: editor.value() for name, editor in self._editors.items()}
 
-    def _show_errors(self, errors: dict[str, list[str]]) -> None:
+    def _show_errors(
+        self, errors: dict[str, list[str]], *, focus: bool = True
+    ) -> None:
         # What did not fit stays said until a save replaces it.
         errors = self._hidden_errors.moved_to_top(errors)
         for name, note in self._misfits.items():
@@ -341,7 +396,7 @@ class ConfigDialog(QDialog):
             self._section_of[name].set_errors(name, messages)
             if messages and first_bad is None:
                 first_bad = editor
-        if first_bad is not None:
+        if first_bad is not None and focus:
             first_bad.input.setFocus()
             self._scroll.ensureWidgetVisible(first_bad.widget)
 

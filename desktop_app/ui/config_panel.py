@@ -171,7 +171,7 @@ class ConfigPanel(QWidget):
         buttons = QHBoxLayout()
         self.add_button = self._button("&Add…", "addConfigButton", self.add_config)
         self.add_button.setToolTip("Add a configuration of this integration")
-        self.edit_button = self._button("&Edit…", "editConfigButton", self.edit_config)
+        self.edit_button = self._button("Ed&it…", "editConfigButton", self.edit_config)
         self.edit_button.setToolTip("Change the selected configuration (Enter)")
         self.duplicate_button = self._button(
             "D&uplicate", "duplicateConfigButton", self.duplicate_config

@@ -155,7 +155,7 @@ def test_basic_fields_metadata():
     enabled = IntegrationConfigForm.base_fields["enabled"]
     assert (name.label, name.max_length, name.required) == ("Name", 255, True)
     assert (enabled.label, enabled.required, enabled.initial) == (
-        "Enable this integration",
+        "Enabled",
         False,
         True,
     )

@@ -186,7 +186,7 @@ def test_url_field_accepts_urls(value):
 @pytest.mark.parametrize(
     "value",
     [
-        "example.com",
+        "exa mple.com",  # no https:// in front helps
         "https://",
         "file:///etc/passwd",
         "javascript:alert(1)",
@@ -200,6 +200,32 @@ def test_url_field_accepts_urls(value):
 )
 def test_url_field_rejects_non_urls(value):
     assert messages_of(forms.URLField(), value) == ["Enter a valid URL."]
+
+
+def test_url_field_puts_https_in_front_of_an_address_without_one():
+    field = forms.URLField()
+    assert field.clean("hooks.slack.com/services/T0/B0") == (
+        "https://hooks.slack.com/services/T0/B0"
+    )
+    assert field.clean("localhost:8080/hook") == "https://localhost:8080/hook"
+    assert messages_of(field, "not an address") == ["Enter a valid URL."]
+    assert messages_of(forms.URLField(), "nodot/x") == ["Enter a valid URL."]
+
+
+def test_choice_error_lists_at_most_a_dozen_choices():
+    field = forms.ChoiceField(choices=[(f"c{i}", f"c{i}") for i in range(30)])
+    [message] = messages_of(field, "x")
+    assert "c0, c1," in message
+    assert message.endswith("c11 and 18 more.")
+
+
+def test_path_field_makes_a_relative_path_absolute(tmp_path, monkeypatch):
+    (tmp_path / "notes.txt").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    assert forms.PathField().clean("notes.txt") == str(tmp_path / "notes.txt")
+    assert forms.PathField(mode="save").clean("out/../new.txt") == str(
+        tmp_path / "new.txt"
+    )
 
 
 def test_url_field_rejects_lookalikes_of_plain_addresses():
@@ -424,7 +450,8 @@ def test_choice_field_accepts_a_choice():
 
 def test_choice_field_rejects_an_unknown_choice():
     assert messages_of(forms.ChoiceField(choices=COLORS), "x") == [
-        'Select a valid choice. "x" is not one of the available choices.'
+        'Select a valid choice. "x" is not one of the available choices: '
+        "red (Red), green (Green)."
     ]
 
 
@@ -469,7 +496,8 @@ def test_multiple_choice_field_accepts_lists_and_comma_text(value, expected):
 
 def test_multiple_choice_field_rejects_an_unknown_item():
     assert messages_of(forms.MultipleChoiceField(choices=COLORS), ["red", "x"]) == [
-        'Select a valid choice. "x" is not one of the available choices.'
+        'Select a valid choice. "x" is not one of the available choices: '
+        "red (Red), green (Green)."
     ]
 
 

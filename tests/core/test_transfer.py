@@ -10,7 +10,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from desktop_app import forms
-from desktop_app._transfer import FORMAT, export_configs, import_configs
+from desktop_app._transfer import (
+    FORMAT,
+    export_configs,
+    import_configs,
+    missing_secrets,
+)
 from desktop_app.errors import StoreError
 from desktop_app.forms import IntegrationConfigForm, ValidationError
 from desktop_app.integration import Integration
@@ -73,7 +78,10 @@ def test_export_strips_secrets_and_round_trips(manager, mail):
     assert imported.id != config.id
     # The secret is left empty for the user to fill in.
     assert imported.settings == {**GOOD, "password": ""}
-    assert (imported.name, imported.enabled) == ("a", True)
+    # It needs that secret, so it waits disabled until it is given.
+    assert (imported.name, imported.enabled) == ("a", False)
+    assert missing_secrets(mail, imported) == ["Password"]
+    assert missing_secrets(mail, config) == []
 
 
 def test_bad_value_names_config_and_field_and_saves_nothing(manager, mail):
@@ -173,9 +181,7 @@ def test_import_is_one_change_for_listeners(manager, mail, memory_keyring):
     assert len(mail.get_configs()) == 50
     # Secrets went to the keyring; the objects returned keep clear values.
     assert imported[7].settings["password"] == "pw7"
-    assert "pw7" not in json.dumps(
-        [c.settings for c in manager.store.list_configs()]
-    )
+    assert "pw7" not in json.dumps([c.settings for c in manager.store.list_configs()])
     assert len(memory_keyring.entries) == 50
 
 

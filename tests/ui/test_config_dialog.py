@@ -86,7 +86,7 @@ def test_every_editor_type_has_its_widget_object_name_label_and_bounds(qtbot, sa
     dialog = open_dialog(qtbot, sample)
     expected = {
         "name": (QLineEdit, "Name"),
-        "enabled": (QCheckBox, "Enable this integration"),
+        "enabled": (QCheckBox, "Enabled"),
         "endpoint_url": (QLineEdit, "Endpoint URL"),
         "client_id": (QLineEdit, "Client ID"),
         "token": (QLineEdit, "API token"),

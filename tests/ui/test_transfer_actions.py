@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop_app.signals import configs_reloaded
 from desktop_app.ui import _transfer_actions as transfer_actions
+from tests._support.config_dialog_driving import answer_next_message_box
 from tests._support.qt_driving import on_next_modal
 from tests._support.sample_integrations import valid_settings
 
@@ -50,7 +51,11 @@ def test_export_then_import_round_trips_without_the_password(
 
     configs_reloaded.connect(note_cursor)
     try:
+        # Same-named configurations: a question, answered "Keep both".
+        answer = answer_next_message_box(qtbot, "keepBothButton")
         assert transfer_actions.import_configs(window, path) == 1
+        assert answer["name"] == "importSameNamesBox"
+        assert '"Team hook"' in answer["text"]
     finally:
         configs_reloaded.disconnect(note_cursor)
     assert during == [Qt.CursorShape.WaitCursor]  # busy while it ran…
@@ -161,3 +166,46 @@ def test_a_store_that_cannot_be_read_makes_export_a_message(
 
     assert "closed" in shown[0] and str(manager.store.path) in shown[0]
     assert not (tmp_path / "out.json").exists()
+
+
+def test_import_can_skip_same_named_configurations(
+    qtbot, manager, window, sample, tmp_path
+):
+    sample.create_config(
+        name="Kept", enabled=True, settings=valid_settings(), save=True
+    )
+    sample.create_config(
+        name="Other", enabled=True, settings=valid_settings(), save=True
+    )
+    path = tmp_path / "export.json"
+    assert transfer_actions.export_configs(window, path) == 2
+    manager.delete_config(
+        next(c for c in manager.get_integration_configs(sample) if c.name == "Other")
+    )
+    answer = answer_next_message_box(qtbot, "skipSameNamedButton")
+    assert transfer_actions.import_configs(window, path) == 1
+    assert answer["default"] == "Skip them"
+    names = sorted(c.name for c in manager.get_integration_configs(sample))
+    assert names == ["Kept", "Other"]
+
+
+def test_export_offers_the_selected_configurations(
+    qtbot, manager, window, sample, tmp_path
+):
+    from PySide6.QtWidgets import QListView
+
+    settings = valid_settings()
+    sample.create_config(name="One", enabled=True, settings=settings, save=True)
+    two = sample.create_config(name="Two", enabled=True, settings=settings, save=True)
+    view = window.findChild(QListView, "integrationList")
+    view.setCurrentIndex(view.model().index(0, 0))
+    qtbot.waitUntil(lambda: window.config_panel.model.rowCount() == 2)
+    window.config_panel.select_config(two.id)
+    path = tmp_path / "selected.json"
+    answer = answer_next_message_box(qtbot, "exportSelectedButton")
+    assert transfer_actions.export_configs(window, path) == 1
+    assert answer["name"] == "exportWhichBox"
+    assert [c["name"] for c in json.loads(path.read_text())["configs"]] == ["Two"]
+
+    answer_next_message_box(qtbot, "exportAllButton")
+    assert transfer_actions.export_configs(window, path) == 2

@@ -1,0 +1,214 @@
+"""A generated dialog that follows the user's typing.
+
+As the user edits, fields declared with ``visible_when`` / ``enabled_when``
+appear, disappear and grey out at once; a field's own errors show when it
+loses focus; the form's checks across fields run after a short pause; and an
+error goes away as soon as the value is fixed. Fields the user has not
+visited are never scolded before OK is pressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtWidgets import QPlainTextEdit
+
+from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm, ValidationError
+from desktop_app.ui._fieldset_section import FieldsetSection
+from desktop_app.ui.editors import Editor
+
+__all__ = ["PAUSE_MS", "LiveForm"]
+
+#: How long typing must pause before the whole form is checked.
+PAUSE_MS = 400
+
+
+class LiveForm(QObject):
+    """Applies conditions and validation to a dialog's editors as they change.
+
+    Args:
+        editors (mapping): Field name → editor.
+        section_of (mapping): Field name → the section showing it.
+        form_cls (type): The dialog's form class.
+        integration (Integration): The integration configured.
+        config (IntegrationConfig | None): The configuration edited.
+        parent (QObject): Owner (the dialog).
+
+    Attributes:
+        config (IntegrationConfig | None): As given; the dialog updates it
+            when it reloads the stored configuration.
+
+    Signals:
+        checked (dict): The errors of the latest check, by field name
+            (``'__all__'`` for the form), limited to what is shown.
+    """
+
+    checked = Signal(dict)
+
+    def __init__(
+        self,
+        editors: Mapping[str, Editor],
+        section_of: Mapping[str, FieldsetSection],
+        form_cls: type[IntegrationConfigForm],
+        integration: Any,
+        config: Any,
+        parent: QObject,
+    ) -> None:
+        super().__init__(parent)
+        self._editors = editors
+        self._section_of = section_of
+        # The form is made here rather than by a callback of the dialog: a
+        # reference back to the dialog would keep it alive after closing.
+        self._form_cls = form_cls
+        self._integration = integration
+        self.config = config
+        #: Fields whose errors may be shown: visited and left, or all of
+        #: them once OK was pressed.
+        self._judged: set[str] = set()
+        self._edited: set[str] = set()
+        self.shown: dict[str, list[str]] = {}
+        self.inactive: frozenset[str] = frozenset()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PAUSE_MS)
+        self._timer.timeout.connect(self.check_now)
+        #: Inputs that are typed into (judged when left), by id.
+        self._typed: dict[int, str] = {}
+        for name, editor in editors.items():
+            # Bound methods, not lambdas: a lambda held by a connection
+            # would keep the dialog alive after it is closed.
+            editor.changed.connect(self._on_editor_changed)
+            # Leaving a line edit or spin box is its editingFinished (a
+            # signal, unlike an event filter, is never delivered to a half
+            # destroyed dialog). Other inputs change in one step: a choice,
+            # a tick.
+            finished = getattr(editor.input, "editingFinished", None)
+            if finished is not None:
+                finished.connect(self._on_editing_finished)
+                self._typed[id(editor.input)] = name
+            elif isinstance(editor.input, QPlainTextEdit):
+                self._typed[id(editor.input)] = name
+
+    #: Turns a field's name into its key in the form's data (the form's
+    #: ``add_prefix``; the dialog sets it for a form with a prefix).
+    add_prefix: Callable[[str], str] = staticmethod(str)
+
+    def _make_form(self, values: dict[str, Any]) -> IntegrationConfigForm:
+        data = {self.add_prefix(name): value for name, value in values.items()}
+        return self._form_cls(self._integration, data, config=self.config)
+
+    def values(self) -> dict[str, Any]:
+        """Return the editors' raw values."""
+        return {name: editor.value() for name, editor in self._editors.items()}
+
+    def is_pending(self) -> bool:
+        """Whether a check is waiting for the typing to pause."""
+        return self._timer.isActive()
+
+    def apply_conditions(self) -> None:
+        """Show, hide, enable and disable fields for the current values."""
+        form = self._make_form(self.values())
+        states = form.field_states()
+        # djblets' disabled_fields stay disabled whatever enabled_when says.
+        disabled = set(getattr(form, "disabled_fields", ()) or ())
+        inactive = set()
+        for name, state in states.items():
+            editor = self._editors.get(name)
+            if editor is None:
+                continue
+            self._section_of[name].set_field_visible(name, state.visible)
+            editor.widget.setEnabled(state.enabled and name not in disabled)
+            if not state.active:
+                inactive.add(name)
+        self.inactive = frozenset(inactive)
+
+    def judge_all(self) -> None:
+        """From now on every field's errors are shown (OK was pressed)."""
+        self._judged.update(self._editors)
+
+    def check_now(
+        self, errors: Mapping[str, list[str]] | None = None
+    ) -> dict[str, list[str]]:
+        """Validate the values now; show the errors of judged fields and the
+        form's own, clear the fixed ones. Returns what is shown.
+
+        The form's ``clean()`` runs here only when the form says it is
+        cheap (``live_clean = True``): a djblets form's ``clean()`` often
+        asks a server whether credentials work, which must not happen at
+        every pause in typing (nor block the window). OK passes the errors
+        of its full validation as ``errors``.
+        """
+        self._timer.stop()
+        values = self.values()
+        try:
+            form = self._make_form(values)
+            if errors is None:
+                errors = (
+                    form.errors
+                    if getattr(self._form_cls, "live_clean", False)
+                    else self._field_errors(form)
+                )
+        except Exception as e:  # the integration's own code: load(), clean()
+            from desktop_app.ui._form_problems import form_code_failure
+
+            message = form_code_failure(e, form_cls=self._form_cls, values=values)
+            self.shown = {NON_FIELD_ERRORS: [message]}
+            self.checked.emit(self.shown)
+            return self.shown
+        shown: dict[str, list[str]] = {}
+        for name, messages in errors.items():
+            if name == NON_FIELD_ERRORS or name in self._judged:
+                shown[name] = messages
+            elif name in self._edited:
+                # Being typed into: only what the form's clean() says about
+                # it, not the field's own "not a URL yet".
+                own = self._own_errors(form, name)
+                extra = [m for m in messages if m not in own]
+                if extra:
+                    shown[name] = extra
+        self.shown = shown
+        self.checked.emit(shown)
+        return shown
+
+    def _field_errors(self, form: IntegrationConfigForm) -> dict[str, list[str]]:
+        """Each active field's own errors (no ``clean()`` of the form)."""
+        disabled = set(getattr(form, "disabled_fields", ()) or ())
+        errors: dict[str, list[str]] = {}
+        for name in form.fields:
+            if name in self.inactive or name in disabled:
+                continue
+            messages = self._own_errors(form, name)
+            if messages:
+                errors[name] = messages
+        return errors
+
+    @staticmethod
+    def _own_errors(form: IntegrationConfigForm, name: str) -> list[str]:
+        try:
+            form.fields[name].clean(form.data.get(form.add_prefix(name)))
+        except ValidationError as e:
+            return e.messages
+        return []
+
+    def _on_editor_changed(self) -> None:
+        editor = self.sender()
+        if isinstance(editor, Editor) and editor.field.name:
+            self._on_changed(editor.field.name)
+
+    def _on_changed(self, name: str) -> None:
+        self._edited.add(name)
+        if id(self._editors[name].input) not in self._typed:
+            self._judged.add(name)
+        self.apply_conditions()
+        if name in self.shown:
+            # Fixed errors go at once, not after the pause.
+            self.check_now()
+        self._timer.start()
+
+    def _on_editing_finished(self) -> None:
+        name = self._typed.get(id(self.sender()))
+        if name is not None and name in self._edited:
+            self._judged.add(name)
+            self.check_now()
