@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 import hashlib
 import hmac
 import json
@@ -23,8 +24,9 @@ from urllib.parse import urlsplit
 
 from desktop_app import signals
 from desktop_app.config import IntegrationConfig
+from desktop_app.deliveries import event_time
 from desktop_app.errors import DeliveryError
-from desktop_app.hooks import SignalHook
+from desktop_app.hooks import ConfigSignalHook
 from desktop_app.integration import Integration
 
 __all__ = [
@@ -75,7 +77,7 @@ class SignalPickingIntegration(Integration):
     """
 
     def initialize(self) -> None:
-        self._signal_hooks: dict[str, SignalHook] = {}
+        self._signal_hooks: dict[str, ConfigSignalHook] = {}
         for signal in _CONFIG_SIGNALS:
             signal.connect(self._on_configs_changed, weak=False)
         self._sync_hooks()
@@ -97,34 +99,61 @@ class SignalPickingIntegration(Integration):
         for name in set(hooks) - wanted:
             hooks.pop(name).disable_hook()
         for name in sorted(wanted - set(hooks)):
-            hooks[name] = SignalHook(
-                self, signals.namespace.signal(name), self._on_signal
+            # One delivery per configuration that picked the signal, on the
+            # worker, retried per its own "retries"/"backoff" settings. The
+            # payload is made JSON-safe once, on the sender's thread, so the
+            # work never sees objects that change later.
+            hooks[name] = ConfigSignalHook(
+                self,
+                signals.namespace.signal(name),
+                functools.partial(self._on_config_signal, name),
+                retries=_setting_int("retries"),
+                backoff=_setting_float("backoff", 1.0),
+                config_filter=functools.partial(_picks, name),
+                prepare=json_safe,
             )
 
-    def _on_signal(
-        self, sender: Any = None, signal: Any = None, **payload: Any
+    def _on_config_signal(
+        self, name: str, config: IntegrationConfig, **payload: Any
     ) -> None:
-        name = getattr(signal, "name", "")
-        safe: dict[str, Any] | None = None
-        for config in self.get_configs():
-            if name in _picked(config):
-                if safe is None:
-                    # Converted once, on the sender's thread, so the
-                    # background work never sees objects that change later.
-                    safe = json_safe(payload)
-                # TEMPORARY (issue 11): deliver() gets the snapshot that
-                # get_configs() returns, which config.py does not yet type as
-                # an IntegrationConfig; retype deliver() once it settles.
-                self.deliver(config, name, safe)  # type: ignore[arg-type]
+        self.deliver(config, name, payload)
 
     def deliver(
         self, config: IntegrationConfig, signal: str, payload: dict[str, Any]
     ) -> None:
-        """Start delivering one event for one configuration.
+        """Deliver one event for one configuration.
 
-        Implementations hand slow work to :py:meth:`run_in_background`.
+        Runs on the worker, once per configuration that picked the signal,
+        under the integration's time limit; the framework retries a failure
+        per the configuration's ``retries`` setting. Work handed to
+        :py:meth:`run_in_background` runs right here, and its result
+        ("HTTP 200") is the delivery's message; an exception fails it.
         """
         raise NotImplementedError
+
+
+def _picks(name: str, config: Mapping[str, Any]) -> bool:
+    return name in _picked(config)
+
+
+def _setting_int(key: str) -> Any:
+    def read(config: Mapping[str, Any]) -> int:
+        try:
+            return max(0, int(config.get(key) or 0))
+        except (TypeError, ValueError):
+            return 0
+
+    return read
+
+
+def _setting_float(key: str, default: float) -> Any:
+    def read(config: Mapping[str, Any]) -> float:
+        try:
+            return max(0.0, float(config.get(key, default)))
+        except (TypeError, ValueError):
+            return default
+
+    return read
 
 
 def _picked(config: Mapping[str, Any]) -> list[str]:
@@ -162,11 +191,13 @@ def json_safe(value: Any, _depth: int = 0) -> Any:
 
 def event_body(signal: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The JSON object describing one event (webhook body, event file line)."""
-    return {
-        "signal": signal,
-        "payload": payload,
-        "time": _dt.datetime.now(_dt.UTC).isoformat(),
-    }
+    sent = event_time()  # the same for every retry of a delivery
+    when = (
+        _dt.datetime.fromtimestamp(sent, _dt.UTC)
+        if sent is not None
+        else _dt.datetime.now(_dt.UTC)
+    )
+    return {"signal": signal, "payload": payload, "time": when.isoformat()}
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -246,7 +277,9 @@ def post_json(
         except urllib.error.HTTPError as e:
             last = f"HTTP {e.code} {e.reason}"
             if e.code != 429 and e.code < 500:
-                raise DeliveryError(target, last) from e
+                final = DeliveryError(target, last)
+                final.retryable = False  # the request itself is wrong
+                raise final from e
         except (urllib.error.URLError, TimeoutError, OSError) as e:
             reason = getattr(e, "reason", e)
             last = "timed out" if isinstance(reason, TimeoutError) else str(reason)

@@ -113,7 +113,7 @@ class WebhookIntegration(SignalPickingIntegration):
             event_body(signal, payload),
             secret=config.get("secret") or "",
             timeout=float(config.get("timeout")),
-            retries=int(config.get("retries")),
+            retries=0,  # the framework retries, holding no thread meanwhile
             backoff=float(config.get("backoff")),
             signal=signal,
         )
