@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="how long to wait for background work (default: 60)",
     )
+    from desktop_app import _delivery_commands
+
+    _delivery_commands.add_parsers(commands, common, _seconds)
     return parser
 
 
@@ -190,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
             return _commands.cmd_signals(
                 args.data_dir, safe_mode=args.safe_mode, read_only=read_only
             )
+        from desktop_app import _delivery_commands
+
+        status = _delivery_commands.run_command(args, read_only)
+        if status is not None:
+            return status
         return _commands.cmd_fire(
             args.data_dir,
             args.signal,

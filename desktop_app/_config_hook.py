@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from desktop_app._delivery_queue import DeliveryItem, run_scoped
+from desktop_app._delivery_queue import DeliveryItem, approx_size, run_scoped
 from desktop_app.hooks import ANY, SignalHook, _accepted_keywords
 
 __all__ = ["ConfigSignalHook"]
@@ -76,6 +76,7 @@ class ConfigSignalHook(SignalHook):
         self._run = run_scoped(self.owner, callback)
         super().initialize(signal, self._fan_out, sender)
         self.attributed = False  # it records its own deliveries
+        self.quiet = True  # ... so the hub records no dispatch row
 
     def _fan_out(self, **payload: Any) -> None:
         payload.pop("sender", None)
@@ -104,6 +105,7 @@ class ConfigSignalHook(SignalHook):
             else {k: v for k, v in payload.items() if k in accepts}
         )
         items = []
+        size = approx_size(kwargs)  # once per event; the configs share it
         for config in configs:
             if self.config_filter is not None and not self.config_filter(config):
                 continue
@@ -116,6 +118,7 @@ class ConfigSignalHook(SignalHook):
                 retries=int(_value(self.retries, config) or 0),
                 timeout=_float(_value(self.timeout, config)),
                 backoff=float(_value(self.backoff, config) or 0.0),
+                size=size,
             )
             if check_conditions and not self._conditions_match(config, payload):
                 manager.deliveries.record(

@@ -8,7 +8,8 @@ while it is actually trying. Between attempts a delivery waits on a timer,
 not on a thread; other configurations' deliveries run meanwhile.
 
 The queues hold at most :py:attr:`DeliveryQueue.max_queued` deliveries in
-all (and :py:attr:`DeliveryQueue.max_per_config` per configuration); a
+all, :py:attr:`DeliveryQueue.max_per_config` per configuration, and about
+:py:attr:`DeliveryQueue.max_bytes` of payload (estimated once per event); a
 delivery that does not fit is recorded as skipped with the reason. At
 shutdown, whatever is still waiting is recorded as not delivered.
 """
@@ -33,7 +34,7 @@ from desktop_app._worker import BackgroundTimeoutError, BackgroundWorker, WorkOw
 if TYPE_CHECKING:
     from desktop_app._delivery_log import DeliveryLog
 
-__all__ = ["DeliveryItem", "DeliveryQueue"]
+__all__ = ["DeliveryItem", "DeliveryQueue", "approx_size", "run_scoped"]
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,7 @@ class DeliveryItem:
         retries (int): Further attempts after a failed one.
         timeout (float | None): Seconds per attempt (None: the owner's).
         backoff (float): Seconds before the first retry, doubled each time.
+        size (int): Estimated payload bytes, counted against the bound.
     """
 
     __slots__ = (
@@ -65,6 +67,7 @@ class DeliveryItem:
         "retries",
         "run",
         "signal",
+        "size",
         "started",
         "timeout",
     )
@@ -80,8 +83,11 @@ class DeliveryItem:
         retries: int = 0,
         timeout: float | None = None,
         backoff: float = 1.0,
+        size: int = 0,
     ) -> None:
         self.owner = owner
+        #: Estimated bytes of its payload (see ``approx_size``).
+        self.size = size
         self.config = config
         self.signal = signal
         self.payload = payload
@@ -115,10 +121,13 @@ class DeliveryQueue:
     """
 
     #: Deliveries waiting in all queues together before new ones are skipped.
-    max_queued = 10_000
+    max_queued = 30_000
     #: Deliveries waiting for one configuration before new ones are skipped,
     #: so one dead endpoint cannot fill the queue for everyone.
-    max_per_config = 5_000
+    max_per_config = 10_000
+    #: Estimated payload bytes waiting before new deliveries are skipped
+    #: (a burst of large payloads must not take the memory).
+    max_bytes = 64 * 1024 * 1024
 
     def __init__(self, worker: BackgroundWorker, log: DeliveryLog) -> None:
         self._worker = worker
@@ -127,6 +136,7 @@ class DeliveryQueue:
         self._idle = threading.Condition(self._lock)
         self._lanes: dict[int, _ConfigLane] = {}
         self._queued = 0
+        self._bytes = 0
         self._active = 0  # on the worker or waiting to retry
         self._timers: list[tuple[float, int, DeliveryItem]] = []
         self._timer_seq = itertools.count()
@@ -151,6 +161,11 @@ class DeliveryQueue:
                 lane = self._lanes[item.config.id] = _ConfigLane()
             if self._closed:
                 reason = "Not delivered: the app was quitting"
+            elif self._bytes + item.size > self.max_bytes and self._queued:
+                reason = (
+                    f"Not delivered: {_size_text(self._bytes)} of events were "
+                    f"already waiting"
+                )
             elif self._queued >= self.max_queued:
                 reason = (
                     f"Not delivered: {self.max_queued:,} deliveries were already "
@@ -164,6 +179,7 @@ class DeliveryQueue:
             else:
                 lane.items.append(item)
                 self._queued += 1
+                self._bytes += item.size
                 start = None if lane.busy else self._take(lane)
         if reason:
             self._skip(item, reason)
@@ -179,8 +195,10 @@ class DeliveryQueue:
             return None
         lane.busy = True
         self._queued -= 1
+        item = lane.items.popleft()
+        self._bytes -= item.size
         self._active += 1
-        return lane.items.popleft()
+        return item
 
     # Running -----------------------------------------------------------------
 
@@ -236,9 +254,11 @@ class DeliveryQueue:
                 else describe_error(error)
             )
         retryable = getattr(error, "retryable", True) is not False
-        if retryable and item.attempts <= item.retries and not self._closed:
-            self._retry_later(item, item.backoff * 2 ** (item.attempts - 1))
-            return
+        if retryable and item.attempts <= item.retries:
+            if not self._closed:
+                self._retry_later(item, item.backoff * 2 ** (item.attempts - 1))
+                return
+            message = f"{message} (not retried: the app was quitting)"
         details = (
             ""
             if outcome == "timed_out" or isinstance(error, _ReportedFailure)
@@ -369,6 +389,7 @@ class DeliveryQueue:
             for lane in self._lanes.values():
                 lane.items.clear()
             self._queued = 0
+            self._bytes = 0
             retrying = [entry[2] for entry in self._timers]
             self._timers.clear()
             self._active -= len(retrying)
@@ -390,6 +411,28 @@ class DeliveryQueue:
             if not item.done.done():
                 item.done.set_result("failed")
         return len(waiting) + len(retrying)
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MiB"
+    return f"{max(1, size // 1024)} KiB"
+
+
+def approx_size(value: Any, _depth: int = 0) -> int:
+    """A cheap estimate of the memory a payload holds: text and bytes by
+    length, containers by their items (three levels deep), others as 64."""
+    if isinstance(value, (str, bytes, bytearray)):
+        return 64 + len(value)
+    if _depth < 3:
+        if isinstance(value, dict):
+            return 64 + sum(
+                approx_size(k, _depth + 1) + approx_size(v, _depth + 1)
+                for k, v in value.items()
+            )
+        if isinstance(value, (list, tuple, set, frozenset)):
+            return 64 + sum(approx_size(v, _depth + 1) for v in value)
+    return 64
 
 
 def run_scoped(

@@ -94,7 +94,7 @@ class _Hub:
                 t0 = perf_counter()
                 continue
             t1 = perf_counter()
-            if recording:
+            if recording and not hook.quiet:
                 raw = (
                     next_seq(),
                     t0 + PERF_TO_WALL,

@@ -139,6 +139,9 @@ class SignalHook(Hook):
         self.attributed = callable(getattr(self.owner, "get_configs", None)) and (
             hasattr(self.owner, "integration_mgr")
         )
+        #: True when the hook's deliveries are its activity rows (the hub
+        #: then records no row per call).
+        self.quiet = False
         self._is_blinker = isinstance(signal, blinker.Signal)
         if self._is_blinker:
             connect_hook(self)
