@@ -33,6 +33,9 @@ logger = logging.getLogger(__name__)
 #: Deliveries kept per configuration; older ones are pruned as new ones land.
 KEEP_PER_CONFIG = 500
 
+#: A configuration is pruned each time it gained this many deliveries.
+PRUNE_EVERY = 50
+
 #: Most deliveries stored in one transaction.
 BATCH = 500
 
@@ -40,6 +43,8 @@ BATCH = 500
 _ACTIVITY_OUTCOME = {"timed_out": "timeout"}
 
 Subscriber = Callable[[Sequence[Delivery]], None]
+
+_as_delivery = tuple.__new__
 
 
 class DeliveryLog:
@@ -64,6 +69,7 @@ class DeliveryLog:
         self._recorded: tuple[Subscriber, ...] = ()
         self._own_ids: deque[int] = deque(maxlen=4096)
         self._seen_external = -1
+        self._added_since_prune: dict[int, int] = {}
 
     # Recording -------------------------------------------------------------
 
@@ -86,33 +92,50 @@ class DeliveryLog:
             Delivery: The record (``id`` 0: it is stored later).
         """
         text = payload if isinstance(payload, str) else summarize_payload(payload)
-        delivery = Delivery(
-            0,
-            int(config.id),
-            str(config.integration_id),
-            str(config.name),
-            signal,
-            time.time() if started is None else started,
-            duration,
-            outcome,
-            scrub_secrets(message),
-            attempts,
-            text,
-            scrub_secrets(details),
+        if message:
+            message = scrub_secrets(message)
+        if details:
+            details = scrub_secrets(details)
+        delivery = _as_delivery(
+            Delivery,
+            (
+                0,
+                config.id,
+                config.integration_id,
+                config.name,
+                signal,
+                time.time() if started is None else started,
+                duration,
+                outcome,
+                message,
+                attempts,
+                text,
+                details,
+            ),
         )
-        get_activity_log().record(
-            signal,
-            delivery.integration_id,
-            delivery.time,
-            duration,
-            _ACTIVITY_OUTCOME.get(outcome, outcome),
-            delivery.message if delivery.failed or outcome == "skipped" else "",
-            delivery.details if delivery.failed else "",
-            delivery.config_id,
-            delivery.config_name,
-        )
-        for callback in self._recorded:
-            callback((delivery,))
+        log = get_activity_log()
+        if log.enabled:
+            # The Activity panel's row for it (a raw row: this runs once per
+            # configuration per event).
+            shown = outcome != "ok"
+            raw = (
+                log.next_seq(),
+                delivery.time,
+                signal,
+                delivery.integration_id,
+                delivery.config_id,
+                delivery.config_name,
+                duration,
+                _ACTIVITY_OUTCOME.get(outcome, outcome),
+                message if shown else "",
+                details if shown else "",
+            )
+            log.append(raw)
+            if log.subscribers:
+                log.notify(raw)
+        if self._recorded:
+            for callback in self._recorded:
+                callback((delivery,))
         with self._lock:
             if self._closed:
                 logger.warning(
@@ -203,9 +226,21 @@ class DeliveryLog:
 
     def _write(self, batch: list[Delivery]) -> None:
         stored: Sequence[Delivery] = batch
+        # Pruning a configuration scans its kept rows: do it once it has
+        # gained PRUNE_EVERY rows, so the table holds at most that many
+        # over the bound per configuration.
+        added = self._added_since_prune
+        every = max(1, min(PRUNE_EVERY, self.keep // 10))
+        prune = []
+        for delivery in batch:
+            count = added.get(delivery.config_id, 0) + 1
+            if count >= every:
+                prune.append(delivery.config_id)
+                count = 0
+            added[delivery.config_id] = count
         try:
             if not self._store.read_only and not self._store.closed:
-                stored = self._store.add_deliveries(batch, self.keep)
+                stored = self._store.add_deliveries(batch, self.keep, set(prune))
         except StoreError as e:
             logger.error("Could not store %d deliveries: %s", len(batch), e)
         finally:

@@ -30,7 +30,7 @@ DELIVERY_COLUMNS = (
 _INSERT = (
     "INSERT INTO deliveries (config_id, integration_id, config_name, signal,"
     " time, duration, outcome, message, attempts, payload, details)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _STATUS = (
     "INSERT INTO delivery_status (config_id, last_outcome, last_time,"
@@ -51,21 +51,40 @@ FAILED_OUTCOMES = ("failed", "timed_out")
 
 
 def add_deliveries(
-    conn: sqlite3.Connection, rows: Sequence[Delivery], keep: int
+    conn: sqlite3.Connection,
+    rows: Sequence[Delivery],
+    keep: int,
+    prune: Iterable[int] | None = None,
 ) -> list[Delivery]:
     """Insert rows (their ``id`` is ignored), update statuses, prune.
 
     Args:
         keep (int): Rows kept per configuration; older ones are deleted.
+        prune (iterable of int, optional): The configurations to prune
+            (default: every one in ``rows``).
 
     Returns:
         list[Delivery]: The rows with the ids they got.
     """
-    stored = []
+    # One executemany; the ids are known without RETURNING: deliveries.id
+    # is an INTEGER PRIMARY KEY without AUTOINCREMENT and this transaction
+    # holds the write lock, so the rows get max(id) + 1, + 2, … in order.
+    first = int(conn.execute("SELECT max(id) FROM deliveries").fetchone()[0] or 0) + 1
+    conn.executemany(_INSERT, [row[1:] for row in rows])
+    last = int(conn.execute("SELECT max(id) FROM deliveries").fetchone()[0] or 0)
+    if last != first + len(rows) - 1:
+        # SQLite picks random ids once the largest possible one is used:
+        # read them back instead.
+        found = conn.execute(
+            f"SELECT id FROM deliveries WHERE id >= ? ORDER BY id LIMIT {len(rows)}",
+            (first,),
+        ).fetchall()
+        ids = [r[0] for r in found]
+    else:
+        ids = list(range(first, last + 1))
+    stored = [row._replace(id=new_id) for row, new_id in zip(rows, ids, strict=False)]
     touched: dict[int, tuple[str, float, str, int, int]] = {}
     for row in rows:
-        (new_id,) = conn.execute(_INSERT, row[1:]).fetchone()
-        stored.append(row._replace(id=new_id))
         if row.outcome == "skipped":
             continue
         ok = 1 if row.outcome == "ok" else 0
@@ -77,7 +96,7 @@ def add_deliveries(
         touched[row.config_id] = (row.outcome, row.time, row.message, ok, failed)
     for config_id, status in touched.items():
         conn.execute(_STATUS, (config_id, *status))
-    for config_id in {row.config_id for row in rows}:
+    for config_id in {row.config_id for row in rows} if prune is None else prune:
         conn.execute(_PRUNE, (config_id, config_id, keep))
     return stored
 

@@ -419,15 +419,21 @@ class ConfigStore:
 
     # Deliveries
 
-    def add_deliveries(self, rows: Sequence[Delivery], keep: int) -> list[Delivery]:
+    def add_deliveries(
+        self,
+        rows: Sequence[Delivery],
+        keep: int,
+        prune: Iterable[int] | None = None,
+    ) -> list[Delivery]:
         """Store deliveries in one transaction, update each configuration's
-        status, and keep only its newest ``keep`` rows.
+        status, and keep only the newest ``keep`` rows of the configurations
+        in ``prune`` (default: all in ``rows``).
 
         Returns:
             list[Delivery]: The rows with their new ids.
         """
         with self._write() as conn:
-            return _deliveries.add_deliveries(conn, rows, keep)
+            return _deliveries.add_deliveries(conn, rows, keep, prune)
 
     def list_deliveries(
         self,
