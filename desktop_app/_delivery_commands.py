@@ -13,11 +13,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from desktop_app._commands import CommandError, _escaped, open_app
+from desktop_app._durations import human_duration
 
 if TYPE_CHECKING:
     from desktop_app.store import Delivery
 
-__all__ = ["cmd_deliveries", "cmd_retry", "delivery_line", "human_duration"]
+__all__ = ["cmd_deliveries", "cmd_retry", "delivery_line"]
 
 #: How an outcome reads on a line.
 _OUTCOME_WORDS = {
@@ -26,18 +27,6 @@ _OUTCOME_WORDS = {
     "timed_out": "TIMED OUT",
     "skipped": "skipped",
 }
-
-
-def human_duration(seconds: float) -> str:
-    """A duration as people read it: ``"12 ms"``, ``"1.4 s"``, ``"2 min 5 s"``."""
-    if seconds < 0.001:
-        return "<1 ms"
-    if seconds < 1:
-        return f"{seconds * 1000:.0f} ms"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(int(round(seconds)), 60)
-    return f"{minutes} min {rest} s"
 
 
 def delivery_line(delivery: Delivery) -> str:

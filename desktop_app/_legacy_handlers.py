@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
 from desktop_app._attribution import HandlerScope
+from desktop_app._containment import describe_error, format_traceback
 from desktop_app._payload import summarize_payload
 from desktop_app._worker import BackgroundTimeoutError, BackgroundWorker
+from desktop_app.activity import OUTCOME_FAILED, OUTCOME_TIMEOUT, get_activity_log
 
 if TYPE_CHECKING:
     from desktop_app.hooks import SignalHook
@@ -120,6 +123,7 @@ def offload(
     """
     scope = _scope_for(hook, kwargs, only_config_id, on_finish)
     callback = hook.callback
+    started = time.time()
 
     def work() -> Any:
         with scope:
@@ -127,21 +131,49 @@ def offload(
 
     worker: BackgroundWorker = hook.owner.integration_mgr.worker
     try:
+        # No activity row of the worker's own: the deliveries are the rows;
+        # a run that reached no configuration gets one below.
         future = worker.submit_job(
-            hook.owner, work, signal=hook.signal_name
+            hook.owner, work, signal=hook.signal_name, record=False
         )
     except RuntimeError:
         return None
 
     def done(f: Future[Any]) -> None:
         error = None if f.cancelled() else f.exception()
+        visited = scope.visited
         if isinstance(error, BackgroundTimeoutError):
-            visited = scope.visited
             scope.close("timed_out", f"Did not finish within {error.timeout:g} s")
-            if not visited and on_finish is not None:
+        if visited:
+            return
+        duration = time.time() - started
+        log = get_activity_log()
+        if isinstance(error, BackgroundTimeoutError):
+            log.record(
+                hook.signal_name,
+                hook.owner_id,
+                started,
+                duration,
+                OUTCOME_TIMEOUT,
+                str(error),
+            )
+        elif error is not None:
+            log.record(
+                hook.signal_name,
+                hook.owner_id,
+                started,
+                duration,
+                OUTCOME_FAILED,
+                describe_error(error),
+                format_traceback(error),
+            )
+        elif not f.cancelled():
+            log.record(hook.signal_name, hook.owner_id, started, duration)
+        if on_finish is not None:
+            if isinstance(error, BackgroundTimeoutError):
                 on_finish("timed_out")
-        elif on_finish is not None and not scope.visited:
-            on_finish("failed" if error is not None else "skipped")
+            else:
+                on_finish("failed" if error is not None else "skipped")
 
     future.add_done_callback(done)
     return future

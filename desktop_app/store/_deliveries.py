@@ -149,8 +149,9 @@ def delivery_statuses(
     """Status of the given configurations (all when ``None``); a
     configuration that never ran has no entry."""
     sql = (
-        "SELECT config_id, last_outcome, last_time, last_message, ok_count,"
-        " failed_count FROM delivery_status"
+        "SELECT s.config_id, s.last_outcome, s.last_time, s.last_message,"
+        " s.ok_count, s.failed_count, c.integration_id FROM delivery_status s"
+        " JOIN configs c ON c.id = s.config_id"
     )
     if config_ids is None:
         rows = conn.execute(sql).fetchall()
@@ -161,7 +162,7 @@ def delivery_statuses(
             chunk = ids[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows += conn.execute(
-                f"{sql} WHERE config_id IN ({marks})", chunk
+                f"{sql} WHERE s.config_id IN ({marks})", chunk
             ).fetchall()
     return {r[0]: DeliveryStatus._make(r) for r in rows}
 

@@ -118,6 +118,8 @@ class DeliveryStatus(NamedTuple):
     last_message: str
     ok_count: int
     failed_count: int
+    #: The configuration's integration.
+    integration_id: str
 
     @property
     def failing(self) -> bool:
