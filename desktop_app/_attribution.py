@@ -94,6 +94,9 @@ class HandlerScope:
         #: Returns a release function; keeps ``flush()`` waiting for a
         #: record that comes when background work ends.
         self.hold: Callable[[], Callable[[], None]] | None = None
+        #: Called once every visited configuration was handed to ``finish``
+        #: (those waiting for background work come later, one by one).
+        self.on_closed: Callable[[], None] | None = None
         self._finish = finish
         self._states: dict[int, _State] = {}
         self._current: _State | None = None
@@ -214,6 +217,8 @@ class HandlerScope:
                 _after(state, self._finish, self.hold() if self.hold else None)
                 continue
             self._done(state)
+        if self.on_closed is not None:
+            self.on_closed()
 
     def _done(self, state: _State) -> None:
         outcome = state.outcome or ("failed" if state.failed else "ok")

@@ -46,6 +46,10 @@ Subscriber = Callable[[Sequence[Delivery]], None]
 
 _as_delivery = tuple.__new__
 
+#: One handler run's deliveries: signal, payload summary, and per
+#: configuration (config, outcome, message, details, started, duration).
+_Batch = tuple[str, str, list[tuple[Any, str, str, str, float, float]]]
+
 
 class DeliveryLog:
     """Records deliveries into the store through one writer thread.
@@ -59,7 +63,7 @@ class DeliveryLog:
     def __init__(self, store: ConfigStore, keep: int = KEEP_PER_CONFIG) -> None:
         self._store = store
         self.keep = keep
-        self._queue: queue.SimpleQueue[Delivery | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Delivery | _Batch | None] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._unwritten = 0
@@ -92,6 +96,78 @@ class DeliveryLog:
             Delivery: The record (``id`` 0: it is stored later).
         """
         text = payload if isinstance(payload, str) else summarize_payload(payload)
+        delivery = self._build(
+            config,
+            signal,
+            text,
+            outcome,
+            message,
+            time.time() if started is None else started,
+            duration,
+            attempts,
+            details,
+        )
+        with self._lock:
+            if self._closed:
+                logger.warning(
+                    "Delivery for configuration %s recorded after shutdown; not stored",
+                    delivery.config_id,
+                )
+                return delivery
+            self._unwritten += 1
+            self._ensure_writer()
+        self._queue.put(delivery)
+        return delivery
+
+    def record_batch(
+        self,
+        signal: str,
+        payload: str,
+        rows: list[tuple[Any, str, str, str, float, float]],
+    ) -> None:
+        """Record the deliveries of one handler run (one signal, one payload
+        summary): ``(config, outcome, message, details, started, duration)``
+        each. The records are built on the writer thread, off the event
+        path."""
+        with self._lock:
+            if self._closed:
+                return
+            self._unwritten += len(rows)
+            self._ensure_writer()
+        self._queue.put((signal, payload, rows))
+
+    def _ensure_writer(self) -> None:
+        # Under the lock.
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._write_loop, name="desktop-app-deliveries", daemon=True
+            )
+            self._thread.start()
+
+    def _expand(self, item: Delivery | _Batch) -> list[Delivery]:
+        if isinstance(item, Delivery):
+            return [item]
+        signal, payload, rows = item
+        return [
+            self._build(
+                config, signal, payload, outcome, message, started, duration, 1, details
+            )
+            for config, outcome, message, details, started, duration in rows
+        ]
+
+    def _build(
+        self,
+        config: Any,
+        signal: str,
+        text: str,
+        outcome: str,
+        message: str,
+        started: float,
+        duration: float,
+        attempts: int,
+        details: str,
+    ) -> Delivery:
+        """The record, its activity row, and the unstored subscribers told."""
         if message:
             message = scrub_secrets(message)
         if details:
@@ -104,7 +180,7 @@ class DeliveryLog:
                 config.integration_id,
                 config.name,
                 signal,
-                time.time() if started is None else started,
+                started,
                 duration,
                 outcome,
                 message,
@@ -120,7 +196,7 @@ class DeliveryLog:
             shown = outcome != "ok"
             raw = (
                 log.next_seq(),
-                delivery.time,
+                started,
                 signal,
                 delivery.integration_id,
                 delivery.config_id,
@@ -136,20 +212,6 @@ class DeliveryLog:
         if self._recorded:
             for callback in self._recorded:
                 callback((delivery,))
-        with self._lock:
-            if self._closed:
-                logger.warning(
-                    "Delivery for configuration %s recorded after shutdown; not stored",
-                    delivery.config_id,
-                )
-                return delivery
-            self._unwritten += 1
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._write_loop, name="desktop-app-deliveries", daemon=True
-                )
-                self._thread.start()
-        self._queue.put(delivery)
         return delivery
 
     def subscribe(
@@ -209,7 +271,7 @@ class DeliveryLog:
             batch: list[Delivery] = []
             stop = first is None
             if first is not None:
-                batch.append(first)
+                batch.extend(self._expand(first))
             while len(batch) < BATCH:
                 try:
                     item = self._queue.get_nowait()
@@ -218,7 +280,7 @@ class DeliveryLog:
                 if item is None:
                     stop = True
                     continue
-                batch.append(item)
+                batch.extend(self._expand(item))
             if batch:
                 self._write(batch)
             if stop:

@@ -54,6 +54,10 @@ def _scope_for(
     owner = hook.owner
     deliveries = owner.integration_mgr.deliveries
     summary: list[str] = []
+    # The run's records go to the delivery log together when it closes
+    # (one hand-over per handler run, not one per configuration); those
+    # that end later (background work) are recorded one by one.
+    batch: list[tuple[Any, str, str, str, float, float]] | None = []
 
     def finish(
         config: Any,
@@ -65,21 +69,31 @@ def _scope_for(
     ) -> None:
         if not summary:
             summary.append(summarize_payload(kwargs))
-        deliveries.record(
-            config,
-            hook.signal_name,
-            summary[0],
-            outcome,
-            message,
-            started=started,
-            duration=duration,
-            details=details,
-        )
+        if batch is not None:
+            batch.append((config, outcome, message, details, started, duration))
+        else:
+            deliveries.record(
+                config,
+                hook.signal_name,
+                summary[0],
+                outcome,
+                message,
+                started=started,
+                duration=duration,
+                details=details,
+            )
         if on_finish is not None:
             on_finish(outcome)
 
+    def closed() -> None:
+        nonlocal batch
+        rows, batch = batch, None
+        if rows:
+            deliveries.record_batch(hook.signal_name, summary[0], rows)
+
     scope = HandlerScope(owner, finish, only_config_id)
     scope.hold = deliveries.hold
+    scope.on_closed = closed
     return scope
 
 
