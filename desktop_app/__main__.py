@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave out configurations whose name the integration already has",
     )
+    from desktop_app import _delivery_commands
+
+    _delivery_commands.add_parsers(commands, common, _seconds)
     return parser
 
 
@@ -246,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
                 safe_mode=args.safe_mode,
                 read_only=read_only,
             )
+        from desktop_app import _delivery_commands
+
+        status = _delivery_commands.run_command(args, read_only)
+        if status is not None:
+            return status
         return _commands.cmd_fire(
             args.data_dir,
             args.signal,

@@ -35,15 +35,31 @@ class ChangeWatcher(threading.Thread):
 
     def run(self) -> None:
         manager = self._manager
+        store = manager.store
+        # Unknown at first: the first change seen may be one made before
+        # the watcher started, so it always reloads.
+        counter: int | None = None
         while not self._stop_event.wait(self._interval):
             try:
-                if manager.store.has_external_changes():
-                    manager.clear_all_configs_cache()
-                    manager.dispatch(manager.reload_configs)
+                if store.has_external_changes():
+                    # A delivery another process stored moves data_version
+                    # too; only a change of configs needs a reload.
+                    new_counter = self._configs_counter()
+                    if new_counter is None or new_counter != counter:
+                        counter = new_counter
+                        manager.clear_all_configs_cache()
+                        manager.dispatch(manager.reload_configs)
+                    manager.deliveries.poll_external()
             except Exception:
                 if self._stop_event.is_set():
                     return
                 logger.exception("Checking the store for changes failed")
+
+    def _configs_counter(self) -> int | None:
+        try:
+            return self._manager.store.configs_change_counter()
+        except Exception:  # an old schema, a closed store: always reload
+            return None
 
     def stop(self) -> None:
         """Stop polling and wait (briefly) for the thread to end."""

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from desktop_app import signals
 from desktop_app._containment import is_user_interrupt
+from desktop_app._legacy_handlers import is_ui_thread, offload, run_attributed
 from desktop_app._worker import DEFAULT_TIMEOUT, BackgroundWorker
 from desktop_app.activity import OUTCOME_OK, PERF_TO_WALL, get_activity_log
 
@@ -61,7 +62,24 @@ class _Hub:
         for hook in hooks:
             accepts = hook.accepts
             try:
-                if accepts is None:
+                if hook.attributed:
+                    # An integration's handler: a delivery per configuration
+                    # it visits, and never on the UI thread.
+                    kwargs = (
+                        payload
+                        if accepts is None
+                        else {k: v for k, v in payload.items() if k in accepts}
+                    )
+                    if is_ui_thread():
+                        results.append(offload(hook, kwargs))
+                        t0 = perf_counter()
+                        continue
+                    result, recorded = run_attributed(hook, kwargs)
+                    if recorded:  # its deliveries are its activity rows
+                        results.append(result)
+                        t0 = perf_counter()
+                        continue
+                elif accepts is None:
                     result = hook.callback(**payload)
                 else:
                     result = hook.callback(
@@ -76,7 +94,7 @@ class _Hub:
                 t0 = perf_counter()
                 continue
             t1 = perf_counter()
-            if recording:
+            if recording and not hook.quiet:
                 raw = (
                     next_seq(),
                     t0 + PERF_TO_WALL,

@@ -88,6 +88,7 @@ class _Job:
         "t0",
         "thread",
         "settled",
+        "record",
     )
 
     def __init__(
@@ -113,6 +114,8 @@ class _Job:
         self.thread: threading.Thread | None = None
         #: True once the outcome was recorded (by the work or the watchdog).
         self.settled = False
+        #: Whether to record an activity row (deliveries record their own).
+        self.record = True
 
 
 class BackgroundWorker:
@@ -155,6 +158,35 @@ class BackgroundWorker:
         job = _Job(
             integration, config, func, args, kwargs, signal, _timeout_of(integration)
         )
+        return self._submit(job)
+
+    def submit_job(
+        self,
+        owner: WorkOwner,
+        func: Callable[[], Any],
+        *,
+        timeout: float | None = None,
+        record: bool = True,
+        signal: str = "",
+        config: IntegrationConfig | None = None,
+    ) -> Future[Any]:
+        """Run ``func()`` in the background with its own time limit.
+
+        Args:
+            timeout (float, optional): Seconds before it is abandoned
+                (default: the owner's ``background_timeout``).
+            record (bool): Record an activity row for it (False when the
+                caller records a delivery itself).
+
+        Raises:
+            RuntimeError: The worker was shut down.
+        """
+        limit = _timeout_of(owner) if timeout is None or timeout <= 0 else timeout
+        job = _Job(owner, config, func, (), {}, signal, limit)
+        job.record = record
+        return self._submit(job)
+
+    def _submit(self, job: _Job) -> Future[Any]:
         with self._lock:
             if self._closed:
                 raise RuntimeError("The background worker is shut down")
@@ -294,6 +326,8 @@ class BackgroundWorker:
     # Bookkeeping -----------------------------------------------------------
 
     def _record(self, job: _Job, outcome: str, error: str = "", tb: str = "") -> None:
+        if not job.record:
+            return
         config = job.config
         get_activity_log().record(
             job.signal,

@@ -493,6 +493,9 @@ class DeliveryError(DesktopAppError):
         reason (str): One line saying what went wrong.
     """
 
+    #: Whether trying again may help (False: the request itself is wrong).
+    retryable = True
+
     def __init__(self, target: str, reason: str) -> None:
         self.target = target
         self.reason = reason
@@ -501,3 +504,15 @@ class DeliveryError(DesktopAppError):
 
 def _qualname(cls: type) -> str:
     return f"{getattr(cls, '__module__', '?')}.{getattr(cls, '__qualname__', cls)}"
+
+
+class DeliveryActionError(DesktopAppError):
+    """A delivery cannot be retried, or an event sent to one configuration.
+
+    Attributes:
+        culprit (int | str): The delivery or configuration id concerned.
+    """
+
+    def __init__(self, culprit: int | str, message: str) -> None:
+        self.culprit = culprit
+        super().__init__(message)

@@ -27,6 +27,7 @@ from desktop_app.signals import signal_name
 
 __all__ = [
     "ANY",
+    "ConfigSignalHook",
     "Hook",
     "IntegrationHook",
     "SignalHook",
@@ -133,6 +134,14 @@ class SignalHook(Hook):
         self.owner_id = owner_id(self.owner)
         #: Keyword names the callback takes, or None when it takes any.
         self.accepts = _accepted_keywords(callback)
+        #: Whether deliveries are recorded per configuration the callback
+        #: visits (an integration's handler; see ``_legacy_handlers``).
+        self.attributed = callable(getattr(self.owner, "get_configs", None)) and (
+            hasattr(self.owner, "integration_mgr")
+        )
+        #: True when the hook's deliveries are its activity rows (the hub
+        #: then records no row per call).
+        self.quiet = False
         self._is_blinker = isinstance(signal, blinker.Signal)
         if self._is_blinker:
             connect_hook(self)
@@ -175,6 +184,8 @@ class SignalHook(Hook):
             self.signal_name,
             exc_info=error,
         )
+        if getattr(error, "_desktop_app_delivery_recorded", False):
+            return  # the delivery of the configuration it was on records it
         get_activity_log().record(
             self.signal_name,
             self.owner_id,
@@ -222,3 +233,7 @@ def _accepted_keywords(callback: Callable[..., Any]) -> frozenset[str] | None:
         ):
             names.add(param.name)
     return frozenset(names)
+
+
+# Defined in its own module; imported last because it builds on SignalHook.
+from desktop_app._config_hook import ConfigSignalHook  # noqa: E402

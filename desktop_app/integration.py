@@ -9,10 +9,13 @@ while it has at least one enabled configuration; the manager decides that.
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop_app import signals
+from desktop_app._attribution import current_scope
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
 from desktop_app.errors import ConfigNotFoundError, IntegrationRegistrationError
 from desktop_app.hooks import shutdown_hooks
@@ -150,7 +153,13 @@ class Integration:
         """
         if local_site is not None:
             filters["local_site"] = local_site
-        return self.integration_mgr.get_enabled_configs(self.integration_id, filters)
+        configs = self.integration_mgr.get_enabled_configs(self.integration_id, filters)
+        scope = current_scope()
+        if scope is not None and scope.owner is self:
+            # Inside a handler: each configuration the loop reaches gets
+            # its own delivery (see desktop_app.deliveries).
+            return scope.track(configs)
+        return configs
 
     def get_config(self, config_id: int) -> IntegrationConfig:
         """Return one of this integration's configurations (enabled or not),
@@ -193,9 +202,55 @@ class Integration:
         Returns:
             concurrent.futures.Future: Resolves when the work is done.
         """
-        return self.integration_mgr.worker.submit(
-            self, config, func, *args, signal=signal, **kwargs
+        scope = current_scope()
+        if scope is None or scope.owner is not self or config is None:
+            return self.integration_mgr.worker.submit(
+                self, config, func, *args, signal=signal, **kwargs
+            )
+        if scope.on_worker:
+            # A ConfigSignalHook callback: already on the worker, under the
+            # delivery's time limit and retries. Run it here; its result is
+            # the delivery's message, its exception the delivery's failure.
+            done: Future[Any] = concurrent.futures.Future()
+            result = func(*args, **kwargs)
+            if isinstance(result, str):
+                scope.report(config, result, True, "")
+            done.set_result(result)
+            return done
+        # Inside a handler: this work is the configuration's delivery, and
+        # its outcome is the delivery's (recorded then, not as a second row).
+        future: Future[Any] = self.integration_mgr.worker.submit_job(
+            self,
+            functools.partial(func, *args, **kwargs),
+            record=False,
+            signal=signal,
+            config=config,
         )
+        scope.defer(config, future)
+        return future
+
+    def test_config(self, settings: dict[str, Any]) -> str:
+        """Check a connection or credentials with the given settings.
+
+        Override it to make the configuration dialog show a Test button: it
+        runs this on the values on screen (not saved), on the worker, with
+        ``background_timeout`` and a Cancel button.
+
+        Args:
+            settings (dict): The form's cleaned values (secrets included).
+
+        Returns:
+            str: A short success message ("Connected: HTTP 200").
+
+        Raises:
+            Exception: Its text is the plain failure message shown.
+        """
+        raise NotImplementedError
+
+    @classmethod
+    def can_test_config(cls) -> bool:
+        """Whether the class overrides :py:meth:`test_config`."""
+        return cls.test_config is not Integration.test_config
 
     def __repr__(self) -> str:
         state = "enabled" if self.enabled else "disabled"

@@ -20,17 +20,23 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import _secrets as secrets
 from desktop_app import signals
+from desktop_app._attribution import install_log_capture
 from desktop_app._change_watcher import ChangeWatcher
 from desktop_app._containment import (
     describe_error,
     format_traceback,
     is_user_interrupt,
 )
+from desktop_app._delivery_log import DeliveryLog
+from desktop_app._delivery_queue import DeliveryQueue
+from desktop_app._legacy_handlers import set_ui_thread
 from desktop_app._snapshots import EnabledConfigCache, matches
 from desktop_app._worker import BackgroundWorker
 from desktop_app.config import ConfigSnapshot, IntegrationConfig
@@ -49,8 +55,10 @@ from desktop_app.integration import (
 from desktop_app.store import ConfigRecord
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from desktop_app._unavailable import UnavailableIntegration
-    from desktop_app.store import ConfigStore
+    from desktop_app.store import ConfigStore, Delivery, DeliveryStatus
 
 __all__ = [
     "IntegrationManager",
@@ -86,6 +94,11 @@ class IntegrationManager:
             store = ConfigStore(store)
         self.store = store
         self.worker = BackgroundWorker()
+        #: Records deliveries and stores them off the event path.
+        self.deliveries = DeliveryLog(store)
+        #: Per-configuration queues of ConfigSignalHook deliveries.
+        self.delivery_queue = DeliveryQueue(self.worker, self.deliveries)
+        install_log_capture()
         #: Integration id → why enabling it failed (error text, traceback).
         self.integration_errors: dict[str, tuple[str, str]] = {}
         self._integrations: dict[str, Integration] = {}
@@ -111,6 +124,10 @@ class IntegrationManager:
         """
         if dispatcher is not None:
             self._dispatch = dispatcher
+            # The host's event loop runs here: handlers sent from this
+            # thread go to the worker (see desktop_app._legacy_handlers).
+            set_ui_thread(threading.current_thread())
+        self.deliveries.start_watching()
         if self._watcher is None and self._watch_interval and not self._shut_down:
             self._watcher = ChangeWatcher(self, self._watch_interval)
             self._watcher.start()
@@ -548,7 +565,96 @@ class IntegrationManager:
         Returns:
             bool: True when all of it finished in time.
         """
-        return self.worker.wait(timeout)
+        deadline = None if timeout is None else time.monotonic() + timeout
+
+        def left() -> float | None:
+            return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+        return (
+            self.delivery_queue.wait(left())
+            and self.worker.wait(left())
+            and self.deliveries.flush(left())
+        )
+
+    # Deliveries ------------------------------------------------------------
+
+    def get_deliveries(
+        self,
+        config_id: int | None = None,
+        *,
+        failed_only: bool = False,
+        limit: int = 100,
+        before: int | None = None,
+    ) -> list[Delivery]:
+        """Stored deliveries, newest first.
+
+        Args:
+            config_id (int, optional): Only this configuration's.
+            failed_only (bool): Only failed and timed-out ones.
+            limit (int): At most this many.
+            before (int, optional): Only deliveries older than this id
+                (the next page).
+        """
+        return self.deliveries.list(
+            config_id, failed_only=failed_only, limit=limit, before=before
+        )
+
+    def get_delivery(self, delivery_id: int) -> Delivery | None:
+        """One stored delivery, or ``None``."""
+        return self.store.get_delivery(delivery_id)
+
+    def get_delivery_status(self, config_id: int) -> DeliveryStatus | None:
+        """A configuration's last outcome, last run and counts; ``None``
+        when it never ran."""
+        return self.deliveries.statuses([config_id]).get(config_id)
+
+    def get_delivery_statuses(
+        self, config_ids: Iterable[int] | None = None
+    ) -> dict[int, DeliveryStatus]:
+        """Status per configuration id (those that never ran are missing)."""
+        return self.deliveries.statuses(
+            None if config_ids is None else list(config_ids)
+        )
+
+    def retry_delivery(self, delivery_id: int) -> Future[str]:
+        """Send a delivery again to its configuration; the future resolves
+        with the new delivery's outcome.
+
+        Raises:
+            desktop_app.errors.DeliveryActionError: It cannot be sent again
+                (the message says why).
+        """
+        from desktop_app._delivery_actions import retry_delivery
+
+        return retry_delivery(self, delivery_id)
+
+    def send_to_config(
+        self,
+        config_id: int,
+        signal_name: str = "desktop_app.test_event",
+        payload: dict[str, Any] | None = None,
+    ) -> Future[str]:
+        """Deliver a signal (by default a test event) to one configuration
+        only; the future resolves with the outcome.
+
+        Raises:
+            desktop_app.errors.DeliveryActionError: It cannot take it now.
+        """
+        from desktop_app._delivery_actions import send_to_config
+
+        return send_to_config(self, config_id, signal_name, payload)
+
+    def test_config(
+        self,
+        integration_id: str,
+        settings: dict[str, Any],
+        timeout: float | None = None,
+    ) -> Future[str]:
+        """Run ``Integration.test_config(settings)`` on the worker; nothing
+        is saved or recorded."""
+        from desktop_app._delivery_actions import run_test_config
+
+        return run_test_config(self, integration_id, settings, timeout)
 
     def shutdown(self) -> None:
         """Disable every integration, stop the worker and close the store."""
@@ -559,7 +665,13 @@ class IntegrationManager:
         for integration in reversed(self.get_integrations()):
             self._safely(integration, integration.disable_integration, "shutdown")
         self._shut_down = True
+        set_ui_thread(None)
+        # Waiting deliveries are recorded as not delivered; running ones get
+        # a bounded second; then every record made is stored.
+        self.delivery_queue.close()
         self.worker.shutdown(wait=True)
+        self.delivery_queue.close_running()
+        self.deliveries.close(timeout=1.0)
         self.store.close()
         global _manager
         if _manager is self:

@@ -7,6 +7,7 @@ helpers work in any test runner.
 
 from __future__ import annotations
 
+import contextlib
 import textwrap
 import time
 from collections.abc import Iterator
@@ -82,7 +83,16 @@ class ActivityRecorder:
 
     @property
     def records(self) -> list[ActivityRecord]:
-        """Every record made since the recorder started, oldest first."""
+        """Every record made since the recorder started, oldest first.
+
+        Deliveries of a handler run are recorded off the event path: those
+        already handed over are waited for (briefly) first.
+        """
+        from desktop_app.manager import get_integration_manager
+
+        # No manager installed: nothing is pending.
+        with contextlib.suppress(RuntimeError):
+            get_integration_manager().deliveries.flush(5.0)
         return self.log.records(since=self._since)
 
     @property

@@ -9,6 +9,7 @@ registers anything from here.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import json
 import logging
 import string
@@ -20,8 +21,9 @@ from urllib.parse import urlsplit
 from desktop_app import forms, signals
 from desktop_app.conditions import SignalConditionChoices
 from desktop_app.config import IntegrationConfig
+from desktop_app.deliveries import event_time
 from desktop_app.errors import DeliveryError
-from desktop_app.hooks import SignalHook
+from desktop_app.hooks import ConfigSignalHook
 from desktop_app.integration import Integration
 from integrations._payload import json_safe
 from integrations._signing import GITHUB_HEADER, github_signature
@@ -98,7 +100,7 @@ class SignalPickingIntegration(Integration):
     """
 
     def initialize(self) -> None:
-        self._signal_hooks: dict[str, SignalHook] = {}
+        self._signal_hooks: dict[str, ConfigSignalHook] = {}
         for signal in _CONFIG_SIGNALS:
             signal.connect(self._on_configs_changed, weak=False)
         self._sync_hooks()
@@ -120,41 +122,61 @@ class SignalPickingIntegration(Integration):
         for name in set(hooks) - wanted:
             hooks.pop(name).disable_hook()
         for name in sorted(wanted - set(hooks)):
-            hooks[name] = SignalHook(
-                self, signals.namespace.signal(name), self._on_signal
+            # One delivery per configuration that picked the signal, on the
+            # worker, retried per its own "retries"/"backoff" settings. The
+            # payload is made JSON-safe once, on the sender's thread, so the
+            # work never sees objects that change later.
+            hooks[name] = ConfigSignalHook(
+                self,
+                signals.namespace.signal(name),
+                functools.partial(self._on_config_signal, name),
+                retries=_setting_int("retries"),
+                backoff=_setting_float("backoff", 1.0),
+                config_filter=functools.partial(_picks, name),
+                prepare=json_safe,
             )
 
-    def _on_signal(
-        self, sender: Any = None, signal: Any = None, **payload: Any
+    def _on_config_signal(
+        self, name: str, config: IntegrationConfig, **payload: Any
     ) -> None:
-        name = getattr(signal, "name", "")
-        safe: dict[str, Any] | None = None
-        form_cls = self.config_form_cls
-        if "conditions" not in getattr(form_cls, "base_fields", {}):
-            form_cls = None  # a subclass's form without conditions
-        for config in self.get_configs():
-            if name in _picked(config):
-                if form_cls is not None and not config.match_conditions(
-                    form_cls, signal=signal, **payload
-                ):
-                    continue
-                if safe is None:
-                    # Converted once, on the sender's thread, so the
-                    # background work never sees objects that change later.
-                    safe = json_safe(payload)
-                # TEMPORARY (issue 11): deliver() gets the snapshot that
-                # get_configs() returns, which config.py does not yet type as
-                # an IntegrationConfig; retype deliver() once it settles.
-                self.deliver(config, name, safe)  # type: ignore[arg-type]
+        self.deliver(config, name, payload)
 
     def deliver(
         self, config: IntegrationConfig, signal: str, payload: dict[str, Any]
     ) -> None:
-        """Start delivering one event for one configuration.
+        """Deliver one event for one configuration.
 
-        Implementations hand slow work to :py:meth:`run_in_background`.
+        Runs on the worker, once per configuration that picked the signal,
+        under the integration's time limit; the framework retries a failure
+        per the configuration's ``retries`` setting. Work handed to
+        :py:meth:`run_in_background` runs right here, and its result
+        ("HTTP 200") is the delivery's message; an exception fails it.
         """
         raise NotImplementedError
+
+
+def _picks(name: str, config: Mapping[str, Any]) -> bool:
+    return name in _picked(config)
+
+
+def _setting_int(key: str) -> Any:
+    def read(config: Mapping[str, Any]) -> int:
+        try:
+            return max(0, int(config.get(key) or 0))
+        except (TypeError, ValueError):
+            return 0
+
+    return read
+
+
+def _setting_float(key: str, default: float) -> Any:
+    def read(config: Mapping[str, Any]) -> float:
+        try:
+            return max(0.0, float(config.get(key, default)))
+        except (TypeError, ValueError):
+            return default
+
+    return read
 
 
 def _picked(config: Mapping[str, Any]) -> list[str]:
@@ -170,10 +192,16 @@ def event_body(
     Its fields are documented in docs/writing-integrations.md; ``id`` is
     there only when the caller names the delivery.
     """
+    sent = event_time()  # the same for every retry of a delivery
+    when = (
+        _dt.datetime.fromtimestamp(sent, _dt.UTC)
+        if sent is not None
+        else _dt.datetime.now(_dt.UTC)
+    )
     body: dict[str, Any] = {
         "signal": signal,
         "payload": payload,
-        "time": _dt.datetime.now(_dt.UTC).isoformat(),
+        "time": when.isoformat(),
     }
     if event_id is not None:
         body["id"] = event_id
@@ -266,7 +294,9 @@ def post_json(
         except urllib.error.HTTPError as e:
             last = f"HTTP {e.code} {e.reason}"
             if e.code != 429 and e.code < 500:
-                raise DeliveryError(target, last) from e
+                final = DeliveryError(target, last)
+                final.retryable = False  # the request itself is wrong
+                raise final from e
         except (urllib.error.URLError, TimeoutError, OSError) as e:
             reason = getattr(e, "reason", e)
             last = "timed out" if isinstance(reason, TimeoutError) else str(reason)

@@ -25,6 +25,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 __all__ = [
     "GITHUB_HEADER",
@@ -34,6 +35,7 @@ __all__ = [
     "check_standard_secret",
     "generate_secret",
     "github_signature",
+    "delivery_message_id",
     "new_message_id",
     "signer",
     "standard_headers",
@@ -85,6 +87,24 @@ def check_standard_secret(secret: str) -> str | None:
 def new_message_id() -> str:
     """Return a new id for one delivery (``msg_`` and 32 hex digits)."""
     return f"msg_{uuid.uuid4().hex}"
+
+
+def delivery_message_id(config_id: Any, signal: str, sent: float | None) -> str:
+    """The id of one delivery: the same for each of its attempts (the
+    framework retries by calling the integration again), different for
+    every event and configuration, so receivers can drop duplicates.
+
+    Args:
+        config_id: The configuration's id.
+        signal (str): The signal's name.
+        sent (float | None): When the event was sent
+            (:py:func:`desktop_app.deliveries.event_time`); ``None`` outside
+            a delivery gives a new random id.
+    """
+    if sent is None:
+        return new_message_id()
+    key = f"{config_id}\x00{signal}\x00{sent!r}".encode()
+    return f"msg_{hashlib.sha256(key).hexdigest()[:32]}"
 
 
 def _standard_key(secret: str) -> bytes:

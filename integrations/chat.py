@@ -144,7 +144,7 @@ class ChatIntegration(SignalPickingIntegration):
             config.get("url"),
             body,
             timeout=float(config.get("timeout")),
-            retries=int(config.get("retries")),
+            retries=0,  # the framework retries, holding no thread meanwhile
             backoff=0.5,
             signal=signal,
         )

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from desktop_app import forms, signals
 from desktop_app.config import IntegrationConfig
+from desktop_app.deliveries import event_time
 from desktop_app.forms import IntegrationConfigForm
 from desktop_app.resources import static
 from integrations._cloudevents import CONTENT_TYPE as CLOUDEVENTS_TYPE
@@ -30,6 +31,7 @@ from integrations._signing import (
     SIGNING_GITHUB,
     SIGNING_STANDARD,
     check_standard_secret,
+    delivery_message_id,
     generate_secret,
     new_message_id,
     signer,
@@ -49,6 +51,7 @@ def send_webhook(
     *,
     message_id: str,
     config_name: str = "",
+    retries: int | None = None,
 ) -> str:
     """POST one event with a webhook's settings; runs on the worker.
 
@@ -71,7 +74,7 @@ def send_webhook(
         sign=signer(scheme, settings.get("secret") or "", message_id),
         content_type=content_type,
         timeout=float(settings.get("timeout") or 10.0),
-        retries=int(settings.get("retries") or 0),
+        retries=int(settings.get("retries") or 0) if retries is None else retries,
         backoff=float(settings.get("backoff") or 0.0),
     )
 
@@ -223,8 +226,9 @@ class WebhookIntegration(SignalPickingIntegration):
             config,
             signal,
             payload,
-            message_id=new_message_id(),
+            message_id=delivery_message_id(config.id, signal, event_time()),
             config_name=config.name,
+            retries=0,  # the framework retries, holding no thread meanwhile
             signal=signal,
         )
 

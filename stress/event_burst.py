@@ -17,8 +17,13 @@ Two phases, each on a fresh manager:
    log is a ring buffer).
 2. **Exit while busy.** Send the burst again and shut the manager down at
    once, as quitting the app mid-burst would: how long shutting down took,
-   how many deliveries were done, how many were dropped, whether a worker
-   thread was left running, and what the activity log recorded.
+   how many deliveries were done, how many were not (each with a record
+   saying so), whether a worker thread was left running, and how many
+   delivery records the database holds afterwards.
+
+The delivery queue is bounded (``DeliveryQueue.max_queued`` in all,
+``max_per_config`` per configuration): deliveries past the bound are
+recorded as skipped, never dropped silently, and counted here.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from desktop_app import signals  # noqa: E402
 from desktop_app.activity import ActivityRecord, get_activity_log  # noqa: E402
 from desktop_app.manager import IntegrationManager  # noqa: E402
+from desktop_app.store import ConfigStore  # noqa: E402
 from integrations.event_file import EventFileIntegration  # noqa: E402
 
 __all__ = ["DrainResult", "ExitResult", "main", "run_drain", "run_exit"]
@@ -58,7 +64,11 @@ class DrainResult:
             delivery that ran, whatever its outcome).
         hook_records (int): Activity records made for the signal hook itself
             (one per event, on the sender's thread).
-        failed (int): Delivery records whose outcome is not ok.
+        failed (int): Delivery records that failed or timed out.
+        skipped (int): Delivery records of deliveries that never ran (the
+            queue was full).
+        stored (int): Delivery rows in the database afterwards (bounded per
+            configuration).
         kept (int): Delivery records still in the activity log, which keeps
             only the newest records.
         drained (bool): The worker became idle within the limit.
@@ -76,6 +86,8 @@ class DrainResult:
     recorded: int
     hook_records: int
     failed: int
+    skipped: int
+    stored: int
     kept: int
     drained: bool
     send_seconds: float
@@ -92,8 +104,11 @@ class ExitResult:
     Attributes:
         expected (int): Deliveries due when the burst was sent.
         delivered (int): Lines found in the event files after shutdown.
-        recorded (int): Activity records made for deliveries.
+        recorded (int): Activity records made for deliveries (ran or not).
         dropped (int): Deliveries that never ran (``expected - delivered``).
+        not_delivered (int): Records saying a delivery never ran (skipped,
+            or not retried) because the app was quitting.
+        stored (int): Delivery rows in the database after shutdown.
         shutdown_seconds (float): How long ``manager.shutdown()`` took.
         threads_left (int): Worker threads this phase started that are still
             alive after shutdown.
@@ -103,6 +118,8 @@ class ExitResult:
     delivered: int
     recorded: int
     dropped: int
+    not_delivered: int
+    stored: int
     shutdown_seconds: float
     threads_left: int
 
@@ -137,6 +154,7 @@ class _Tally:
     def __init__(self) -> None:
         self.deliveries = 0
         self.failed = 0
+        self.skipped = 0
         self.other = 0
         self._lock = threading.Lock()
 
@@ -146,7 +164,8 @@ class _Tally:
                 self.other += 1
             else:
                 self.deliveries += 1
-                self.failed += record.failed
+                self.failed += record.outcome in ("failed", "timeout")
+                self.skipped += record.outcome == "skipped"
 
 
 def _open(folder: Path, configs: int) -> tuple[IntegrationManager, list[Path]]:
@@ -180,6 +199,11 @@ def _lines(files: list[Path]) -> int:
     return total
 
 
+def _stored(folder: Path) -> int:
+    with ConfigStore(folder / "configs.sqlite3") as store:
+        return len(store.list_deliveries(limit=10_000_000))
+
+
 def _send(events: int) -> float:
     t0 = time.perf_counter()
     for n in range(events):
@@ -209,6 +233,8 @@ def run_drain(folder: Path, events: int = 10_000, configs: int = 3) -> DrainResu
             recorded=tally.deliveries,
             hook_records=tally.other,
             failed=tally.failed,
+            skipped=tally.skipped,
+            stored=_stored(folder),
             kept=len(kept_records),
             drained=drained,
             send_seconds=send_seconds,
@@ -248,6 +274,8 @@ def run_exit(folder: Path, events: int = 10_000, configs: int = 3) -> ExitResult
         delivered=delivered,
         recorded=tally.deliveries,
         dropped=events * configs - delivered,
+        not_delivered=tally.skipped + tally.failed,
+        stored=_stored(folder),
         shutdown_seconds=shutdown_seconds,
         threads_left=threads_left,
     )
@@ -276,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"  delivered {d.delivered} of {d.expected}; {d.recorded} delivery "
-        f"records made ({d.failed} failed) and {d.hook_records} hook "
-        f"records; {d.kept} delivery records still kept (the log is bounded)"
+        f"records made ({d.failed} failed, {d.skipped} skipped: queue full) and "
+        f"{d.hook_records} hook records; {d.kept} still in the activity log, "
+        f"{d.stored} stored (bounded per configuration)"
     )
     print(
         f"  memory: RSS {d.rss_before_kib / mib:.1f} MiB before, peak (VmHWM"
@@ -286,11 +315,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"Exit mid-burst: shutdown took {x.shutdown_seconds:.2f} s; "
-        f"{x.delivered} of {x.expected} delivered, {x.dropped} dropped; "
-        f"{x.recorded} delivery records (none for the dropped ones); "
-        f"worker threads left: {x.threads_left}"
+        f"{x.delivered} of {x.expected} delivered, {x.dropped} not; "
+        f"{x.recorded} delivery records ({x.not_delivered} say not delivered), "
+        f"{x.stored} stored; worker threads left: {x.threads_left}"
     )
-    ok = d.drained and d.delivered == d.expected and x.threads_left == 0
+    ok = (
+        d.drained
+        and d.delivered + d.skipped == d.expected
+        and x.recorded == x.expected
+        and x.threads_left == 0
+    )
     return 0 if ok else 1
 
 

@@ -9,7 +9,12 @@ not current. Start the app through
 from __future__ import annotations
 
 from desktop_app.store._migrate import SCHEMA_REVISION
-from desktop_app.store._records import ConfigRecord, InsertedBatch
+from desktop_app.store._records import (
+    ConfigRecord,
+    Delivery,
+    DeliveryStatus,
+    InsertedBatch,
+)
 from desktop_app.store._store import ConfigStore
 from desktop_app.store.backup import list_backups, make_backup
 from desktop_app.store.recovery import RecoveryReport, open_store
@@ -18,6 +23,8 @@ __all__ = [
     "SCHEMA_REVISION",
     "ConfigRecord",
     "ConfigStore",
+    "Delivery",
+    "DeliveryStatus",
     "InsertedBatch",
     "RecoveryReport",
     "list_backups",

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["Base", "ConfigCountRow", "ConfigRow", "UTCDateTime"]
+__all__ = [
+    "Base",
+    "ChangeCounterRow",
+    "ConfigCountRow",
+    "ConfigRow",
+    "DeliveryRow",
+    "DeliveryStatusRow",
+    "UTCDateTime",
+]
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -114,3 +122,55 @@ class ConfigCountRow(Base):
 
     #: Its enabled configs.
     enabled: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class DeliveryRow(Base):
+    """One signal handled for one configuration (migration ``0006``).
+
+    Bounded per configuration: the store prunes the oldest rows as it adds
+    new ones. Times are seconds since the epoch, which sort and compare
+    without parsing.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (Index("ix_deliveries_config", "config_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    config_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    integration_id: Mapped[str] = mapped_column(String(255), nullable=False)
+    config_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    signal: Mapped[str] = mapped_column(String(255), nullable=False)
+    time: Mapped[float] = mapped_column(Float, nullable=False)
+    duration: Mapped[float] = mapped_column(Float, nullable=False)
+    #: ``ok``, ``failed``, ``skipped`` or ``timed_out``.
+    outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    #: The plain message ("HTTP 200", "Couldn't reach …").
+    message: Mapped[str] = mapped_column(Text, nullable=False)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False)
+    #: The payload as JSON, secrets scrubbed, shortened when large.
+    payload: Mapped[str] = mapped_column(Text, nullable=False)
+    #: The traceback or other technical text.
+    details: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class DeliveryStatusRow(Base):
+    """A configuration's last outcome and lifetime counts (migration ``0006``)."""
+
+    __tablename__ = "delivery_status"
+
+    config_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_outcome: Mapped[str] = mapped_column(String(16), nullable=False)
+    last_time: Mapped[float] = mapped_column(Float, nullable=False)
+    last_message: Mapped[str] = mapped_column(Text, nullable=False)
+    ok_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    failed_count: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class ChangeCounterRow(Base):
+    """Counters bumped by triggers, so a watcher can tell what another
+    process changed (migration ``0006``)."""
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-__all__ = ["ConfigRecord", "InsertedBatch"]
+__all__ = ["ConfigRecord", "Delivery", "DeliveryStatus", "InsertedBatch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +69,59 @@ class InsertedBatch:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+class Delivery(NamedTuple):
+    """One signal handled for one configuration, as stored.
+
+    A named tuple: the writer thread makes thousands of them in a burst.
+    """
+
+    #: Database id; ``0`` until stored.
+    id: int
+    #: The configuration it was for.
+    config_id: int
+    #: Its integration.
+    integration_id: str
+    #: The configuration's name when it ran.
+    config_name: str
+    #: The signal's name.
+    signal: str
+    #: When it started (seconds since the epoch).
+    time: float
+    #: How long it ran, in seconds, retries included.
+    duration: float
+    #: ``'ok'``, ``'failed'``, ``'skipped'`` or ``'timed_out'``.
+    outcome: str
+    #: The plain message: "HTTP 200", "Couldn't reach example.com: …".
+    message: str
+    #: How many times it was tried (0 when skipped).
+    attempts: int
+    #: The payload as JSON text, secrets scrubbed, shortened when large.
+    payload: str
+    #: Technical details: the traceback, or where a timed-out run was stuck.
+    details: str
+
+    @property
+    def failed(self) -> bool:
+        """Whether it failed or timed out."""
+        return self.outcome in ("failed", "timed_out")
+
+
+class DeliveryStatus(NamedTuple):
+    """A configuration's last outcome and its lifetime counts."""
+
+    config_id: int
+    last_outcome: str
+    #: When it last ran (seconds since the epoch).
+    last_time: float
+    last_message: str
+    ok_count: int
+    failed_count: int
+    #: The configuration's integration.
+    integration_id: str
+
+    @property
+    def failing(self) -> bool:
+        """Whether the last delivery failed or timed out."""
+        return self.last_outcome in ("failed", "timed_out")

@@ -16,13 +16,13 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 
 from desktop_app.errors import DatabaseDamagedError, StoreError
-from desktop_app.store import _reads, _writes, backup
+from desktop_app.store import _deliveries, _reads, _writes, backup
 from desktop_app.store._convert import dump_settings
 from desktop_app.store._faults import store_error
 from desktop_app.store._migrate import (
@@ -31,7 +31,12 @@ from desktop_app.store._migrate import (
     ensure_current,
     read_schema_revision,
 )
-from desktop_app.store._records import ConfigRecord, InsertedBatch
+from desktop_app.store._records import (
+    ConfigRecord,
+    Delivery,
+    DeliveryStatus,
+    InsertedBatch,
+)
 from desktop_app.store._sqlite import connect, default_busy_timeout
 
 __all__ = ["ConfigStore", "StatementListener"]
@@ -419,6 +424,66 @@ class ConfigStore:
         """
         with self._write() as conn:
             return _writes.bulk_insert(conn, records)
+
+    # Deliveries
+
+    def add_deliveries(
+        self,
+        rows: Sequence[Delivery],
+        keep: int,
+        prune: Iterable[int] | None = None,
+    ) -> list[Delivery]:
+        """Store deliveries in one transaction, update each configuration's
+        status, and keep only the newest ``keep`` rows of the configurations
+        in ``prune`` (default: all in ``rows``).
+
+        Returns:
+            list[Delivery]: The rows with their new ids.
+        """
+        with self._write() as conn:
+            return _deliveries.add_deliveries(conn, rows, keep, prune)
+
+    def list_deliveries(
+        self,
+        config_id: int | None = None,
+        *,
+        failed_only: bool = False,
+        limit: int = 100,
+        before: int | None = None,
+    ) -> list[Delivery]:
+        """Stored deliveries, newest first."""
+        with self._reading() as conn:
+            return _deliveries.list_deliveries(
+                conn, config_id, failed_only, limit, before
+            )
+
+    def deliveries_since(self, after: int, limit: int = 1000) -> list[Delivery]:
+        """Deliveries with an id above ``after``, oldest first."""
+        with self._reading() as conn:
+            return _deliveries.list_since(conn, after, limit)
+
+    def get_delivery(self, delivery_id: int) -> Delivery | None:
+        """One stored delivery, or ``None``."""
+        with self._reading() as conn:
+            return _deliveries.get_delivery(conn, delivery_id)
+
+    def delivery_statuses(
+        self, config_ids: Iterable[int] | None = None
+    ) -> dict[int, DeliveryStatus]:
+        """Status per configuration id; configurations that never ran are
+        missing."""
+        with self._reading() as conn:
+            return _deliveries.delivery_statuses(conn, config_ids)
+
+    def last_delivery_id(self) -> int:
+        """The newest stored delivery's id (0 when none)."""
+        with self._reading() as conn:
+            return _deliveries.last_delivery_id(conn)
+
+    def configs_change_counter(self) -> int:
+        """A number that changes whenever any process changes ``configs``."""
+        with self._reading() as conn:
+            return _deliveries.configs_counter(conn)
 
     # Other processes
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_app._durations import human_duration
 from desktop_app.activity import ActivityLog, ActivityRecord
 from desktop_app.ui._bridge import ActivityFeed
 from desktop_app.ui._views import HeaderedTableModel, compact_rows
@@ -51,6 +52,14 @@ EMPTY_ACTIVITY_TEXT = (
 
 _HEADERS = ("Time", "Signal", "Integration", "Configuration", "Duration", "Outcome")
 _Index = QModelIndex | QPersistentModelIndex
+
+#: How outcomes read in the Outcome column.
+_OUTCOME_WORDS = {
+    "ok": "ok",
+    "failed": "failed",
+    "timeout": "timed out",
+    "skipped": "skipped",
+}
 
 #: The record of a row.
 RECORD_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -137,8 +146,12 @@ class ActivityModel(HeaderedTableModel):
         if column == 3:
             return record.config_name or ""
         if column == 4:
-            return f"{record.duration * 1000:.1f} ms"
-        return record.outcome
+            return human_duration(record.duration)
+        if record.error:
+            return (
+                f"{_OUTCOME_WORDS.get(record.outcome, record.outcome)}: {record.error}"
+            )
+        return _OUTCOME_WORDS.get(record.outcome, record.outcome)
 
 
 class ActivityPanel(QWidget):
@@ -203,7 +216,7 @@ class ActivityPanel(QWidget):
         self.detail.setObjectName("activityDetail")
         self.detail.setAccessibleName("Activity details")
         self.detail.setReadOnly(True)
-        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.detail.setFont(
             QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         )
@@ -247,7 +260,7 @@ class ActivityPanel(QWidget):
         else:
             self.detail.setPlainText(
                 f"{record.signal} → {record.integration_id}: {record.outcome} "
-                f"in {record.duration * 1000:.1f} ms"
+                f"in {human_duration(record.duration)}"
             )
 
     def _on_clear(self) -> None:

@@ -34,12 +34,13 @@ from desktop_app.errors import StoreError
 from desktop_app.store import ConfigRecord
 from desktop_app.ui._background_reads import BackgroundReads
 from desktop_app.ui._config_rows import ConfigRows
+from desktop_app.ui._deliveries_feed import DeliveriesFeed, status_data
 from desktop_app.ui._views import HeaderedTableModel
 
 if TYPE_CHECKING:
     from desktop_app.manager import IntegrationManager
 
-__all__ = ["CONFIG_ROLE", "PAGE_SIZE", "ConfigListModel"]
+__all__ = ["CONFIG_ROLE", "PAGE_SIZE", "STATUS_COLUMN", "ConfigListModel"]
 
 #: Rows read per page.
 PAGE_SIZE = 200
@@ -47,8 +48,8 @@ PAGE_SIZE = 200
 #: The :py:class:`~desktop_app.store.ConfigRecord` of a row.
 CONFIG_ROLE = Qt.ItemDataRole.UserRole + 1
 
-NAME_COLUMN, ENABLED_COLUMN, UPDATED_COLUMN = range(3)
-_HEADERS = ("Name", "Enabled", "Last updated")
+NAME_COLUMN, ENABLED_COLUMN, UPDATED_COLUMN, STATUS_COLUMN = range(4)
+_HEADERS = ("Name", "Enabled", "Last updated", "Status")
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -91,6 +92,19 @@ class ConfigListModel(HeaderedTableModel):
         self._generation = 0
         self._reading = False
         self._reads = BackgroundReads(self)
+        self._feed: DeliveriesFeed | None = None
+
+    def set_deliveries_feed(self, feed: DeliveriesFeed) -> None:
+        """Show each configuration's delivery status from ``feed``."""
+        self._feed = feed
+        feed.statusesChanged.connect(self._on_statuses_changed)
+
+    def _on_statuses_changed(self, config_ids: set[int]) -> None:
+        if self._rows and config_ids:
+            self.dataChanged.emit(
+                self.index(0, STATUS_COLUMN),
+                self.index(len(self._rows) - 1, STATUS_COLUMN),
+            )
 
     @property
     def integration_id(self) -> str | None:
@@ -375,6 +389,8 @@ class ConfigListModel(HeaderedTableModel):
                 return "Enabled" if enabled else "Disabled"
         elif column == UPDATED_COLUMN and role == Qt.ItemDataRole.DisplayRole:
             return _format_time(rows.last_updated(row))
+        elif column == STATUS_COLUMN and self._feed is not None:
+            return status_data(self._feed.status(rows.id(row)), role)
         return None
 
     def setData(  # noqa: N802

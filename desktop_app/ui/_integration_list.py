@@ -102,6 +102,8 @@ class IntegrationListModel(QAbstractListModel):
         self._unavailable: list[UnavailableIntegration] = []
         #: Integration id → its configurations the filter matched.
         self._matches: dict[str, list[ConfigMatch]] = {}
+        #: Ids of integrations with a failing configuration (marked).
+        self._failing: set[str] = set()
 
     def set_config_matches(self, matches: dict[str, list[ConfigMatch]]) -> None:
         """Show which configurations the filter matched (``{}``: none)."""
@@ -128,6 +130,12 @@ class IntegrationListModel(QAbstractListModel):
             also=plugins.lost_integrations(),
             with_configs=False,
         )
+
+    def set_failing(self, integration_ids: set[str]) -> None:
+        """Mark the integrations whose configurations are failing."""
+        if integration_ids != self._failing:
+            self._failing = set(integration_ids)
+            self.refresh_state()
 
     def reload(self) -> None:
         """Re-read the registered integrations (after plugins changed)."""
@@ -189,7 +197,10 @@ class IntegrationListModel(QAbstractListModel):
             if matched:
                 return matches_text(matched)
             total, enabled = self._counts.get(integration.integration_id, (0, 0))
-            return counts_text(total, enabled)
+            text = counts_text(total, enabled)
+            if integration.integration_id in self._failing:
+                text += " · ⚠ a configuration is failing"
+            return text
         if role == INTEGRATION_ROLE:
             return integration
         if role == _SEARCH_ROLE:
@@ -197,6 +208,8 @@ class IntegrationListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             error = self._manager.integration_errors.get(integration.integration_id)
             tip = integration.description or integration.display_name
+            if integration.integration_id in self._failing:
+                tip += "\n\nA configuration's last delivery failed."
             return f"{tip}\n\n{error[0]}" if error else tip
         if role == Qt.ItemDataRole.AccessibleDescriptionRole:
             return self.data(index, SUMMARY_ROLE)

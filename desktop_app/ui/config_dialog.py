@@ -29,6 +29,7 @@ from desktop_app._secrets import secrets_storage_note
 from desktop_app.config import IntegrationConfig
 from desktop_app.errors import ConfigConflictError, StoreError
 from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm
+from desktop_app.ui._config_test import ConfigTester
 from desktop_app.ui._error_summary import ErrorSummary
 from desktop_app.ui._field_extras import connect_field_extras
 from desktop_app.ui._fieldset_section import (
@@ -142,6 +143,11 @@ class ConfigDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.button_box = buttons
+        #: The Test button's row, when the integration can test settings.
+        self.tester: ConfigTester | None = None
+        if integration.can_test_config():
+            self.tester = ConfigTester(self, integration)
+            layout.addWidget(self.tester)
         layout.addWidget(buttons)
 
         self._fill(form)
@@ -372,6 +378,23 @@ class ConfigDialog(QDialog):
         self._live.apply_conditions()
         self.touches.refresh()
         self._show_errors({})
+
+    def test_values(self) -> dict[str, Any] | None:
+        """The settings to test: the values on screen, validated (problems
+        are shown and ``None`` returned); nothing is saved."""
+        form = self._form_cls(self._integration, self.values(), config=self._config)
+        if not form.is_valid():
+            self._show_errors(form.errors)
+            return None
+        self._show_errors({})
+        stored = dict(self._config.settings) if self._config is not None else {}
+        values = {**self._integration.default_settings, **stored}
+        for name, value in form.cleaned_data.items():
+            # An empty secret field keeps the stored secret, as saving does.
+            if value in ("", None) and form.fields[name].is_secret and stored.get(name):
+                continue
+            values[name] = value
+        return values
 
     def values(self) -> dict[str, Any]:
         """Return every field's current raw value, as OK would submit it."""

@@ -191,6 +191,8 @@ class ConfigPanel(QWidget):
         ):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        #: The buttons' row (more are added by the window's delivery actions).
+        self.button_row = buttons
         layout.addLayout(buttons)
         self.selectionChanged.connect(self._update_buttons)
         self.set_integration(None)

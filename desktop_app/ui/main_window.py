@@ -38,7 +38,10 @@ from desktop_app.activity import get_activity_log
 from desktop_app.config import IntegrationConfig
 from desktop_app.ui._activity_panel import ActivityPanel
 from desktop_app.ui._bridge import ManagerEvents, UiDispatcher
+from desktop_app.ui._config_delivery_actions import ConfigDeliveryActions
 from desktop_app.ui._deferred import DeferredQueue
+from desktop_app.ui._deliveries_feed import DeliveriesFeed
+from desktop_app.ui._delivery_notices import DeliveryNotices
 from desktop_app.ui._icons import clear_icon_cache
 from desktop_app.ui._integration_list import (
     ID_ROLE,
@@ -111,6 +114,9 @@ class MainWindow(QMainWindow):
         self._dispatcher = UiDispatcher(QApplication.instance())
         manager.start(self._dispatcher)
         self.events = ManagerEvents(manager, self)
+        #: Stored deliveries and configuration statuses, on this thread.
+        self.deliveries_feed = DeliveriesFeed(manager, parent=self)
+        self.config_delivery_actions: ConfigDeliveryActions | None = None
 
         self.integration_model = IntegrationListModel(manager, self)
         self.integration_filter = IntegrationFilterModel(self)
@@ -162,6 +168,8 @@ class MainWindow(QMainWindow):
         self._deferred.add(self._panes_built)
 
         build_menus(self)
+        #: Failure notices in the status bar (and the tray when hidden).
+        self.delivery_notices = DeliveryNotices(self, self.deliveries_feed)
         #: Deleted configurations, for Edit → Undo and the status bar.
         self.deletions = DeleteUndo(self, manager, self.undo_action)
         self.events.configChanged.connect(self._on_config_changed)
@@ -207,6 +215,9 @@ class MainWindow(QMainWindow):
             panel.welcomeAction.connect(self._on_welcome_action)
             panel.selectionChanged.connect(self._update_actions)
             panel.set_integration(integration)
+            self.config_delivery_actions = ConfigDeliveryActions(
+                panel, self._manager, self.deliveries_feed
+            )
             current = self.integration_view.currentIndex()
             entry = current.data(UNAVAILABLE_ROLE) if current.isValid() else None
             if entry is not None:
@@ -386,6 +397,15 @@ class MainWindow(QMainWindow):
         index = self.integration_filter.mapFromSource(self.integration_model.index(row))
         if index.isValid():
             self.integration_view.setCurrentIndex(index)
+
+    def show_config_deliveries(self, integration_id: str, config_id: int) -> None:
+        """Select a configuration and open its deliveries."""
+        row = self.integration_model.row_of(integration_id)
+        if row >= 0:
+            self._select_source_row(row)
+        self.config_panel.select_config(config_id)
+        if self.config_delivery_actions is not None:
+            self.config_delivery_actions.show_history(config_id)
 
     def _update_empty_state(self) -> None:
         empty = self.integration_model.rowCount() == 0
@@ -592,6 +612,7 @@ class MainWindow(QMainWindow):
         """Save the layout and stop following the manager and the log."""
         self.save_settings()
         self.events.close()
+        self.deliveries_feed.close()
         if self._config_panel is not None:
             self._config_panel.model.stop_reading()
         if self._activity_panel is not None:

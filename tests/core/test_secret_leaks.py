@@ -159,6 +159,8 @@ def test_short_secret_is_scrubbed_from_activity_records(
     manager.register_integration_class(Tokened)
     save_form(manager, token="k9")
     poked.send("test")
+    # The configuration's delivery is recorded off the event path.
+    assert manager.wait_for_background_work(5)
     [record] = [r for r in get_activity_log().records() if r.failed]
     assert record.error == f"PermissionError: server rejected token {SCRUBBED}"
     assert "k9" not in record.traceback

@@ -52,6 +52,8 @@ def test_firing_a_signal_from_the_dialog_shows_the_delivery(qtbot, window):
 
     click(qtbot, dialog.send_button)
 
+    # Sent from the window's thread, the handler runs on the worker.
+    qtbot.waitUntil(lambda: len(SampleIntegration.received) == 1)
     [received] = SampleIntegration.received
     assert (received["config"], received["title"], received["count"]) == (
         "Listening",
@@ -63,6 +65,7 @@ def test_firing_a_signal_from_the_dialog_shows_the_delivery(qtbot, window):
     [row] = activity_rows(window)
     assert row[1] == SAMPLE_SIGNAL_NAME
     assert row[2] == "Sample Service"
+    assert row[3] == "Listening"  # one row per configuration's delivery
     assert row[5] == "ok"
 
 
@@ -105,7 +108,7 @@ def test_a_failure_stands_out_and_shows_its_traceback_when_selected(qtbot, windo
     view = window.findChild(QTableView, "activityView")
     qtbot.waitUntil(lambda: view.model().rowCount() == 1)
     index = view.model().index(0, 5)
-    assert index.data() == "failed"
+    assert index.data() == "failed: RuntimeError: boom"
     assert index.data(Qt.ItemDataRole.ForegroundRole) == QColor("#d03b3b")
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None
 

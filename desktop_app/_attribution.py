@@ -1,0 +1,339 @@
+"""Which configuration a running handler is working for.
+
+A handler runs inside a :py:class:`HandlerScope` (set by the hub, the
+worker or a :py:class:`~desktop_app.hooks.ConfigSignalHook`). While it is
+set, the owner's ``get_configs()`` hands out a tuple whose iteration marks
+each configuration as the current one, so a djblets-style loop gets one
+delivery per configuration without changing a line: an error logged (at
+``ERROR`` or above, by any logger) or raised while a configuration is
+current fails that configuration's delivery, and
+:py:func:`desktop_app.deliveries.report` sets its message.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from typing import Any
+
+__all__ = ["HandlerScope", "current_scope", "install_log_capture"]
+
+_scope: contextvars.ContextVar[HandlerScope | None] = contextvars.ContextVar(
+    "desktop_app_handler_scope", default=None
+)
+
+
+def current_scope() -> HandlerScope | None:
+    """The scope of the handler running on this thread, if any."""
+    return _scope.get()
+
+
+class _State:
+    """What happened for one configuration within one handler run."""
+
+    __slots__ = (
+        "config",
+        "details",
+        "duration",
+        "failed",
+        "futures",
+        "message",
+        "outcome",
+        "started",
+    )
+
+    def __init__(self, config: Any) -> None:
+        self.config = config
+        self.started = time.time()
+        self.duration = 0.0
+        self.failed = False
+        self.message = ""
+        self.details = ""
+        self.outcome = ""
+        #: Background work started for it (``run_in_background``): the
+        #: delivery is recorded when that is done, with its outcome.
+        self.futures: list[Future[Any]] = []
+
+
+#: Called with (config, outcome, message, details, started, duration).
+Finish = Callable[[Any, str, str, str, float, float], None]
+
+
+class HandlerScope:
+    """One run of one handler for one signal.
+
+    Args:
+        owner: The integration whose ``get_configs()`` is tracked.
+        finish (callable): Receives each visited configuration's outcome
+            once the run ends.
+        only_config_id (int | None): Hide every other configuration from
+            ``get_configs()`` (retrying or testing one configuration).
+        on_worker (bool): The handler runs on the worker already.
+    """
+
+    def __init__(
+        self,
+        owner: Any,
+        finish: Finish,
+        only_config_id: int | None = None,
+        *,
+        on_worker: bool = False,
+    ) -> None:
+        self.owner = owner
+        self.only_config_id = only_config_id
+        #: The handler already runs on the worker under a time limit (a
+        #: ConfigSignalHook callback): ``run_in_background`` runs inline.
+        self.on_worker = on_worker
+        #: When the signal was sent (seconds since the epoch); the same for
+        #: every attempt of a delivery.
+        self.event_time = time.time()
+        #: Returns a release function; keeps ``flush()`` waiting for a
+        #: record that comes when background work ends.
+        self.hold: Callable[[], Callable[[], None]] | None = None
+        #: Called once every visited configuration was handed to ``finish``
+        #: (those waiting for background work come later, one by one).
+        self.on_closed: Callable[[], None] | None = None
+        self._finish = finish
+        self._states: dict[int, _State] = {}
+        self._current: _State | None = None
+        self._t0 = 0.0
+        self._closed = False
+        self._lock = threading.Lock()
+        self._token: contextvars.Token[HandlerScope | None] | None = None
+
+    # Entering and leaving -------------------------------------------------
+
+    def __enter__(self) -> HandlerScope:
+        self._token = _scope.set(self)
+        return self
+
+    def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
+        if self._token is not None:
+            _scope.reset(self._token)
+            self._token = None
+        if exc is not None:
+            from desktop_app._containment import describe_error, format_traceback
+
+            self.fail_current(describe_error(exc), format_traceback(exc))
+        self.close()
+
+    # Tracking --------------------------------------------------------------
+
+    def track(self, configs: tuple[Any, ...]) -> tuple[Any, ...]:
+        """Wrap ``get_configs()``'s result for this run."""
+        if self.only_config_id is not None:
+            configs = tuple(c for c in configs if c.id == self.only_config_id)
+        return _TrackedConfigs(configs, self)
+
+    def enter(self, config: Any) -> None:
+        """Make ``config`` the current configuration."""
+        now = time.perf_counter()
+        with self._lock:
+            if self._closed:
+                return
+            if self._current is not None:
+                self._current.duration += now - self._t0
+            state = self._states.get(config.id)
+            if state is None:
+                state = self._states[config.id] = _State(config)
+            self._current = state
+            self._t0 = now
+
+    def leave(self) -> None:
+        """The loop ended: no configuration is current."""
+        now = time.perf_counter()
+        with self._lock:
+            if self._current is not None:
+                self._current.duration += now - self._t0
+                self._current = None
+
+    def fail_current(self, message: str, details: str = "") -> None:
+        """Fail the current configuration's delivery (an error was logged
+        or raised while it was current)."""
+        with self._lock:
+            state = self._current
+            if state is not None and not state.failed:
+                state.failed = True
+                state.message = message
+                state.details = details
+
+    def report(self, config: Any, message: str, ok: bool, details: str) -> None:
+        """See :py:func:`desktop_app.deliveries.report`."""
+        config_id = getattr(config, "id", None)
+        if config_id is None:
+            return
+        with self._lock:
+            state = self._states.get(config_id)
+            if state is None:
+                state = self._states[config_id] = _State(config)
+            if ok and state.failed:
+                return  # an error logged earlier still stands
+            state.failed = not ok
+            state.message = message
+            state.details = details
+
+    def defer(self, config: Any, future: Future[Any]) -> None:
+        """The handler started background work for ``config``: its
+        delivery ends when that work does, with its outcome."""
+        config_id = getattr(config, "id", None)
+        if config_id is None:
+            return
+        with self._lock:
+            state = self._states.get(config_id)
+            if state is None:
+                state = self._states[config_id] = _State(config)
+            state.futures.append(future)
+
+    @property
+    def visited(self) -> int:
+        """How many configurations the run has seen so far."""
+        return len(self._states)
+
+    def close(self, outcome_for_current: str | None = None, message: str = "") -> None:
+        """End the run and record every visited configuration (once).
+
+        Args:
+            outcome_for_current (str, optional): Outcome of the configuration
+                current at the end, e.g. ``'timed_out'`` when the run was
+                abandoned.
+        """
+        self.leave_if_current()
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            states = list(self._states.values())
+            current = self._current
+        for state in states:
+            if outcome_for_current and state is current:
+                state.outcome = outcome_for_current
+                state.failed = True
+                state.message = message
+            if state.futures and not state.failed:
+                _after(state, self._finish, self.hold() if self.hold else None)
+                continue
+            self._done(state)
+        if self.on_closed is not None:
+            self.on_closed()
+
+    def _done(self, state: _State) -> None:
+        outcome = state.outcome or ("failed" if state.failed else "ok")
+        self._finish(
+            state.config,
+            outcome,
+            state.message,
+            state.details,
+            state.started,
+            state.duration,
+        )
+
+    def leave_if_current(self) -> None:
+        with self._lock:
+            if self._current is not None and not self._closed:
+                self._current.duration += time.perf_counter() - self._t0
+                self._t0 = time.perf_counter()
+
+
+def _after(state: _State, finish: Finish, release: Callable[[], None] | None) -> None:
+    """Record ``state`` once all its background work is done."""
+    from desktop_app._containment import describe_error, format_traceback
+    from desktop_app._worker import BackgroundTimeoutError
+
+    futures = list(state.futures)
+    left = [len(futures)]
+    lock = threading.Lock()
+    t0 = time.time()
+
+    def one_done(future: Future[Any]) -> None:
+        error = None if future.cancelled() else future.exception()
+        with lock:
+            if future.cancelled():
+                state.outcome = state.outcome or "skipped"
+                state.message = state.message or "Not delivered: the app was quitting"
+            elif isinstance(error, BackgroundTimeoutError):
+                state.outcome = "timed_out"
+                state.message = f"No answer within {error.timeout:g} s"
+            elif error is not None:
+                state.outcome = "failed"
+                state.message = describe_error(error)
+                state.details = format_traceback(error)
+            elif not state.message and isinstance(future.result(), str):
+                state.message = future.result()
+            left[0] -= 1
+            last = left[0] == 0
+        if last:
+            state.duration += time.time() - t0
+            try:
+                finish(
+                    state.config,
+                    state.outcome or "ok",
+                    state.message,
+                    state.details,
+                    state.started,
+                    state.duration,
+                )
+            finally:
+                if release is not None:
+                    release()
+
+    for future in futures:
+        future.add_done_callback(one_done)
+
+
+class _TrackedConfigs(tuple):  # type: ignore[type-arg]
+    """``get_configs()``'s tuple; iterating it marks the current config."""
+
+    _scope: HandlerScope
+
+    def __new__(cls, configs: tuple[Any, ...], scope: HandlerScope) -> _TrackedConfigs:
+        self = super().__new__(cls, configs)
+        self._scope = scope
+        return self
+
+    def __iter__(self) -> Iterator[Any]:
+        scope = self._scope
+        for config in tuple.__iter__(self):
+            scope.enter(config)
+            yield config
+        scope.leave()
+
+
+class _ErrorCapture(logging.Handler):
+    """Fails the current configuration's delivery when its handler logs an
+    error (whatever logger it uses)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        scope = _scope.get()
+        if scope is None:
+            return
+        try:
+            message = record.getMessage()
+        except Exception:
+            message = str(record.msg)
+        details = ""
+        if record.exc_info and record.exc_info[1] is not None:
+            from desktop_app._containment import describe_error, format_traceback
+
+            error = record.exc_info[1]
+            message = f"{message}: {describe_error(error)}"
+            details = format_traceback(error)
+        from desktop_app.activity import scrub_secrets
+
+        scope.fail_current(scrub_secrets(message), scrub_secrets(details))
+
+
+_capture = _ErrorCapture()
+
+
+def install_log_capture() -> None:
+    """Attach the error capture to the root logger (idempotent)."""
+    root = logging.getLogger()
+    if _capture not in root.handlers:
+        root.addHandler(_capture)

@@ -1,0 +1,137 @@
+"""The delivery queue under load: a failing configuration waits between
+retries without holding up others, the queue is bounded and records what it
+skips, and shutting down records every delivery still waiting."""
+
+from __future__ import annotations
+
+import threading
+
+from desktop_app.hooks import ConfigSignalHook
+from desktop_app.integration import Integration
+from desktop_app.signals import define_signal
+
+burst = define_signal("tests.delivery_queue.burst")
+gate = threading.Event()
+
+
+class Endpoint(Integration):
+    integration_id = "tests.delivery_queue.Endpoint"
+    delivered: list = []
+
+    def initialize(self):
+        ConfigSignalHook(
+            self,
+            burst,
+            self.handle,
+            retries=lambda config: config.get("retries", 0),
+            backoff=lambda config: config.get("backoff", 0),
+        )
+
+    def handle(self, config, n=0):
+        mode = config.get("mode")
+        if mode == "dead":
+            raise ConnectionRefusedError("connection refused")
+        if mode == "gated":
+            gate.wait(30)
+        Endpoint.delivered.append((config.name, n))
+        return "ok"
+
+
+def _make(manager, **configs):
+    Endpoint.delivered = []
+    integration = manager.register_integration_class(Endpoint)
+    return {
+        name: integration.create_config(
+            name=name, enabled=True, settings=settings, save=True
+        )
+        for name, settings in configs.items()
+    }
+
+
+def test_a_dead_endpoint_waiting_to_retry_does_not_delay_another(manager):
+    made = _make(
+        manager,
+        dead={"mode": "dead", "retries": 3, "backoff": 30},
+        fine={},
+    )
+    stored = []
+    done = threading.Event()
+
+    def check(deliveries):
+        stored.extend(d for d in deliveries if d.config_id == made["fine"].id)
+        if len(stored) == 40:
+            done.set()
+
+    manager.deliveries.subscribe(check)
+    for n in range(40):
+        burst.send(None, n=n)
+    # The dead one's first retry is 30 s away; the other one is done anyway.
+    assert done.wait(20)
+    assert [n for name, n in Endpoint.delivered if name == "fine"] == list(range(40))
+    assert manager.get_deliveries(made["dead"].id) == []  # still waiting
+    assert manager.delivery_queue.busy
+
+
+def test_deliveries_past_the_bound_are_recorded_as_skipped(manager):
+    gate.clear()
+    made = _make(manager, slow={"mode": "gated"})
+    manager.delivery_queue.max_per_config = 5
+    try:
+        for n in range(10):
+            burst.send(None, n=n)
+    finally:
+        gate.set()
+    assert manager.wait_for_background_work(10)
+    rows = manager.get_deliveries(made["slow"].id, limit=100)
+    outcomes = sorted(d.outcome for d in rows)
+    # One running, five waiting, four past the bound.
+    assert outcomes.count("ok") == 6 and outcomes.count("skipped") == 4
+    skipped = [d for d in rows if d.outcome == "skipped"]
+    assert skipped[0].message == (
+        "Not delivered: 5 deliveries to this configuration were already waiting"
+    )
+
+
+def test_shutting_down_records_every_waiting_delivery_as_not_delivered(
+    db_path, manager
+):
+    gate.clear()
+    made = _make(
+        manager,
+        slow={"mode": "gated"},
+        retrying={"mode": "dead", "retries": 5, "backoff": 60},
+    )
+    for n in range(20):
+        burst.send(None, n=n)
+    try:
+        manager.shutdown()
+    finally:
+        gate.set()
+    from desktop_app.store import ConfigStore
+
+    with ConfigStore(db_path) as store:
+        slow = store.list_deliveries(made["slow"].id, limit=100)
+        retrying = store.list_deliveries(made["retrying"].id, limit=100)
+    assert len(slow) == 20 and len(retrying) == 20
+    assert {d.message for d in slow if d.outcome == "skipped"} == {
+        "Not delivered: the app was quitting"
+    }
+    assert all("the app was quitting" in d.message for d in retrying)
+
+
+def test_large_payloads_are_bounded_by_size_and_recorded_when_skipped(manager):
+    gate.clear()
+    made = _make(manager, slow={"mode": "gated"})
+    manager.delivery_queue.max_bytes = 50_000
+    try:
+        for _ in range(20):
+            burst.send(None, n="x" * 10_000)
+    finally:
+        gate.set()
+    assert manager.wait_for_background_work(10)
+    rows = manager.get_deliveries(made["slow"].id, limit=100)
+    skipped = [d for d in rows if d.outcome == "skipped"]
+    # One running, about five waiting (10 KB each), the rest skipped.
+    assert 10 <= len(skipped) <= 15
+    assert skipped[0].message.startswith("Not delivered: ")
+    assert skipped[0].message.endswith("KiB of events were already waiting")
