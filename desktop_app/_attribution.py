@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from typing import Any
 
+from desktop_app._loop_position import position
+
 __all__ = ["HandlerScope", "current_scope", "install_log_capture"]
 
 _scope: contextvars.ContextVar[HandlerScope | None] = contextvars.ContextVar(
@@ -97,10 +99,19 @@ class HandlerScope:
         #: Called once every visited configuration was handed to ``finish``
         #: (those waiting for background work come later, one by one).
         self.on_closed: Callable[[], None] | None = None
+        #: Takes, in one call, the visited configurations nothing happened
+        #: to (``configs, started, duration each``), all ok; without it each
+        #: goes to ``finish``.
+        self.finish_plain: Callable[[list[Any], float, float], None] | None = None
         self._finish = finish
         self._states: dict[int, _State] = {}
+        #: A configuration made current by hand (:py:meth:`enter`).
         self._current: _State | None = None
         self._t0 = 0.0
+        #: The loops over get_configs() of this run: each tuple with the
+        #: iterator the loop got (see :py:mod:`desktop_app._loop_position`).
+        self._loops: list[tuple[tuple[Any, ...], Iterator[Any]]] = []
+        self._started = time.perf_counter()
         self._closed = False
         self._lock = threading.Lock()
         self._token: contextvars.Token[HandlerScope | None] | None = None
@@ -156,6 +167,10 @@ class HandlerScope:
         or raised while it was current)."""
         with self._lock:
             state = self._current
+            if state is None:
+                config = self._looped_config()
+                if config is not None:
+                    state = self._state_of(config)
             if state is not None and not state.failed:
                 state.failed = True
                 state.message = message
@@ -188,10 +203,38 @@ class HandlerScope:
                 state = self._states[config_id] = _State(config)
             state.futures.append(future)
 
+    def _state_of(self, config: Any) -> _State:
+        # Under the lock.
+        state = self._states.get(config.id)
+        if state is None:
+            state = self._states[config.id] = _State(config)
+        return state
+
+    def _looped_config(self) -> Any:
+        """The configuration the innermost unfinished loop is on, if any."""
+        for configs, iterator in reversed(self._loops):
+            done = position(iterator, len(configs))
+            if 0 < done < len(configs) or (done == len(configs) and _running(iterator)):
+                return configs[done - 1]
+        return None
+
+    def _visited_configs(self) -> list[Any]:
+        """Every configuration a loop reached, or a record was made for,
+        once each, in order."""
+        seen: dict[int, Any] = {}
+        for configs, iterator in self._loops:
+            for config in configs[: position(iterator, len(configs))]:
+                seen.setdefault(config.id, config)
+        for config_id, state in self._states.items():
+            seen.setdefault(config_id, state.config)
+        return list(seen.values())
+
     @property
-    def visited(self) -> int:
-        """How many configurations the run has seen so far."""
-        return len(self._states)
+    def visited(self) -> bool:
+        """Whether the run has seen a configuration so far."""
+        return bool(self._states) or any(
+            position(iterator, len(configs)) for configs, iterator in self._loops
+        )
 
     def close(self, outcome_for_current: str | None = None, message: str = "") -> None:
         """End the run and record every visited configuration (once).
@@ -206,8 +249,22 @@ class HandlerScope:
             if self._closed:
                 return
             self._closed = True
-            states = list(self._states.values())
             current = self._current
+            if current is None:
+                looped = self._looped_config()
+                current = self._state_of(looped) if looped is not None else None
+            visited = self._visited_configs()
+            # A loop's untouched configurations share the run's time; the
+            # ones something happened to keep their own record.
+            share = (time.perf_counter() - self._started) / max(len(visited), 1)
+            plain = [c for c in visited if c.id not in self._states]
+            states = list(self._states.values())
+        if plain:
+            if self.finish_plain is not None:
+                self.finish_plain(plain, self.event_time, share)
+            else:
+                for config in plain:
+                    self._finish(config, "ok", "", "", self.event_time, share)
         for state in states:
             if outcome_for_current and state is current:
                 state.outcome = outcome_for_current
@@ -285,7 +342,7 @@ def _after(state: _State, finish: Finish, release: Callable[[], None] | None) ->
 
 
 class _TrackedConfigs(tuple):  # type: ignore[type-arg]
-    """``get_configs()``'s tuple; iterating it marks the current config."""
+    """``get_configs()``'s tuple; the scope keeps each loop's iterator."""
 
     _scope: HandlerScope
 
@@ -295,11 +352,11 @@ class _TrackedConfigs(tuple):  # type: ignore[type-arg]
         return self
 
     def __iter__(self) -> Iterator[Any]:
-        scope = self._scope
-        for config in tuple.__iter__(self):
-            scope.enter(config)
-            yield config
-        scope.leave()
+        # The tuple's own iterator: nothing runs per iteration; where the
+        # loop is, is asked of it when it matters (desktop_app._loop_position).
+        iterator = tuple.__iter__(self)
+        self._scope._loops.append((self, iterator))
+        return iterator
 
 
 class _ErrorCapture(logging.Handler):
@@ -337,3 +394,9 @@ def install_log_capture() -> None:
     root = logging.getLogger()
     if _capture not in root.handlers:
         root.addHandler(_capture)
+
+
+def _running(iterator: Iterator[Any]) -> bool:
+    """Whether a tuple iterator that reached its last item still runs (the
+    loop body is on the last configuration) rather than being exhausted."""
+    return len(iterator.__reduce__()) >= 3

@@ -48,7 +48,12 @@ _as_delivery = tuple.__new__
 
 #: One handler run's deliveries: signal, payload summary, and per
 #: configuration (config, outcome, message, details, started, duration).
-_Batch = tuple[str, str, list[tuple[Any, str, str, str, float, float]]]
+_Batch = tuple[
+    str,
+    str | dict[str, Any],
+    list[tuple[Any, str, str, str, float, float]],
+    tuple[list[Any], float, float] | None,
+]
 
 
 class DeliveryLog:
@@ -122,19 +127,22 @@ class DeliveryLog:
     def record_batch(
         self,
         signal: str,
-        payload: str,
+        payload: str | dict[str, Any],
         rows: list[tuple[Any, str, str, str, float, float]],
+        plain: tuple[list[Any], float, float] | None = None,
     ) -> None:
         """Record the deliveries of one handler run (one signal, one payload
         summary): ``(config, outcome, message, details, started, duration)``
-        each. The records are built on the writer thread, off the event
-        path."""
+        each, and ``plain``: configurations whose delivery was simply ok
+        (``configs, started, duration each``). The records are built on the
+        writer thread, off the event path."""
+        count = len(rows) + (len(plain[0]) if plain is not None else 0)
         with self._lock:
             if self._closed:
                 return
-            self._unwritten += len(rows)
+            self._unwritten += count
             self._ensure_writer()
-        self._queue.put((signal, payload, rows))
+        self._queue.put((signal, payload, rows, plain))
 
     def _ensure_writer(self) -> None:
         # Under the lock.
@@ -147,13 +155,21 @@ class DeliveryLog:
     def _expand(self, item: Delivery | _Batch) -> list[Delivery]:
         if isinstance(item, Delivery):
             return [item]
-        signal, payload, rows = item
-        return [
+        signal, raw, rows, plain = item
+        payload = raw if isinstance(raw, str) else summarize_payload(raw)
+        built = [
             self._build(
                 config, signal, payload, outcome, message, started, duration, 1, details
             )
             for config, outcome, message, details, started, duration in rows
         ]
+        if plain is not None:
+            configs, started, duration = plain
+            built += [
+                self._build(config, signal, payload, "ok", "", started, duration, 1, "")
+                for config in configs
+            ]
+        return built
 
     def _build(
         self,

@@ -85,15 +85,33 @@ def _scope_for(
         if on_finish is not None:
             on_finish(outcome)
 
+    plain: list[tuple[list[Any], float, float]] = []
+
+    def finish_plain(configs: list[Any], started: float, duration: float) -> None:
+        # The loop's untouched configurations, all ok: handed over as they
+        # are, their records built on the writer thread.
+        plain.append((configs, started, duration))
+        if on_finish is not None:
+            for _config in configs:
+                on_finish("ok")
+
     def closed() -> None:
         nonlocal batch
         rows, batch = batch, None
-        if rows:
-            deliveries.record_batch(hook.signal_name, summary[0], rows)
+        if rows or plain:
+            # The payload is summarised on the writer thread, off the event
+            # path, unless a record already needed it.
+            deliveries.record_batch(
+                hook.signal_name,
+                summary[0] if summary else kwargs,
+                rows or [],
+                plain[0] if plain else None,
+            )
 
     scope = HandlerScope(owner, finish, only_config_id)
     scope.hold = deliveries.hold
     scope.on_closed = closed
+    scope.finish_plain = finish_plain
     return scope
 
 
