@@ -137,8 +137,10 @@ class SignalPickingIntegration(Integration):
             )
 
     def _on_config_signal(
-        self, name: str, config: IntegrationConfig, **payload: Any
+        self, name: str, config: IntegrationConfig, /, **payload: Any
     ) -> None:
+        # Positional-only: the app's own signals carry a "config" of their
+        # own in the payload.
         self.deliver(config, name, payload)
 
     def deliver(

@@ -82,7 +82,11 @@ def add_deliveries(
         ids = [r[0] for r in found]
     else:
         ids = list(range(first, last + 1))
-    stored = [row._replace(id=new_id) for row, new_id in zip(rows, ids, strict=False)]
+    make = tuple.__new__
+    stored = [
+        make(Delivery, (new_id, *row[1:]))
+        for row, new_id in zip(rows, ids, strict=False)
+    ]
     touched: dict[int, tuple[str, float, str, int, int]] = {}
     for row in rows:
         if row.outcome == "skipped":

@@ -48,11 +48,11 @@ class ConfigDeliveryActions:
         header = panel.view.horizontalHeader()
         header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(STATUS_COLUMN, 260)
-        self.history_button = QPushButton("&History…", panel)
+        self.history_button = QPushButton("Histor&y…", panel)
         self.history_button.setObjectName("deliveriesButton")
         self.history_button.setToolTip("The selected configuration's recent deliveries")
         self.history_button.clicked.connect(self.show_history)
-        self.test_button = QPushButton("Send &test event", panel)
+        self.test_button = QPushButton("&Send test event", panel)
         self.test_button.setObjectName("sendTestEventRowButton")
         self.test_button.setToolTip(
             "Send a test event to the selected configuration only"

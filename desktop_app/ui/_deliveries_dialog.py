@@ -194,7 +194,7 @@ class DeliveriesDialog(QDialog):
         )
         self.retry_button.clicked.connect(self.retry_selected)
         self.test_button = buttons.addButton(
-            "Send &test event", QDialogButtonBox.ButtonRole.ActionRole
+            "Send test e&vent", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.test_button.setObjectName("sendTestEventButton")
         self.test_button.setToolTip("Send a test event to this configuration only")

@@ -84,7 +84,10 @@ def test_bad_stored_rule_skips_the_config_and_says_why(
 
     assert manager.wait_for_background_work(5)
     assert server.requests == []
-    [record] = recorder.failures
+    # Why, in plain words; and the delivery itself, recorded as skipped.
+    [record] = [r for r in recorder.failures if r.outcome == "failed"]
     assert "not a valid regular expression" in record.error
+    [skipped] = [r for r in recorder.failures if r.outcome == "skipped"]
+    assert skipped.config_id == config.id
     assert record.config_id == config.id
     assert record.signal == ping.name
