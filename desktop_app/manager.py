@@ -204,6 +204,18 @@ class IntegrationManager:
 
     # Configurations -------------------------------------------------------
 
+    def missing_secrets(self, config: IntegrationConfig) -> list[str]:
+        """The labels of the required secrets a configuration lacks (an
+        imported one: imports never bring secrets). Such a configuration
+        "needs a secret" and must not be enabled until it has them; ``[]``
+        when its integration is not registered."""
+        integration = self._integrations.get(config.integration_id)
+        if integration is None:
+            return []
+        from desktop_app._transfer import missing_secrets
+
+        return missing_secrets(integration, config)
+
     def get_unavailable_integrations(
         self, **kwargs: Any
     ) -> list[UnavailableIntegration]:

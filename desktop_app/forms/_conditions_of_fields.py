@@ -30,6 +30,7 @@ __all__ = [
     "condition_holds",
     "current_values",
     "field_states",
+    "has_conditions",
     "inactive_fields",
 ]
 
@@ -109,7 +110,7 @@ def field_states(
     """
     values = current_values(fields, data)
     states = {name: FieldState() for name in fields}
-    if not any(_conditions_of(field) != (None, None) for field in fields.values()):
+    if not has_conditions(fields):
         return states
     for _round in range(len(fields) + 1):
         seen = {
@@ -159,6 +160,12 @@ def check_condition_names(form_name: str, fields: Mapping[str, Field]) -> None:
                     f"{form_name}.{name}: {kind} names no field of the form: "
                     f"{', '.join(map(repr, unknown))}"
                 )
+
+
+def has_conditions(fields: Mapping[str, Field]) -> bool:
+    """Whether any field declares ``visible_when`` or ``enabled_when`` (most
+    forms do not, and need no re-evaluation as the user types)."""
+    return any(_conditions_of(field) != (None, None) for field in fields.values())
 
 
 def _conditions_of(field: Field) -> tuple[Condition | None, Condition | None]:

@@ -93,6 +93,9 @@ class ConfigListModel(HeaderedTableModel):
         self._reading = False
         self._reads = BackgroundReads(self)
         self._feed: DeliveriesFeed | None = None
+        #: Config id → the required secrets it lacks, read on first paint of
+        #: a disabled row; dropped whenever rows are read again.
+        self._needs_cache: dict[int, list[str]] = {}
 
     def set_deliveries_feed(self, feed: DeliveriesFeed) -> None:
         """Show each configuration's delivery status from ``feed``."""
@@ -202,6 +205,7 @@ class ConfigListModel(HeaderedTableModel):
         self._reset(rows, total, at_end)
 
     def _reset(self, rows: ConfigRows, total: int | None, at_end: bool) -> None:
+        self._needs_cache = {}
         self.beginResetModel()
         self._rows, self._total, self._at_end = rows, total, at_end
         self.endResetModel()
@@ -389,9 +393,28 @@ class ConfigListModel(HeaderedTableModel):
                 return "Enabled" if enabled else "Disabled"
         elif column == UPDATED_COLUMN and role == Qt.ItemDataRole.DisplayRole:
             return _format_time(rows.last_updated(row))
-        elif column == STATUS_COLUMN and self._feed is not None:
-            return status_data(self._feed.status(rows.id(row)), role)
+        elif column == STATUS_COLUMN:
+            if not rows.enabled(row):
+                needed = self._needed_secrets(row)
+                if needed:
+                    return _needs_secret_data(needed, role)
+            if self._feed is not None:
+                return status_data(self._feed.status(rows.id(row)), role)
         return None
+
+    def _needed_secrets(self, row: int) -> list[str]:
+        """What a disabled row lacks (read once per row and listing: the
+        rows hold no settings)."""
+        config_id = self._rows.id(row)
+        cache = self._needs_cache
+        if config_id not in cache:
+            try:
+                config = self._manager.get_config(config_id)
+            except (StoreError, LookupError):
+                cache[config_id] = []
+            else:
+                cache[config_id] = self._manager.missing_secrets(config)
+        return cache[config_id]
 
     def setData(  # noqa: N802
         self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole
@@ -408,6 +431,15 @@ class ConfigListModel(HeaderedTableModel):
         config_id = self._rows.id(index.row())
         try:
             config = self._manager.get_config(config_id)
+            needed = self._manager.missing_secrets(config) if enabled else []
+            if needed:
+                # Imported without its secret: it would only fail.
+                self.saveFailed.emit(
+                    f"{config.name} needs {_and(needed)} before it can be "
+                    f"enabled: edit it (Enter) to give "
+                    f"{'it' if len(needed) == 1 else 'them'}."
+                )
+                return False
             config.enabled = enabled
             self._manager.save_config(config)
         except StoreError as e:
@@ -418,6 +450,24 @@ class ConfigListModel(HeaderedTableModel):
         self._rows.replace(index.row(), config.to_record())
         self.dataChanged.emit(index, index)
         return True
+
+
+def _and(labels: list[str]) -> str:
+    if len(labels) == 1:
+        return labels[0]
+    return ", ".join(labels[:-1]) + f" and {labels[-1]}"
+
+
+def _needs_secret_data(needed: list[str], role: int) -> Any:
+    """The Status cell of a configuration imported without its secret."""
+    if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        return f"Needs a secret: {_and(needed)}"
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return (
+            f"Imported without {_and(needed)} (exports never carry secrets). "
+            f"Edit the configuration to give it, then enable it."
+        )
+    return None
 
 
 def _format_time(value: datetime | None) -> str:

@@ -235,7 +235,10 @@ class FormTouches(QObject):
 
     def _steady_label_column(self, sections: Sequence[FieldsetSection]) -> None:
         # QFormLayout sizes the label column from the rows shown: opening a
-        # section with a longer label pushed every editor to the right.
+        # section with a longer label pushed every editor to the right. With
+        # every section open from the start there is nothing to open.
+        if all(section.is_expanded() for section in sections):
+            return
         labels = [
             label
             for section in sections

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QPlainTextEdit
 
 from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm, ValidationError
+from desktop_app.forms._conditions_of_fields import has_conditions
 from desktop_app.ui._fieldset_section import FieldsetSection
 from desktop_app.ui.editors import Editor
 
@@ -64,6 +65,9 @@ class LiveForm(QObject):
         self._form_cls = form_cls
         self._integration = integration
         self.config = config
+        #: Whether some field shows, hides or greys out with others' values:
+        #: if none does, nothing is re-evaluated as the user types.
+        self._conditional = has_conditions(form_cls.base_fields)
         #: Fields whose errors may be shown: visited and left, or all of
         #: them once OK was pressed.
         self._judged: set[str] = set()
@@ -109,6 +113,8 @@ class LiveForm(QObject):
 
     def apply_conditions(self) -> None:
         """Show, hide, enable and disable fields for the current values."""
+        if not self._conditional:
+            return
         form = self._make_form(self.values())
         states = form.field_states()
         # djblets' disabled_fields stay disabled whatever enabled_when says.

@@ -110,8 +110,16 @@ class Editor(QObject):
         :py:meth:`fits`); the dialog says why under the field."""
         self.set_value(None)
 
+    #: The error shown now (``None``: none), so an unchanged state costs
+    #: nothing: restyling a widget re-polishes it.
+    _shown_error: str | None = None
+
     def set_error(self, text: str | None) -> None:
         """Mark the input as invalid, for sighted and screen-reader users."""
+        text = text or None
+        if text == self._shown_error:
+            return
+        self._shown_error = text
         self.input.setProperty("invalid", bool(text))
         self.input.setAccessibleDescription(text or self._description())
         self.input.setStyleSheet(
