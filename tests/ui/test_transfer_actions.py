@@ -209,3 +209,53 @@ def test_export_offers_the_selected_configurations(
 
     answer_next_message_box(qtbot, "exportAllButton")
     assert transfer_actions.export_configs(window, path) == 2
+
+
+def test_an_import_without_its_secret_needs_one_before_it_can_be_enabled(
+    qtbot, manager, window, memory_keyring
+):
+    from desktop_app._transfer import import_configs
+    from desktop_app.ui._config_list import ENABLED_COLUMN, STATUS_COLUMN
+    from tests._support.token_integration import Tokened
+
+    tokened = manager.register_integration_class(Tokened)
+    document = json.dumps(
+        {
+            "format": "desktop-app-configs",
+            "version": 1,
+            "configs": [
+                {
+                    "integration_id": tokened.integration_id,
+                    "name": "Moved here",
+                    "enabled": True,
+                    "settings": {"url": "https://example.com"},
+                }
+            ],
+        }
+    )
+    import_configs(manager, document)
+    window.reload_integrations()
+    window.integration_view.setCurrentIndex(
+        window.integration_filter.mapFromSource(
+            window.integration_model.index(
+                window.integration_model.row_of(tokened.integration_id)
+            )
+        )
+    )
+    model = window.config_panel.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    status = model.index(0, STATUS_COLUMN).data()
+    assert status == "Needs a secret: Token"
+    enabled = model.index(0, ENABLED_COLUMN)
+    assert enabled.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+
+    # Ticking it on is refused, saying what to do.
+    found = []
+    _close_next_message_box(found)
+    assert not model.setData(
+        enabled, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole
+    )
+    qtbot.waitUntil(lambda: bool(found))
+    assert "Moved here needs Token before it can be enabled" in found[0]
+    [config] = manager.get_integration_configs(tokened)
+    assert not config.enabled
