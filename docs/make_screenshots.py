@@ -13,6 +13,7 @@ a little activity, including a failure.
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
@@ -128,7 +129,11 @@ def render(scale: str, theme: str = "light") -> None:
             for title in ("Release 2.4.0", "Review #1182 published", "Nightly build"):
                 demo.review_published.send(None, title=title)
                 time.sleep(0.01)
-            _pump(app, 0.3)
+            # Handlers sent from the window's thread run on the worker; their
+            # deliveries reach the list and the Activity panel once stored.
+            manager.wait_for_background_work(10)
+            manager.deliveries.flush(10)
+            _pump(app, 0.5)
             panel = window.config_panel
             panel.view.selectionModel().setCurrentIndex(
                 panel.model.index(1, 0),
@@ -137,8 +142,10 @@ def render(scale: str, theme: str = "light") -> None:
             )
             activity = window.activity_panel.view
             for row in range(activity.model().rowCount()):
-                if activity.model().index(row, 5).data() == "failed":
+                outcome = str(activity.model().index(row, 5).data() or "")
+                if "failed" in outcome:
                     activity.selectRow(row)
+                    activity.scrollTo(activity.model().index(row, 0))
             _pump(app, 0.2)
             window.grab().save(str(OUT / f"main-window{suffix}.png"))
 
@@ -367,8 +374,13 @@ def _demo_module(icon_dir: Path):
             SignalHook(self, review_published, self._on_review_published)
 
         def _on_review_published(self, title, **kwargs):
-            if "Nightly" in title:
-                raise ConnectionError("chat.example.com: connection refused")
+            # As Review Board's chat integrations do: one post per
+            # configuration, errors logged (each one fails that delivery).
+            for config in self.get_configs():
+                if "Nightly" in title and config.name == "Ops on-call":
+                    logging.getLogger("demo.chat").error(
+                        "Couldn't reach chat.example.com: connection refused"
+                    )
 
     class TrackerForm(IntegrationConfigForm):
         server_url = forms.URLField(
@@ -400,7 +412,11 @@ def _demo_module(icon_dir: Path):
         icon_static_urls = icons["tracker"]
 
         def initialize(self):
-            SignalHook(self, review_published, lambda **kwargs: None)
+            SignalHook(self, review_published, self._on_review_published)
+
+        def _on_review_published(self, **kwargs):
+            for config in self.get_configs():
+                config.get("project")
 
     class MailDigest(Integration):
         integration_id = "demo.MailDigest"
