@@ -11,6 +11,7 @@ from desktop_app.forms._conditions_of_fields import (
     FieldState,
     check_condition_names,
     field_states,
+    has_conditions,
     inactive_fields,
 )
 from desktop_app.forms._errors import ErrorList, ValidationError, error_messages
@@ -276,7 +277,11 @@ class Form:
         hooks = _field_hooks(type(self))  # type: ignore[arg-type]
         # Fields hidden or disabled by their visible_when / enabled_when
         # are not the user's to fill in: neither validated nor saved.
-        inactive = inactive_fields(self.fields, self.data)
+        inactive = (
+            inactive_fields(self.fields, self.data)
+            if _declares_conditions(type(self))  # type: ignore[arg-type]
+            else frozenset()
+        )
         for name, field in self.fields.items():
             if name in inactive:
                 continue
@@ -341,6 +346,14 @@ def _plain_errors(
         if messages:
             plain[str(key)] = messages
     return plain
+
+
+@functools.lru_cache(maxsize=256)
+def _declares_conditions(form_cls: type[Form]) -> bool:
+    """Whether a form class has fields with ``visible_when`` or
+    ``enabled_when`` (looked up once per class: an import validates
+    thousands of configurations through the same form)."""
+    return has_conditions(form_cls.base_fields)
 
 
 @functools.lru_cache(maxsize=256)
