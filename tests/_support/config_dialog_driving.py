@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QPushButton
 
 from desktop_app.ui.config_dialog import ConfigDialog
 from tests._support.qt_driving import on_next_modal
@@ -59,3 +59,21 @@ def answer_next_message_box(qtbot, button):
 
     on_next_modal(answer, QMessageBox)
     return seen
+
+
+def child(dialog, cls, name):
+    """The dialog's widget of that type and object name (it must exist)."""
+    widget = dialog.findChild(cls, name)
+    assert widget is not None, name
+    return widget
+
+
+def pick(qtbot, combo: QComboBox, text: str) -> None:
+    """Choose a combo box entry with the keyboard, as a user would."""
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == text:
+            return
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    raise AssertionError(f"{text!r} is not in {combo.objectName()}")

@@ -17,7 +17,13 @@ from desktop_app.forms import IntegrationConfigForm
 from desktop_app.hooks import SignalHook
 from desktop_app.integration import Integration
 from integrations._common import post_json
-from tests._support.config_dialog_driving import click_ok, open_dialog, type_into
+from tests._support.config_dialog_driving import (
+    child,
+    click_ok,
+    open_dialog,
+    pick,
+    type_into,
+)
 
 deployed = signals.define_signal(
     "tests.ui.conditions.deployed",
@@ -73,23 +79,6 @@ def server():
     httpd.server_close()
 
 
-def _child(dialog, cls, name):
-    widget = dialog.findChild(cls, name)
-    assert widget is not None, name
-    return widget
-
-
-def _pick(qtbot, combo, text):
-    """Choose a combo box entry with the keyboard, as a user would."""
-    combo.setFocus()
-    qtbot.keyClick(combo, Qt.Key.Key_Home)
-    for _ in range(combo.count()):
-        if combo.currentText() == text:
-            return
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-    raise AssertionError(f"{text!r} is not in {combo.objectName()}")
-
-
 def test_conditions_built_in_the_dialog_decide_what_is_delivered(
     qtbot, manager, server
 ):
@@ -98,16 +87,16 @@ def test_conditions_built_in_the_dialog_decide_what_is_delivered(
     dialog = open_dialog(qtbot, integration)
     type_into(qtbot, dialog, "name", "Slow API deploys")
     type_into(qtbot, dialog, "url", url)
-    mode = _child(dialog, QComboBox, "conditions_mode")
+    mode = child(dialog, QComboBox, "conditions_mode")
     assert mode.currentText() == "Always (every event)"
 
     # Add a rule with the mouse: Match switches from Always to All.
-    add = _child(dialog, QPushButton, "conditions_add")
+    add = child(dialog, QPushButton, "conditions_add")
     qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
     assert mode.currentText() == "When all of these conditions hold"
-    _pick(qtbot, _child(dialog, QComboBox, "conditions_choice1"), "Minutes")
-    _pick(qtbot, _child(dialog, QComboBox, "conditions_operator1"), "Greater than")
-    minutes = _child(dialog, QSpinBox, "conditions_value1")
+    pick(qtbot, child(dialog, QComboBox, "conditions_choice1"), "Minutes")
+    pick(qtbot, child(dialog, QComboBox, "conditions_operator1"), "Greater than")
+    minutes = child(dialog, QSpinBox, "conditions_value1")
     minutes.setFocus()
     minutes.selectAll()
     qtbot.keyClicks(minutes, "5")
@@ -115,15 +104,15 @@ def test_conditions_built_in_the_dialog_decide_what_is_delivered(
     # A second rule by keyboard: Space on the focused Add button.
     add.setFocus()
     qtbot.keyClick(add, Qt.Key.Key_Space)
-    choice2 = _child(dialog, QComboBox, "conditions_choice2")
+    choice2 = child(dialog, QComboBox, "conditions_choice2")
     assert dialog.focusWidget() is choice2
     assert choice2.accessibleName() == "Condition 2: what to check"
-    _pick(qtbot, _child(dialog, QComboBox, "conditions_operator2"), "Starts with")
+    pick(qtbot, child(dialog, QComboBox, "conditions_operator2"), "Starts with")
     type_into(qtbot, dialog, "conditions_value2", "api")
 
     # A third rule, removed again with its Remove button.
     qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
-    remove3 = _child(dialog, QPushButton, "conditions_remove3")
+    remove3 = child(dialog, QPushButton, "conditions_remove3")
     assert remove3.accessibleName() == "Remove condition 3"
     qtbot.mouseClick(remove3, Qt.MouseButton.LeftButton)
     assert dialog.findChild(QComboBox, "conditions_choice3") is None
@@ -155,9 +144,9 @@ def test_bad_rule_is_an_error_at_the_field_and_nothing_is_saved(qtbot, manager):
     type_into(qtbot, dialog, "name", "x")
     type_into(qtbot, dialog, "url", "https://example.com/hook")
     qtbot.mouseClick(
-        _child(dialog, QPushButton, "conditions_add"), Qt.MouseButton.LeftButton
+        child(dialog, QPushButton, "conditions_add"), Qt.MouseButton.LeftButton
     )
-    _pick(qtbot, _child(dialog, QComboBox, "conditions_operator1"), "Matches regex")
+    pick(qtbot, child(dialog, QComboBox, "conditions_operator1"), "Matches regex")
     type_into(qtbot, dialog, "conditions_value1", "(unclosed")
 
     click_ok(qtbot, dialog)
@@ -166,7 +155,7 @@ def test_bad_rule_is_an_error_at_the_field_and_nothing_is_saved(qtbot, manager):
     assert manager.get_integration_configs(integration) == []
     [message] = dialog.field_errors()["conditions"]
     assert message.startswith('Condition 1: "(unclosed" is not a valid regular')
-    value = _child(dialog, QLineEdit, "conditions_value1")
+    value = child(dialog, QLineEdit, "conditions_value1")
     assert "d03b3b" in value.styleSheet()  # the row named is outlined
 
 
@@ -189,14 +178,14 @@ def test_stored_rules_show_and_a_rule_whose_choice_is_gone_stays_visible(
         save=True,
     )
     dialog = open_dialog(qtbot, integration, config)
-    assert _child(dialog, QComboBox, "conditions_mode").currentText() == (
+    assert child(dialog, QComboBox, "conditions_mode").currentText() == (
         "When any of these conditions holds"
     )
-    assert _child(dialog, QComboBox, "conditions_operator1").currentText() == (
+    assert child(dialog, QComboBox, "conditions_operator1").currentText() == (
         "Ends with"
     )
-    assert _child(dialog, QLineEdit, "conditions_value1").text() == "-api"
-    gone = _child(dialog, QComboBox, "conditions_choice2")
+    assert child(dialog, QLineEdit, "conditions_value1").text() == "-api"
+    gone = child(dialog, QComboBox, "conditions_choice2")
     assert gone.currentText() == "Unavailable: author"
     # Unchanged, the dialog hands the stored rule back as it was.
     assert dialog.values()["conditions"]["conditions"][1] == {
@@ -209,7 +198,7 @@ def test_stored_rules_show_and_a_rule_whose_choice_is_gone_stays_visible(
         'Condition 2: There is no condition choice "author" (any more).'
     ]
     qtbot.mouseClick(
-        _child(dialog, QPushButton, "conditions_remove2"), Qt.MouseButton.LeftButton
+        child(dialog, QPushButton, "conditions_remove2"), Qt.MouseButton.LeftButton
     )
     click_ok(qtbot, dialog)
     assert dialog.saved_config is not None
@@ -224,7 +213,7 @@ def test_tab_goes_through_the_rows_in_order_then_to_add(qtbot, manager):
     for _ in range(2):
         qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     first, second = editor.rows
-    _pick(qtbot, first.operator_combo, "Is set")  # no value editor
+    pick(qtbot, first.operator_combo, "Is set")  # no value editor
 
     expected = [
         editor.mode_combo,
@@ -259,7 +248,7 @@ def test_a_stored_value_the_editor_cannot_show_is_kept_until_retyped(qtbot, mana
         save=True,
     )
     dialog = open_dialog(qtbot, integration, config)
-    minutes = _child(dialog, QSpinBox, "conditions_value1")
+    minutes = child(dialog, QSpinBox, "conditions_value1")
     assert "'many' does not fit" in minutes.toolTip()
     assert dialog.values()["conditions"]["conditions"] == [stored]
     click_ok(qtbot, dialog)

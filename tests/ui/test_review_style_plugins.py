@@ -19,7 +19,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton
 
 from desktop_app.plugins import PluginManager
-from tests._support.config_dialog_driving import click_ok, open_dialog, type_into
+from tests._support.config_dialog_driving import (
+    child,
+    click_ok,
+    open_dialog,
+    pick,
+    type_into,
+)
 
 SOURCE = (
     Path(__file__).resolve().parents[1] / "_support" / "plugin_sources" / "review_style"
@@ -77,28 +83,11 @@ def server():
     httpd.server_close()
 
 
-def _child(dialog, cls, name):
-    widget = dialog.findChild(cls, name)
-    assert widget is not None, name
-    return widget
-
-
-def _pick(qtbot, combo, text):
-    """Choose a combo box entry with the keyboard."""
-    combo.setFocus()
-    qtbot.keyClick(combo, Qt.Key.Key_Home)
-    for _ in range(combo.count()):
-        if combo.currentText() == text:
-            return
-        qtbot.keyClick(combo, Qt.Key.Key_Down)
-    raise AssertionError(f"{text!r} is not in {combo.objectName()}")
-
-
 def _add_rule(qtbot, dialog, row, choice, operator, value):
-    add = _child(dialog, QPushButton, "conditions_add")
+    add = child(dialog, QPushButton, "conditions_add")
     qtbot.mouseClick(add, Qt.MouseButton.LeftButton)
-    _pick(qtbot, _child(dialog, QComboBox, f"conditions_choice{row}"), choice)
-    _pick(qtbot, _child(dialog, QComboBox, f"conditions_operator{row}"), operator)
+    pick(qtbot, child(dialog, QComboBox, f"conditions_choice{row}"), choice)
+    pick(qtbot, child(dialog, QComboBox, f"conditions_operator{row}"), operator)
     type_into(qtbot, dialog, f"conditions_value{row}", value)
 
 
@@ -125,7 +114,7 @@ def test_chat_plugin_posts_only_what_each_configurations_conditions_match(
         _add_rule(qtbot, dialog, 1, *rule)
         type_into(qtbot, dialog, "webhook_url", f"{url}/hook")
         type_into(qtbot, dialog, "channel", channel)
-        assert _child(dialog, QCheckBox, "enabled").isChecked()
+        assert child(dialog, QCheckBox, "enabled").isChecked()
         with _saved(qtbot, dialog) as config:
             assert config.settings["conditions"]["conditions"][0]["value"] == rule[2]
 
@@ -155,21 +144,21 @@ def test_ci_plugin_with_its_own_condition_choices_saves_through_the_dialog(
 
     # The choices are the narrowed set: no "Lines changed".
     qtbot.mouseClick(
-        _child(dialog, QPushButton, "conditions_add"), Qt.MouseButton.LeftButton
+        child(dialog, QPushButton, "conditions_add"), Qt.MouseButton.LeftButton
     )
-    choice = _child(dialog, QComboBox, "conditions_choice1")
+    choice = child(dialog, QComboBox, "conditions_choice1")
     assert [choice.itemText(i) for i in range(choice.count())] == [
         "Repository",
         "Branch",
     ]
-    _pick(qtbot, choice, "Branch")
-    _pick(qtbot, _child(dialog, QComboBox, "conditions_operator1"), "Is")
+    pick(qtbot, choice, "Branch")
+    pick(qtbot, child(dialog, QComboBox, "conditions_operator1"), "Is")
     type_into(qtbot, dialog, "conditions_value1", "main")
     _add_rule(qtbot, dialog, 2, "Repository", "Is not", "docs")
     type_into(qtbot, dialog, "server_url", url)
     type_into(qtbot, dialog, "api_token", "wrong")
     type_into(qtbot, dialog, "extra_branches", "stable, next")
-    manual = _child(dialog, QCheckBox, "run_manually")
+    manual = child(dialog, QCheckBox, "run_manually")
     assert not manual.isEnabled()
     reason = dialog.findChild(QLabel, "run_manually_disabledReason")
     assert reason.text() == "The build server starts every build."
