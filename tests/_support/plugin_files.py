@@ -63,15 +63,18 @@ class Held(Integration):
 
 
 @contextlib.contextmanager
-def held_import_gate() -> Iterator[types.SimpleNamespace]:
-    """Install the ``_held_gate`` module :py:data:`HELD_PLUGIN` imports:
+def held_import_gate(
+    module_name: str = "_held_gate",
+) -> Iterator[types.SimpleNamespace]:
+    """Install a gate module (by default ``_held_gate``, which
+    :py:data:`HELD_PLUGIN` imports):
     ``entered`` is set once the import is under way, and it goes on when
     ``release`` is set (at the latest on leaving, when the plugin threads
     are joined so none outlives the test by much)."""
-    gate = types.ModuleType("_held_gate")
+    gate = types.ModuleType(module_name)
     gate.entered = threading.Event()  # type: ignore[attr-defined]
     gate.release = threading.Event()  # type: ignore[attr-defined]
-    sys.modules["_held_gate"] = gate
+    sys.modules[module_name] = gate
     try:
         yield gate  # type: ignore[misc]
     finally:
@@ -79,4 +82,4 @@ def held_import_gate() -> Iterator[types.SimpleNamespace]:
         for thread in threading.enumerate():
             if thread.name.startswith("desktop-app-plugin-"):
                 thread.join(10)
-        sys.modules.pop("_held_gate", None)
+        sys.modules.pop(module_name, None)

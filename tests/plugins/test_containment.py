@@ -11,14 +11,13 @@ import queue
 import signal
 import sys
 import threading
-import types
 
 import pytest
 
 from desktop_app import signals
 from desktop_app._containment import install_interrupt_marker
 from desktop_app.activity import OUTCOME_FAILED, get_activity_log
-from tests._support.plugin_files import write_plugin
+from tests._support.plugin_files import held_import_gate, write_plugin
 from tests._support.saved_configs import add_enabled_config
 
 HUNG = """
@@ -60,16 +59,8 @@ raise Unprintable()
 @pytest.fixture
 def hang_gate():
     """A module plugins import to block until the test releases them."""
-    gate = types.ModuleType("_h15_gate")
-    gate.entered = threading.Event()
-    gate.release = threading.Event()
-    sys.modules["_h15_gate"] = gate
-    yield gate
-    gate.release.set()
-    for thread in threading.enumerate():
-        if thread.name.startswith("desktop-app-plugin-"):
-            thread.join(10)
-    sys.modules.pop("_h15_gate", None)
+    with held_import_gate("_h15_gate") as gate:
+        yield gate
 
 
 @pytest.fixture

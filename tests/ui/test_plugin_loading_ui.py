@@ -3,10 +3,7 @@ window working, is reported once its time is up, and the others load."""
 
 from __future__ import annotations
 
-import sys
 import textwrap
-import threading
-import types
 
 import pytest
 from PySide6.QtCore import QTimer
@@ -14,6 +11,7 @@ from PySide6.QtCore import QTimer
 from desktop_app._paths import DataPaths
 from desktop_app.ui._plugins_setup import install_plugins
 from desktop_app.ui.main_window import MainWindow
+from tests._support.plugin_files import held_import_gate
 from tests._support.qt_driving import open_window
 
 HUNG = """
@@ -35,16 +33,8 @@ class {cls}(Integration):
 
 @pytest.fixture
 def gate():
-    module = types.ModuleType("_h15_ui_gate")
-    module.entered = threading.Event()
-    module.release = threading.Event()
-    sys.modules["_h15_ui_gate"] = module
-    yield module
-    module.release.set()
-    for thread in threading.enumerate():
-        if thread.name.startswith("desktop-app-plugin-"):
-            thread.join(10)
-    sys.modules.pop("_h15_ui_gate", None)
+    with held_import_gate("_h15_ui_gate") as module:
+        yield module
 
 
 def test_a_hung_plugin_does_not_stop_the_window(
