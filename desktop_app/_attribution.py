@@ -250,14 +250,19 @@ class HandlerScope:
                 return
             self._closed = True
             current = self._current
-            if current is None:
+            if current is None and outcome_for_current:
                 looped = self._looped_config()
                 current = self._state_of(looped) if looped is not None else None
-            visited = self._visited_configs()
+            if len(self._loops) == 1 and not self._states:
+                # The common run: one loop, nothing happened to anyone.
+                configs, iterator = self._loops[0]
+                visited = plain = list(configs[: position(iterator, len(configs))])
+            else:
+                visited = self._visited_configs()
+                plain = [c for c in visited if c.id not in self._states]
             # A loop's untouched configurations share the run's time; the
             # ones something happened to keep their own record.
             share = (time.perf_counter() - self._started) / max(len(visited), 1)
-            plain = [c for c in visited if c.id not in self._states]
             states = list(self._states.values())
         if plain:
             if self.finish_plain is not None:
