@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
     from desktop_app.plugins import PluginInfo
 
+#: Where a plugin comes from, in the words the window uses.
+_SOURCE_WORDS = {"folder": "plugins folder", "distribution": "installed package"}
+
 __all__ = ["add_plugins_parser", "cmd_install_deps", "plugin_lines", "run_plugins"]
 
 
@@ -198,7 +201,8 @@ def plugin_lines(info: PluginInfo, *, verbose: bool = False) -> list[str]:
 
     version = info.shown_version() or "-"
     line = (
-        f"  {_escaped(info.name)}  [{info.source}]  {_escaped(version)}  "
+        f"  {_escaped(info.name)}  [{_SOURCE_WORDS.get(info.source, info.source)}]  "
+        f"{_escaped(version)}  "
         f"{info.status}"
     )
     if info.failed or info.refused:

@@ -183,9 +183,16 @@ def cmd_signals(
     from desktop_app import signals
 
     with open_app(data_dir, safe_mode=safe_mode, read_only=read_only):
-        for info in signals.get_signal_infos():
+        for info in sorted(signals.get_signal_infos(), key=signals.display_order):
             description = f"  {_escaped(info.description)}" if info.description else ""
-            print(_escaped(info.name) + description, file=out)
+            label = getattr(info, "label", "") or info.name
+            group = getattr(info, "group", "")
+            where = f"  [{_escaped(group)}{', internal' if info.internal else ''}]"
+            print(
+                f"{_escaped(info.name)}  {_escaped(label)}{where if group else ''}"
+                f"{description}",
+                file=out,
+            )
             for key, field in info.payload.items():
                 required = (
                     "required" if getattr(field, "required", False) else "optional"

@@ -89,7 +89,10 @@ def test_data_dir_option_overrides_the_environment(data_dir, tmp_path_factory):
 def test_signals_lists_payload_fields(data_dir):
     result = run_cli(data_dir, "signals")
     assert result.returncode == 0, result.stderr
-    assert "cli.ping  A ping from the command line." in result.stdout
+    # Name, label, group, then the description.
+    assert "cli.ping  Ping  [Cli plugin]  A ping from the command line." in (
+        result.stdout
+    )
     assert "    count: IntegerField, required" in result.stdout
     assert "    who: CharField, optional" in result.stdout
     assert "desktop_app.config_created" in result.stdout

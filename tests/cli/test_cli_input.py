@@ -97,7 +97,7 @@ def test_control_characters_in_a_plugin_name_are_escaped_in_list(data_dir):
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stdout
     [line] = [line for line in result.stdout.splitlines() if "bad" in line]
-    assert line.startswith("  bad\\x1b[31m\\xff  [folder]")
+    assert line.startswith("  bad\\x1b[31m\\xff  [plugins folder]")
     shown_path = f"{data_dir}/plugins/bad\\x1b[31m\\xff.py"
     assert line.endswith(f"failed: ValueError: x (at {shown_path}, line 1)")
 

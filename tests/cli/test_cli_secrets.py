@@ -112,7 +112,9 @@ def test_list_verbose_shows_the_traceback_without_the_secret(tmp_path, secret):
     result = run_cli(data_dir, "list", "--verbose")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    [at] = [i for i, line in enumerate(lines) if "zz_late_failure  [folder]" in line]
+    [at] = [
+        i for i, line in enumerate(lines) if "zz_late_failure  [plugins folder]" in line
+    ]
     plugin_file = data_dir / "plugins" / "zz_late_failure.py"
     assert lines[at].endswith(f"(at {plugin_file}, line 5)")
     assert lines[at + 1] == "    Traceback (most recent call last):"

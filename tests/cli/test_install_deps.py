@@ -88,7 +88,7 @@ def test_install_deps_asks_installs_and_the_plugin_loads(tmp_path, data_dir):
     wheels = build_wheel(tmp_path / "wheels")
     listed = run(data_dir, wheels, "list")
     assert (
-        "  needy  [folder]  -  failed: needs h12-tinydep >= 1 (not installed); "
+        "  needy  [plugins folder]  -  failed: needs h12-tinydep >= 1 (not installed); "
         "install with: desktop-app plugins install-deps needy "
         f"({data_dir / 'plugins' / 'needy.py'})"
     ) in listed.stdout.splitlines()
@@ -107,7 +107,7 @@ def test_install_deps_asks_installs_and_the_plugin_loads(tmp_path, data_dir):
     assert "Installed." in installed.stdout
 
     listed = run(data_dir, wheels, "list")
-    assert "  needy  [folder]  -  loaded  (integrations: needy.Needy)" in (
+    assert "  needy  [plugins folder]  -  loaded  (integrations: needy.Needy)" in (
         listed.stdout.splitlines()
     )
     assert "needy.Needy  Needy, from a wheel" in listed.stdout

@@ -45,7 +45,10 @@ def test_firing_the_test_event_reaches_the_built_in_event_file(tmp_path):
         data, "fire", "desktop_app.test_event", "message=hi", "severity=warning"
     )
 
-    assert "desktop_app.test_event  A test event you can send" in listed.stdout
+    assert (
+        "desktop_app.test_event  Test event  [This app]  A test event you can send"
+        in listed.stdout
+    )
     assert result.returncode == 0, result.stderr
     assert "desktop_app.integrations.event_file  Try it" in result.stdout
     [line] = events.read_text(encoding="utf-8").splitlines()
