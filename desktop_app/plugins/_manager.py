@@ -332,7 +332,14 @@ class PluginManager:
             for source in sources:
                 info = self._detached_info(source)
                 found.append((info, source))
-                if self._may_import(info, source, safe_folders):
+                try:
+                    may = self._may_import(info, source, safe_folders)
+                except Exception as e:  # a check that broke: say so, go on
+                    logger.exception("Could not check plugin %s", info.name)
+                    info.status = STATUS_FAILED
+                    info.error = scrub_secrets(_one_line(e))
+                    may = False
+                if may:
                     to_import.append(len(found) - 1)
             for index in range(len(found)):
                 if index not in to_import:
@@ -392,19 +399,33 @@ class PluginManager:
         self._background_runs += 1  # scanning counts as loading
 
         def scan() -> None:
-            found: dict[str, PluginSource] = {}
-            if not self.safe_mode:
-                found = {s.key: s for s in discover_folder(self.plugins_dir)}
-            prints = {
-                key: fingerprint(source.path)
-                for key, source in found.items()
-                if source.path is not None
-            }
+            try:
+                found: dict[str, PluginSource] = {}
+                if not self.safe_mode:
+                    found = {s.key: s for s in discover_folder(self.plugins_dir)}
+                prints = {
+                    key: fingerprint(source.path)
+                    for key, source in found.items()
+                    if source.path is not None
+                }
+            except Exception:
+                # Never leave the reload hanging (Reload plugins greyed):
+                # nothing is changed, and the log says why.
+                logger.exception("Could not scan the plugins folder")
+                dispatch(lambda: self._scan_failed(request))
+                return
             dispatch(lambda: self._reload_found(request, found, prints))
 
         threading.Thread(
             target=scan, name="desktop-app-plugin-scan", daemon=True
         ).start()
+
+    def _scan_failed(self, request: _ReloadRequest) -> None:
+        """A reload whose folder scan failed ends with nothing changed."""
+        finished = request[3]
+        self._run_ended(None)
+        if finished is not None:
+            finished([])
 
     def _reload_found(
         self,

@@ -155,3 +155,26 @@ def test_enabling_a_plugin_with_a_dispatcher_imports_it_in_the_background(
     _run_until(calls, done)
     assert manager.is_registered("test.toggled")
     assert plugins.get("toggled").status == "loaded"
+
+
+def test_a_scan_that_breaks_ends_the_reload_with_nothing_changed(
+    manager, plugins_dir, make_plugins, monkeypatch
+):
+    _plugin(plugins_dir, "kept", "Kept")
+    plugins = make_plugins()
+    plugins.load_all()
+
+    def broken_scan(_folder):
+        raise RuntimeError("the file system went away")
+
+    monkeypatch.setattr("desktop_app.plugins._manager.discover_folder", broken_scan)
+    calls: queue.SimpleQueue = queue.SimpleQueue()
+    done: list = []
+
+    plugins.reload_in_background(calls.put, finished=done.append)
+    _run_until(calls, done)
+
+    # Not stuck "loading" (Reload plugins would stay greyed), nothing lost.
+    assert done == [[]]
+    assert not plugins.loading
+    assert manager.get_integration("test.kept").name == "Kept"
