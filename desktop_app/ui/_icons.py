@@ -68,9 +68,11 @@ def _load_icon(integration: Integration) -> QIcon:
         urls = {}
     icon = QIcon()
     for scale_key, path in sorted(urls.items(), key=lambda item: _scale(item[0])):
+        # Only the header is read here; QIcon decodes a file when a pixmap
+        # of its size is first painted (at 1x the 2x file never is).
         reader = QImageReader(str(path))
-        image = reader.read()
-        if image.isNull():
+        size = reader.size() if reader.canRead() else None
+        if size is None or not size.isValid():
             logger.warning(
                 "Icon %s of %s cannot be read (%s): %s",
                 scale_key,
@@ -79,7 +81,7 @@ def _load_icon(integration: Integration) -> QIcon:
                 reader.errorString(),
             )
             continue
-        icon.addPixmap(QPixmap.fromImage(image))
+        icon.addFile(str(path), size)
     if icon.isNull():
         if urls:
             logger.warning("%s has no usable icon; using a placeholder", integration_id)
