@@ -224,7 +224,9 @@ class DeliveryLog:
                 delivery.config_name,
                 duration,
                 _ACTIVITY_OUTCOME.get(outcome, outcome),
-                message if shown else "",
+                # The plain message always ("HTTP 200" too); technical
+                # details only with a failure.
+                message,
                 details if shown else "",
             )
             log.append(raw)

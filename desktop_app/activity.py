@@ -58,7 +58,8 @@ class ActivityRecord(NamedTuple):
     duration: float
     #: ``'ok'``, ``'failed'`` or ``'timeout'``.
     outcome: str
-    #: One-line error text for failures, else ``''``.
+    #: One line: the error of a failure, or the message of a delivery
+    #: that went well ("HTTP 200"); ``''`` when there is none.
     error: str
     #: Formatted traceback for failures, else ``''``.
     traceback: str

@@ -137,3 +137,18 @@ def test_report_inside_the_callback_sets_the_outcome(manager):
         "The service said no",
         1,
     )
+
+
+def test_the_activity_row_of_a_successful_delivery_carries_its_message(manager):
+    from desktop_app.testing import ActivityRecorder
+
+    _make(manager, one={})
+    recorder = ActivityRecorder()
+
+    happened.send(None, what="y")
+    assert manager.wait_for_background_work(10)
+    manager.deliveries.flush(10)
+
+    [row] = [r for r in recorder.records if r.config_name == "one"]
+    # "HTTP 200" or the like, shown beside "ok" in the Activity panel.
+    assert (row.outcome, row.error, row.traceback) == ("ok", "done y", "")
