@@ -195,10 +195,13 @@ def _render_first_start(app, data_dir: Path, demo, suffix: str) -> None:
     """The window on a first start: the welcome where configurations go."""
     from PySide6.QtCore import QSettings
 
+    from desktop_app.activity import get_activity_log
     from desktop_app.manager import IntegrationManager, set_integration_manager
     from desktop_app.ui.main_window import MainWindow
 
     data_dir.mkdir(parents=True)
+    # A first start has run nothing: the Activity panel stays collapsed.
+    get_activity_log().clear()
     manager = IntegrationManager(data_dir / "configs.sqlite3", watch_interval=None)
     set_integration_manager(manager)
     try:
