@@ -13,23 +13,23 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from desktop_app.conditions.choices import BaseConditionChoice, ConditionChoices
+from desktop_app.conditions.choices import (
+    STRING_OPERATORS,
+    BaseConditionChoice,
+    ConditionChoices,
+)
 from desktop_app.conditions.operators import (
     AnyOperator,
     BaseConditionOperator,
     ConditionOperators,
     ContainsOperator,
     DoesNotContainOperator,
-    DoesNotMatchRegexOperator,
-    EndsWithOperator,
     GreaterThanOperator,
     IsNotOneOfOperator,
     IsNotOperator,
     IsOneOfOperator,
     IsOperator,
     LessThanOperator,
-    MatchesRegexOperator,
-    StartsWithOperator,
     UnsetOperator,
 )
 from desktop_app.conditions.values import (
@@ -53,14 +53,7 @@ __all__ = ["EVENT_CHOICE_ID", "SignalConditionChoices", "payload_choice_class"]
 EVENT_CHOICE_ID = "signal"
 
 _TEXT_OPERATORS = (
-    IsOperator,
-    IsNotOperator,
-    ContainsOperator,
-    DoesNotContainOperator,
-    StartsWithOperator,
-    EndsWithOperator,
-    MatchesRegexOperator,
-    DoesNotMatchRegexOperator,
+    *STRING_OPERATORS,
     AnyOperator.with_overrides(name="Is set"),
     UnsetOperator,
 )

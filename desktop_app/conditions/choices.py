@@ -172,21 +172,24 @@ class BaseConditionFloatChoice(BaseConditionChoice):
     default_value_field = ConditionValueFloatField()
 
 
+#: The operators of a text value (choices built from signals' payloads add
+#: "is set" and "is not set" to them).
+STRING_OPERATORS = (
+    IsOperator,
+    IsNotOperator,
+    ContainsOperator,
+    DoesNotContainOperator,
+    StartsWithOperator,
+    EndsWithOperator,
+    MatchesRegexOperator,
+    DoesNotMatchRegexOperator,
+)
+
+
 class BaseConditionStringChoice(BaseConditionChoice):
     """Text: equality, containment, prefix, suffix and regex operators."""
 
-    operators = ConditionOperators(
-        [
-            IsOperator,
-            IsNotOperator,
-            ContainsOperator,
-            DoesNotContainOperator,
-            StartsWithOperator,
-            EndsWithOperator,
-            MatchesRegexOperator,
-            DoesNotMatchRegexOperator,
-        ]
-    )
+    operators = ConditionOperators(list(STRING_OPERATORS))
     default_value_field = ConditionValueCharField()
 
 
