@@ -10,7 +10,7 @@ it comes from another thread and makes it directly otherwise.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, SignalInstance
@@ -118,12 +118,63 @@ class ManagerEvents(QObject):
         self._emit(self.configsReloaded)
 
 
-class ActivityFeed(QObject):
-    """Activity records, delivered to the UI thread in batches.
+class BatchedFeed(QObject):
+    """Items from any thread, handed to the UI thread in batches.
 
-    A burst of a thousand deliveries must not queue a thousand UI updates:
-    records collect in a list and a short single-shot timer hands them over
-    together.
+    A burst of a thousand records must not queue a thousand UI updates:
+    items collect in a list and a short single-shot timer hands them over
+    together (to :py:meth:`take`, on the UI thread).
+
+    Args:
+        interval_ms (int): How long items may wait to be batched.
+    """
+
+    _wake = Signal()
+
+    def __init__(self, interval_ms: int = 100, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pending: list[Any] = []
+        self._lock = threading.Lock()
+        self._scheduled = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._on_flush)
+        self._wake.connect(self._timer.start)
+        self._unsubscribe: Callable[[], None] | None = None
+
+    def close(self) -> None:
+        """Stop following (idempotent)."""
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
+
+    def collect(self, items: Iterable[Any]) -> None:
+        """Queue items for the next batch (any thread)."""
+        with self._lock:
+            self._pending.extend(items)
+            first = not self._scheduled
+            self._scheduled = True
+        if first:
+            try:
+                self._wake.emit()
+            except RuntimeError:  # the window is gone
+                self.close()
+
+    def take(self, batch: list[Any]) -> None:
+        """Handle a batch on the UI thread (subclasses)."""
+        raise NotImplementedError
+
+    def _on_flush(self) -> None:
+        with self._lock:
+            batch, self._pending = self._pending, []
+            self._scheduled = False
+        if batch:
+            self.take(batch)
+
+
+class ActivityFeed(BatchedFeed):
+    """Activity records, delivered to the UI thread in batches.
 
     Args:
         log (ActivityLog): The log to follow.
@@ -132,45 +183,15 @@ class ActivityFeed(QObject):
 
     #: A list of new :py:class:`ActivityRecord`, oldest first.
     recordsArrived = Signal(list)
-    _wake = Signal()
 
     def __init__(
         self, log: ActivityLog, interval_ms: int = 100, parent: QObject | None = None
     ) -> None:
-        super().__init__(parent)
-        self._pending: list[ActivityRecord] = []
-        self._lock = threading.Lock()
-        self._scheduled = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._on_flush)
-        self._wake.connect(self._on_wake)
-        self._unsubscribe: Callable[[], None] | None = log.subscribe(self._on_record)
-
-    def close(self) -> None:
-        """Stop following the log (idempotent)."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        super().__init__(interval_ms, parent)
+        self._unsubscribe = log.subscribe(self._on_record)
 
     def _on_record(self, record: ActivityRecord) -> None:
-        with self._lock:
-            self._pending.append(record)
-            first = not self._scheduled
-            self._scheduled = True
-        if first:
-            try:
-                self._wake.emit()
-            except RuntimeError:
-                self.close()
+        self.collect((record,))
 
-    def _on_wake(self) -> None:
-        self._timer.start()
-
-    def _on_flush(self) -> None:
-        with self._lock:
-            batch, self._pending = self._pending, []
-            self._scheduled = False
-        if batch:
-            self.recordsArrived.emit(batch)
+    def take(self, batch: list[Any]) -> None:
+        self.recordsArrived.emit(batch)

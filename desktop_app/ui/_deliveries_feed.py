@@ -9,16 +9,15 @@ status of the configurations they touched (one query per batch).
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
 
 from desktop_app.errors import StoreError
 from desktop_app.store import Delivery, DeliveryStatus
+from desktop_app.ui._bridge import BatchedFeed
 
 if TYPE_CHECKING:
     from desktop_app.manager import IntegrationManager
@@ -26,7 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["DeliveriesFeed", "status_data", "status_text"]
 
 
-class DeliveriesFeed(QObject):
+class DeliveriesFeed(BatchedFeed):
     """Stored deliveries and configuration statuses, on the UI thread.
 
     Args:
@@ -40,7 +39,6 @@ class DeliveriesFeed(QObject):
     statusesChanged = Signal(set)
     #: A delivery that failed or timed out (one per batch and configuration).
     deliveryFailed = Signal(object)
-    _wake = Signal()
 
     def __init__(
         self,
@@ -48,26 +46,10 @@ class DeliveriesFeed(QObject):
         interval_ms: int = 100,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(interval_ms, parent)
         self._manager = manager
         self._statuses: dict[int, DeliveryStatus] | None = None
-        self._pending: list[Delivery] = []
-        self._lock = threading.Lock()
-        self._scheduled = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self._on_flush)
-        self._wake.connect(self._timer.start)
-        self._unsubscribe: Callable[[], None] | None = manager.deliveries.subscribe(
-            self._on_stored
-        )
-
-    def close(self) -> None:
-        """Stop following (idempotent)."""
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        self._unsubscribe = manager.deliveries.subscribe(self.collect)
 
     # Statuses ----------------------------------------------------------------
 
@@ -90,23 +72,7 @@ class DeliveriesFeed(QObject):
 
     # Arrivals ------------------------------------------------------------------
 
-    def _on_stored(self, deliveries: Sequence[Delivery]) -> None:
-        with self._lock:
-            self._pending.extend(deliveries)
-            first = not self._scheduled
-            self._scheduled = True
-        if first:
-            try:
-                self._wake.emit()
-            except RuntimeError:  # the window is gone
-                self.close()
-
-    def _on_flush(self) -> None:
-        with self._lock:
-            batch, self._pending = self._pending, []
-            self._scheduled = False
-        if not batch:
-            return
+    def take(self, batch: list[Delivery]) -> None:
         touched = {d.config_id for d in batch}
         statuses = self._all()
         try:
