@@ -12,26 +12,55 @@ current fails that configuration's delivery, and
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from typing import Any
+from typing import Any, Protocol
 
 from desktop_app._loop_position import position
 
-__all__ = ["HandlerScope", "current_scope", "install_log_capture"]
+__all__ = [
+    "HandlerScope",
+    "Scope",
+    "current_scope",
+    "install_log_capture",
+    "reset_scope",
+    "set_scope",
+    "tracked",
+]
 
-_scope: contextvars.ContextVar[HandlerScope | None] = contextvars.ContextVar(
+
+class Scope(Protocol):
+    """What code inside a handler may ask of its scope: a
+    :py:class:`HandlerScope`, or the cheaper run a send makes on its own
+    thread (:py:class:`desktop_app._hub_run.HubRun`)."""
+
+    owner: Any
+    on_worker: bool
+    event_time: float
+    _loops: list[tuple[tuple[Any, ...], Iterator[Any]]]
+
+    def track(self, configs: tuple[Any, ...]) -> tuple[Any, ...]: ...
+
+    def report(self, config: Any, message: str, ok: bool, details: str) -> None: ...
+
+    def defer(self, config: Any, future: Future[Any]) -> None: ...
+
+    def fail_current(self, message: str, details: str = "") -> None: ...
+
+
+_scope: contextvars.ContextVar[Scope | None] = contextvars.ContextVar(
     "desktop_app_handler_scope", default=None
 )
 
 
-def current_scope() -> HandlerScope | None:
-    """The scope of the handler running on this thread, if any."""
-    return _scope.get()
+#: ``current_scope()``: the scope of the handler running on this thread, if
+#: any. The context variable's own ``get`` (every ``get_configs()`` asks).
+current_scope: Callable[[], Scope | None] = _scope.get
 
 
 class _State:
@@ -114,7 +143,7 @@ class HandlerScope:
         self._started = time.perf_counter()
         self._closed = False
         self._lock = threading.Lock()
-        self._token: contextvars.Token[HandlerScope | None] | None = None
+        self._token: contextvars.Token[Scope | None] | None = None
 
     # Entering and leaving -------------------------------------------------
 
@@ -137,8 +166,9 @@ class HandlerScope:
     def track(self, configs: tuple[Any, ...]) -> tuple[Any, ...]:
         """Wrap ``get_configs()``'s result for this run."""
         if self.only_config_id is not None:
-            configs = tuple(c for c in configs if c.id == self.only_config_id)
-        return _TrackedConfigs(configs, self)
+            only = tuple(c for c in configs if c.id == self.only_config_id)
+            return _TrackedConfigs(only, self.owner)
+        return tracked(self.owner, configs)
 
     def enter(self, config: Any) -> None:
         """Make ``config`` the current configuration."""
@@ -347,21 +377,51 @@ def _after(state: _State, finish: Finish, release: Callable[[], None] | None) ->
 
 
 class _TrackedConfigs(tuple):  # type: ignore[type-arg]
-    """``get_configs()``'s tuple; the scope keeps each loop's iterator."""
+    """``get_configs()``'s tuple inside a handler: a loop over it tells the
+    running handler's scope which iterator it got."""
 
-    _scope: HandlerScope
+    _owner: Any
 
-    def __new__(cls, configs: tuple[Any, ...], scope: HandlerScope) -> _TrackedConfigs:
+    def __new__(cls, configs: tuple[Any, ...], owner: Any) -> _TrackedConfigs:
         self = super().__new__(cls, configs)
-        self._scope = scope
+        self._owner = owner
         return self
 
     def __iter__(self) -> Iterator[Any]:
         # The tuple's own iterator: nothing runs per iteration; where the
         # loop is, is asked of it when it matters (desktop_app._loop_position).
         iterator = tuple.__iter__(self)
-        self._scope._loops.append((self, iterator))
+        scope = _scope.get()
+        if scope is not None and scope.owner is self._owner:
+            scope._loops.append((self, iterator))
         return iterator
+
+
+def tracked(owner: Any, configs: tuple[Any, ...]) -> tuple[Any, ...]:
+    """``configs`` as a tuple whose loops the running handler's scope sees.
+
+    Made once per tuple of configurations the manager hands out (it keeps
+    one until a configuration changes) and kept on ``owner``, so a handler
+    that loops on every event does not copy its configurations each time.
+    """
+    cached: tuple[tuple[Any, ...], _TrackedConfigs] | None = getattr(
+        owner, "_desktop_app_tracked", None
+    )
+    if cached is not None and cached[0] is configs:
+        return cached[1]
+    made = _TrackedConfigs(configs, owner)
+    with contextlib.suppress(AttributeError):
+        owner._desktop_app_tracked = (configs, made)
+    return made
+
+
+#: ``set_scope(scope)``: make ``scope`` the running handler's scope on this
+#: thread; returns the token :py:data:`reset_scope` takes to undo it. The
+#: context variable's own methods (every send of a signal calls them).
+set_scope: Callable[[Scope], contextvars.Token[Scope | None]] = _scope.set
+
+#: ``reset_scope(token)``: undo :py:data:`set_scope`.
+reset_scope: Callable[[contextvars.Token[Scope | None]], None] = _scope.reset
 
 
 class _ErrorCapture(logging.Handler):

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from desktop_app._payload import summarize_payload
+from desktop_app._run_tally import RunTally
 from desktop_app.activity import get_activity_log, scrub_secrets
 from desktop_app.errors import StoreError
 from desktop_app.store._records import Delivery, DeliveryStatus
@@ -44,12 +45,33 @@ BATCH = 5000
 #: cheaper stored in a few large transactions than in many small ones.
 GATHER = 0.05
 
+#: Seconds one stored row keeps counting a run of identical successes of a
+#: configuration (see ``Delivery.repeats``); the next one starts a new row,
+#: so the history still shows when things ran.
+RUN_WINDOW = 60.0
+
+#: Writer cycles a run tally may find nothing before it is retired.
+RETIRE_AFTER = 20
+
 #: Activity log outcomes for delivery outcomes (the panel knows these).
 _ACTIVITY_OUTCOME = {"timed_out": "timeout"}
 
 Subscriber = Callable[[Sequence[Delivery]], None]
 
 _as_delivery = tuple.__new__
+
+#: Queue item: look at the run tallies now.
+_WAKE = object()
+
+
+class _Flush:
+    """Queue item: store everything, then say so (``flush()``)."""
+
+    __slots__ = ("seq",)
+
+    def __init__(self, seq: int) -> None:
+        self.seq = seq
+
 
 #: One handler run's deliveries: signal, payload summary, and per
 #: configuration (config, outcome, message, details, started, duration).
@@ -73,7 +95,7 @@ class DeliveryLog:
     def __init__(self, store: ConfigStore, keep: int = KEEP_PER_CONFIG) -> None:
         self._store = store
         self.keep = keep
-        self._queue: queue.SimpleQueue[Delivery | _Batch | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
         self._unwritten = 0
@@ -84,6 +106,19 @@ class DeliveryLog:
         self._own_ids: deque[int] = deque(maxlen=4096)
         self._seen_external = -1
         self._added_since_prune: dict[int, int] = {}
+        #: Run tallies by (signal, id of the configurations, reached).
+        self._tallies: dict[tuple[str, int, int], RunTally] = {}
+        #: Retired tallies a run was counted in after all.
+        self._adopted: list[RunTally] = []
+        #: Whether the writer looks at the run tallies every GATHER seconds
+        #: (set by the writer; read by the event path, which wakes it when
+        #: it is not).
+        self.busy = False
+        #: Per configuration, its newest stored row when that row can count
+        #: more identical successes (writer's own).
+        self._open_runs: dict[int, Delivery] = {}
+        self._flush_seq = 0
+        self._flushed = 0
 
     # Recording -------------------------------------------------------------
 
@@ -149,6 +184,39 @@ class DeliveryLog:
             self._ensure_writer()
         self._queue.put((signal, payload, rows, plain))
 
+    def tally(self, signal: str, configs: tuple[Any, ...], visited: int) -> RunTally:
+        """The tally counting plain successful runs of a handler on
+        ``signal`` that reached the first ``visited`` of ``configs``."""
+        key = (signal, id(configs), visited)
+        with self._lock:
+            tally = self._tallies.get(key)
+            if tally is None or tally.retired or tally.configs is not configs:
+                tally = self._tallies[key] = RunTally(self, signal, configs, visited)
+            self._ensure_writer()
+        return tally
+
+    def wake(self) -> None:
+        """Have the writer look at the run tallies (after ``GATHER``)."""
+        self._queue.put(_WAKE)
+
+    def split(self, tally: RunTally) -> None:
+        """Close ``tally``: something else was recorded for its handler, and
+        the runs counted after it go to a new tally, so the stored rows keep
+        the order in which things happened."""
+        key = (tally.signal, id(tally.configs), tally.visited)
+        with self._lock:
+            if self._tallies.get(key) is tally:
+                del self._tallies[key]
+            tally.retired = True
+            self._adopted.append(tally)
+
+    def adopt(self, tally: RunTally) -> None:
+        """A run was counted in a tally the writer had retired: drain it
+        once more."""
+        with self._lock:
+            self._adopted.append(tally)
+        self.wake()
+
     def _ensure_writer(self) -> None:
         # Under the lock.
         if self._thread is None:
@@ -176,6 +244,56 @@ class DeliveryLog:
             ]
         return built
 
+    def _drain_tallies(self) -> list[Delivery]:
+        """One record per configuration for the runs each tally counted
+        since the last cycle; retire tallies that stay unused."""
+        with self._lock:
+            tallies = list(self._tallies.items())
+            adopted, self._adopted = self._adopted, []
+        taken: list[tuple[RunTally, list[float]]] = []
+        for key, tally in tallies:
+            times = tally.take()
+            if times:
+                tally.idle = 0
+                taken.append((tally, times))
+                continue
+            tally.idle += 1
+            if tally.idle >= RETIRE_AFTER:
+                with self._lock:
+                    if self._tallies.get(key) is tally:
+                        del self._tallies[key]
+                tally.retired = True
+                # Taken after the mark: a run counted later sees the mark
+                # and has the tally adopted (see desktop_app._run_tally).
+                times = tally.take()
+                if times:
+                    taken.append((tally, times))
+        for tally in adopted:
+            times = tally.take()
+            if times:
+                taken.append((tally, times))
+        built: list[Delivery] = []
+        for tally, times in taken:
+            text = summarize_payload(tally.payload)
+            last = times[-1] if len(times) > 1 else None
+            for config in tally.configs[: tally.visited]:
+                built.append(
+                    self._build(
+                        config,
+                        tally.signal,
+                        text,
+                        "ok",
+                        "",
+                        times[0],
+                        tally.duration,
+                        1,
+                        "",
+                        len(times),
+                        last,
+                    )
+                )
+        return built
+
     def _build(
         self,
         config: Any,
@@ -187,6 +305,8 @@ class DeliveryLog:
         duration: float,
         attempts: int,
         details: str,
+        repeats: int = 1,
+        last_time: float | None = None,
     ) -> Delivery:
         """The record, its activity row, and the unstored subscribers told."""
         if message:
@@ -208,6 +328,8 @@ class DeliveryLog:
                 attempts,
                 text,
                 details,
+                repeats,
+                last_time,
             ),
         )
         log = get_activity_log()
@@ -226,7 +348,7 @@ class DeliveryLog:
                 _ACTIVITY_OUTCOME.get(outcome, outcome),
                 # The plain message always ("HTTP 200" too); technical
                 # details only with a failure.
-                message,
+                message or (f"{repeats:,} events" if repeats > 1 else ""),
                 details if shown else "",
             )
             log.append(raw)
@@ -290,10 +412,20 @@ class DeliveryLog:
 
     def _write_loop(self) -> None:
         while True:
-            first = self._queue.get()
+            if self.busy:
+                # Runs are being counted: look at the tallies every GATHER
+                # seconds, sooner when a record comes.
+                try:
+                    first = self._queue.get(timeout=GATHER)
+                except queue.Empty:
+                    first = _WAKE
+            else:
+                first = self._queue.get()
+                self.busy = True
             batch: list[Delivery] = []
             stop = first is None
-            if first is not None:
+            flushed = first.seq if isinstance(first, _Flush) else 0
+            if first is not None and first is not _WAKE and not flushed:
                 batch.extend(self._expand(first))
                 if self._queue.empty():
                     time.sleep(GATHER)  # releases the interpreter meanwhile
@@ -304,22 +436,47 @@ class DeliveryLog:
                     break
                 if item is None:
                     stop = True
-                    continue
-                batch.extend(self._expand(item))
-            if batch:
-                self._write(batch)
+                elif isinstance(item, _Flush):
+                    flushed = max(flushed, item.seq)
+                elif item is not _WAKE:
+                    batch.extend(self._expand(item))
+            runs = self._drain_tallies()
+            if batch or runs:
+                self._write(batch, runs)
+            elif self._queue.empty():
+                self._go_idle()
+            if flushed:
+                with self._lock:
+                    self._flushed = max(self._flushed, flushed)
+                    self._idle.notify_all()
             if stop:
                 return
 
-    def _write(self, batch: list[Delivery]) -> None:
-        stored: Sequence[Delivery] = batch
+    def _go_idle(self) -> None:
+        """Nothing came in a whole cycle: wait for news instead of looking
+        every GATHER seconds. A run counted meanwhile read ``busy`` as
+        still true and woke nobody: look once more after clearing it."""
+        self.busy = False
+        with self._lock:
+            tallies = [*self._tallies.values(), *self._adopted]
+        if any(tally.times for tally in tallies):
+            self.busy = True
+
+    def _write(self, batch: list[Delivery], runs: Sequence[Delivery] = ()) -> None:
+        """Store one cycle's records: ``batch`` (counted in ``_unwritten``)
+        and the tallies' ``runs``."""
+        records: Sequence[Delivery] = batch
+        if runs:
+            records = sorted([*batch, *runs], key=_started)
+        inserts, extended, open_insert = self._gather_runs(records)
+        stored: Sequence[Delivery] = inserts
         # Pruning a configuration scans its kept rows: do it once it has
         # gained PRUNE_EVERY rows, so the table holds at most that many
         # over the bound per configuration.
         added = self._added_since_prune
         every = max(1, min(PRUNE_EVERY, self.keep // 10))
         prune = []
-        for delivery in batch:
+        for delivery in inserts:
             count = added.get(delivery.config_id, 0) + 1
             if count >= every:
                 prune.append(delivery.config_id)
@@ -327,9 +484,13 @@ class DeliveryLog:
             added[delivery.config_id] = count
         try:
             if not self._store.read_only and not self._store.closed:
-                stored = self._store.add_deliveries(batch, self.keep, set(prune))
+                stored = self._store.add_deliveries(
+                    inserts, self.keep, set(prune), extended
+                )
+                self._note_open_runs(stored, len(inserts), open_insert, extended)
         except StoreError as e:
-            logger.error("Could not store %d deliveries: %s", len(batch), e)
+            logger.error("Could not store %d deliveries: %s", len(records), e)
+            self._open_runs.clear()
         finally:
             with self._lock:
                 self._unwritten -= len(batch)
@@ -337,6 +498,67 @@ class DeliveryLog:
                 if self._unwritten == 0:
                     self._idle.notify_all()
         self._notify(stored)
+
+    def _gather_runs(
+        self, records: Sequence[Delivery]
+    ) -> tuple[list[Delivery], list[tuple[Delivery, int]], dict[int, int]]:
+        """Split records into rows to insert and stored rows that count
+        them (identical successes in a row, see ``Delivery.repeats``).
+
+        Returns:
+            tuple: The rows to insert; ``(row, added)`` for stored rows
+            that count more; per configuration, the index of its inserted
+            row that can count more.
+        """
+        inserts: list[Delivery] = []
+        #: Per configuration, the index in ``inserts`` of a row that can
+        #: count more.
+        open_insert: dict[int, int] = {}
+        extended: dict[int, tuple[Delivery, int]] = {}
+        open_runs = self._open_runs
+        for record in records:
+            config_id = record.config_id
+            if not _countable(record):
+                inserts.append(record)
+                open_insert.pop(config_id, None)
+                open_runs.pop(config_id, None)
+                continue
+            index = open_insert.get(config_id)
+            if index is not None:
+                if _continues(inserts[index], record):
+                    inserts[index] = _grown(inserts[index], record)
+                    continue
+            else:
+                run = open_runs.get(config_id)
+                if run is not None and _continues(run, record):
+                    grown = _grown(run, record)
+                    before = extended.get(run.id)
+                    added = record.repeats + (before[1] if before else 0)
+                    extended[run.id] = (grown, added)
+                    open_runs[config_id] = grown
+                    continue
+            inserts.append(record)
+            open_insert[config_id] = len(inserts) - 1
+            open_runs.pop(config_id, None)
+        return inserts, list(extended.values()), open_insert
+
+    def _note_open_runs(
+        self,
+        stored: Sequence[Delivery],
+        inserted: int,
+        open_insert: dict[int, int],
+        extended: Sequence[tuple[Delivery, int]],
+    ) -> None:
+        """Remember this cycle's inserted rows that can count more, with
+        their ids; forget extended rows that were gone (pruned, or their
+        configuration deleted)."""
+        for config_id, index in open_insert.items():
+            if index < inserted:
+                self._open_runs[config_id] = stored[index]
+        kept = {d.id for d in stored[inserted:]}
+        for row, _added in extended:
+            if row.id not in kept and self._open_runs.get(row.config_id) is row:
+                del self._open_runs[row.config_id]
 
     def _notify(self, deliveries: Sequence[Delivery]) -> None:
         for callback in self._subscribers:
@@ -346,18 +568,31 @@ class DeliveryLog:
                 logger.exception("A delivery subscriber failed")
 
     def flush(self, timeout: float | None = None) -> bool:
-        """Wait until every recorded delivery is stored.
+        """Wait until every recorded delivery, and every run counted so
+        far, is stored.
 
         Returns:
             bool: False when the time ran out first.
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         with self._lock:
-            while self._unwritten:
+            if self._closed:
+                return self._unwritten == 0
+            if self._thread is None and not self._unwritten:
+                return True  # nothing was ever recorded or counted
+            self._ensure_writer()
+            self._flush_seq += 1
+            target = self._flush_seq
+        self._queue.put(_Flush(target))
+        with self._lock:
+            while self._unwritten or self._flushed < target:
+                if self._thread is not None and not self._thread.is_alive():
+                    return self._unwritten == 0
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
                     return False
-                self._idle.wait(remaining)
+                # Short waits: a writer that stops meanwhile says nothing.
+                self._idle.wait(0.2 if remaining is None else min(remaining, 0.2))
         return True
 
     def close(self, timeout: float = 1.0) -> bool:
@@ -418,3 +653,43 @@ class DeliveryLog:
     ) -> dict[int, DeliveryStatus]:
         """Status per configuration id (missing: never ran)."""
         return self._store.delivery_statuses(config_ids)
+
+
+def _started(delivery: Delivery) -> float:
+    return delivery.time
+
+
+def _countable(delivery: Delivery) -> bool:
+    """Whether a record can be counted in a run of identical successes:
+    nothing to say about it beyond "ok"."""
+    return (
+        delivery.outcome == "ok"
+        and not delivery.message
+        and not delivery.details
+        and delivery.attempts <= 1
+    )
+
+
+def _continues(run: Delivery, delivery: Delivery) -> bool:
+    """Whether ``delivery`` joins the run ``run`` (a countable row).
+
+    Handlers on the worker finish out of order: a delivery that started a
+    little before the run's first one still joins it.
+    """
+    return (
+        run.signal == delivery.signal
+        and run.config_name == delivery.config_name
+        and abs(delivery.time - run.time) < RUN_WINDOW
+    )
+
+
+def _grown(run: Delivery, delivery: Delivery) -> Delivery:
+    """``run`` counting ``delivery`` too (its payload is the latest)."""
+    latest = max(run.latest, delivery.latest)
+    return run._replace(
+        time=min(run.time, delivery.time),
+        repeats=run.repeats + delivery.repeats,
+        last_time=latest,
+        duration=delivery.duration,
+        payload=delivery.payload if delivery.latest >= run.latest else run.payload,
+    )

@@ -22,8 +22,10 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
 from desktop_app import signals
+from desktop_app._attribution import reset_scope, set_scope
 from desktop_app._containment import is_user_interrupt
-from desktop_app._legacy_handlers import is_ui_thread, offload, run_attributed
+from desktop_app._hub_run import HubRun
+from desktop_app._legacy_handlers import is_ui_thread, offload
 from desktop_app._worker import DEFAULT_TIMEOUT, BackgroundWorker
 from desktop_app.activity import OUTCOME_OK, PERF_TO_WALL, get_activity_log
 
@@ -58,60 +60,74 @@ class _Hub:
         append = log.append
         next_seq = log.next_seq
         results: list[Any] = []
+        # Integrations' handlers run in one HubRun for the whole send (made
+        # at the first one), or go to the worker from the UI thread.
+        run: HubRun | None = None
+        token = None
+        on_ui: bool | None = None
         t0 = perf_counter()
-        for hook in hooks:
-            accepts = hook.accepts
-            try:
-                if hook.attributed:
-                    # An integration's handler: a delivery per configuration
-                    # it visits, and never on the UI thread.
-                    kwargs = (
-                        payload
-                        if accepts is None
-                        else {k: v for k, v in payload.items() if k in accepts}
-                    )
-                    if is_ui_thread():
-                        results.append(offload(hook, kwargs))
-                        t0 = perf_counter()
-                        continue
-                    result, recorded = run_attributed(hook, kwargs)
-                    if recorded:  # its deliveries are its activity rows
-                        results.append(result)
-                        t0 = perf_counter()
-                        continue
-                elif accepts is None:
-                    result = hook.callback(**payload)
-                else:
-                    result = hook.callback(
-                        **{k: v for k, v in payload.items() if k in accepts}
-                    )
-            except BaseException as e:  # noqa: B036 - plugin code: SystemExit too
-                if is_user_interrupt(e):
-                    raise
+        try:
+            for hook in hooks:
+                accepts = hook.accepts
+                try:
+                    if hook.attributed:
+                        # An integration's handler: a delivery per
+                        # configuration it visits, never on the UI thread.
+                        kwargs = (
+                            payload
+                            if accepts is None
+                            else {k: v for k, v in payload.items() if k in accepts}
+                        )
+                        if on_ui is None:
+                            on_ui = is_ui_thread()
+                        if on_ui:
+                            results.append(offload(hook, kwargs))
+                            t0 = perf_counter()
+                            continue
+                        if run is None:
+                            run = HubRun()
+                            token = set_scope(run)
+                        result = run.call(hook, kwargs, t0)
+                        if run.recorded:  # its deliveries are its activity
+                            results.append(result)
+                            t0 = run.ended
+                            continue
+                    elif accepts is None:
+                        result = hook.callback(**payload)
+                    else:
+                        result = hook.callback(
+                            **{k: v for k, v in payload.items() if k in accepts}
+                        )
+                except BaseException as e:  # noqa: B036 - plugin code: SystemExit too
+                    if is_user_interrupt(e):
+                        raise
+                    t1 = perf_counter()
+                    hook.failed(e, t0 + PERF_TO_WALL, t1 - t0)
+                    results.append(None)
+                    t0 = perf_counter()
+                    continue
                 t1 = perf_counter()
-                hook.failed(e, t0 + PERF_TO_WALL, t1 - t0)
-                results.append(None)
-                t0 = perf_counter()
-                continue
-            t1 = perf_counter()
-            if recording and not hook.quiet:
-                raw = (
-                    next_seq(),
-                    t0 + PERF_TO_WALL,
-                    hook.signal_name,
-                    hook.owner_id,
-                    None,
-                    None,
-                    t1 - t0,
-                    OUTCOME_OK,
-                    "",
-                    "",
-                )
-                append(raw)
-                if log.subscribers:
-                    log.notify(raw)
-            results.append(result)
-            t0 = t1
+                if recording and not hook.quiet:
+                    raw = (
+                        next_seq(),
+                        t0 + PERF_TO_WALL,
+                        hook.signal_name,
+                        hook.owner_id,
+                        None,
+                        None,
+                        t1 - t0,
+                        OUTCOME_OK,
+                        "",
+                        "",
+                    )
+                    append(raw)
+                    if log.subscribers:
+                        log.notify(raw)
+                results.append(result)
+                t0 = t1
+        finally:
+            if token is not None:
+                reset_scope(token)
         return results
 
 

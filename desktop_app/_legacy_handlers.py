@@ -12,7 +12,6 @@ abandoned and the configuration it was working on is recorded as timed out.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from desktop_app.activity import OUTCOME_FAILED, OUTCOME_TIMEOUT, get_activity_l
 if TYPE_CHECKING:
     from desktop_app.hooks import SignalHook
 
-__all__ = ["is_ui_thread", "offload", "run_attributed", "set_ui_thread"]
+__all__ = ["RECORDED", "is_ui_thread", "offload", "scope_for", "set_ui_thread"]
 
 _ui_thread: int | None = None
 
@@ -45,12 +44,14 @@ def is_ui_thread() -> bool:
     return _ui_thread is not None and threading.get_ident() == _ui_thread
 
 
-def _scope_for(
+def scope_for(
     hook: SignalHook,
     kwargs: dict[str, Any],
     only_config_id: int | None = None,
     on_finish: Callable[[str], None] | None = None,
 ) -> HandlerScope:
+    """A full scope for one run of ``hook`` with ``kwargs``: what it
+    records goes to the delivery log when the run closes."""
     owner = hook.owner
     deliveries = owner.integration_mgr.deliveries
     summary: list[str] = []
@@ -120,28 +121,6 @@ def _scope_for(
 RECORDED = "_desktop_app_delivery_recorded"
 
 
-def run_attributed(
-    hook: SignalHook, kwargs: dict[str, Any], only_config_id: int | None = None
-) -> tuple[Any, bool]:
-    """Run the hook's callback on this thread, recording a delivery per
-    configuration it visits. Exceptions propagate (the hub contains them).
-
-    Returns:
-        tuple: The callback's result, and whether any delivery was recorded
-        (then the run needs no activity row of its own).
-    """
-    scope = _scope_for(hook, kwargs, only_config_id)
-    try:
-        with scope:
-            result = hook.callback(**kwargs)
-    except BaseException as e:
-        if scope.visited:
-            with contextlib.suppress(AttributeError, TypeError):
-                setattr(e, RECORDED, True)
-        raise
-    return result, bool(scope.visited)
-
-
 def offload(
     hook: SignalHook,
     kwargs: dict[str, Any],
@@ -153,7 +132,7 @@ def offload(
     Returns:
         Future | None: The work, or None when the worker is shut down.
     """
-    scope = _scope_for(hook, kwargs, only_config_id, on_finish)
+    scope = scope_for(hook, kwargs, only_config_id, on_finish)
     callback = hook.callback
     started = time.time()
 

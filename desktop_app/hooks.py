@@ -12,7 +12,7 @@ import inspect
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import blinker
 
@@ -24,6 +24,9 @@ from desktop_app._containment import (
 from desktop_app._dispatch import connect_hook, disconnect_hook
 from desktop_app.activity import OUTCOME_FAILED, PERF_TO_WALL, get_activity_log
 from desktop_app.signals import signal_name
+
+if TYPE_CHECKING:
+    from desktop_app._run_tally import RunTally
 
 __all__ = [
     "ANY",
@@ -142,6 +145,8 @@ class SignalHook(Hook):
         #: True when the hook's deliveries are its activity rows (the hub
         #: then records no row per call).
         self.quiet = False
+        #: Counts this hook's plain successful runs (desktop_app._hub_run).
+        self.run_tally: RunTally | None = None
         self._is_blinker = isinstance(signal, blinker.Signal)
         if self._is_blinker:
             connect_hook(self)

@@ -25,12 +25,16 @@ __all__ = [
 
 DELIVERY_COLUMNS = (
     "id, config_id, integration_id, config_name, signal, time, duration,"
-    " outcome, message, attempts, payload, details"
+    " outcome, message, attempts, payload, details, repeats, last_time"
 )
 _INSERT = (
     "INSERT INTO deliveries (config_id, integration_id, config_name, signal,"
-    " time, duration, outcome, message, attempts, payload, details)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " time, duration, outcome, message, attempts, payload, details, repeats,"
+    " last_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_EXTEND = (
+    "UPDATE deliveries SET time = ?, repeats = ?, last_time = ?, duration = ?,"
+    " payload = ? WHERE id = ? AND config_id = ?"
 )
 _STATUS = (
     "INSERT INTO delivery_status (config_id, last_outcome, last_time,"
@@ -55,20 +59,66 @@ def add_deliveries(
     rows: Sequence[Delivery],
     keep: int,
     prune: Iterable[int] | None = None,
+    extended: Sequence[tuple[Delivery, int]] = (),
 ) -> list[Delivery]:
-    """Insert rows (their ``id`` is ignored), update statuses, prune.
+    """Insert rows (their ``id`` is ignored), extend runs, update statuses,
+    prune.
 
     Args:
         keep (int): Rows kept per configuration; older ones are deleted.
         prune (iterable of int, optional): The configurations to prune
             (default: every one in ``rows``).
+        extended (sequence): ``(row, added)``: a stored row standing for a
+            run of identical successes, with its new ``repeats``,
+            ``last_time``, ``duration`` and ``payload``, and how many
+            deliveries that adds. A row that is gone meanwhile (pruned, its
+            configuration deleted) is not recreated.
 
     Returns:
-        list[Delivery]: The rows with the ids they got.
+        list[Delivery]: The inserted rows with the ids they got, then the
+        extended rows still stored.
     """
-    # One executemany; the ids are known without RETURNING: deliveries.id
-    # is an INTEGER PRIMARY KEY without AUTOINCREMENT and this transaction
-    # holds the write lock, so the rows get max(id) + 1, + 2, … in order.
+    stored = _insert(conn, rows) if rows else []
+    counted: list[tuple[Delivery, int]] = [(row, row.repeats) for row in rows]
+    for row, added in extended:
+        cursor = conn.execute(
+            _EXTEND,
+            (
+                row.time,
+                row.repeats,
+                row.last_time,
+                row.duration,
+                row.payload,
+                row.id,
+                row.config_id,
+            ),
+        )
+        if cursor.rowcount:
+            stored.append(row)
+            counted.append((row, added))
+    touched: dict[int, tuple[str, float, str, int, int]] = {}
+    for row, count in counted:
+        if row.outcome == "skipped":
+            continue
+        ok = count if row.outcome == "ok" else 0
+        failed = count if row.outcome in FAILED_OUTCOMES else 0
+        old = touched.get(row.config_id)
+        if old is not None:
+            ok += old[3]
+            failed += old[4]
+        touched[row.config_id] = (row.outcome, row.latest, row.message, ok, failed)
+    for config_id, status in touched.items():
+        conn.execute(_STATUS, (config_id, *status))
+    for config_id in {row.config_id for row in rows} if prune is None else prune:
+        conn.execute(_PRUNE, (config_id, config_id, keep))
+    return stored
+
+
+def _insert(conn: sqlite3.Connection, rows: Sequence[Delivery]) -> list[Delivery]:
+    """Insert rows in one ``executemany``; return them with their ids."""
+    # The ids are known without RETURNING: deliveries.id is an INTEGER
+    # PRIMARY KEY without AUTOINCREMENT and this transaction holds the
+    # write lock, so the rows get max(id) + 1, + 2, … in order.
     first = int(conn.execute("SELECT max(id) FROM deliveries").fetchone()[0] or 0) + 1
     conn.executemany(_INSERT, [row[1:] for row in rows])
     last = int(conn.execute("SELECT max(id) FROM deliveries").fetchone()[0] or 0)
@@ -83,26 +133,10 @@ def add_deliveries(
     else:
         ids = list(range(first, last + 1))
     make = tuple.__new__
-    stored = [
+    return [
         make(Delivery, (new_id, *row[1:]))
         for row, new_id in zip(rows, ids, strict=False)
     ]
-    touched: dict[int, tuple[str, float, str, int, int]] = {}
-    for row in rows:
-        if row.outcome == "skipped":
-            continue
-        ok = 1 if row.outcome == "ok" else 0
-        failed = 1 if row.outcome in FAILED_OUTCOMES else 0
-        old = touched.get(row.config_id)
-        if old is not None:
-            ok += old[3]
-            failed += old[4]
-        touched[row.config_id] = (row.outcome, row.time, row.message, ok, failed)
-    for config_id, status in touched.items():
-        conn.execute(_STATUS, (config_id, *status))
-    for config_id in {row.config_id for row in rows} if prune is None else prune:
-        conn.execute(_PRUNE, (config_id, config_id, keep))
-    return stored
 
 
 def list_deliveries(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Float, Index, Integer, String, Text, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -151,6 +151,13 @@ class DeliveryRow(Base):
     payload: Mapped[str] = mapped_column(Text, nullable=False)
     #: The traceback or other technical text.
     details: Mapped[str] = mapped_column(Text, nullable=False)
+    #: How many identical successful deliveries the row stands for
+    #: (migration ``0007``).
+    repeats: Mapped[int] = mapped_column(
+        Integer, nullable=False, server_default=text("1")
+    )
+    #: When the latest of them ran; ``None`` for a single delivery.
+    last_time: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class DeliveryStatusRow(Base):

@@ -101,6 +101,16 @@ class Delivery(NamedTuple):
     payload: str
     #: Technical details: the traceback, or where a timed-out run was stuck.
     details: str
+    #: How many identical successful deliveries in a row this record stands
+    #: for (no message, first attempt, same signal; see ``latest``).
+    repeats: int = 1
+    #: When the latest of them started; ``None`` for a single delivery.
+    last_time: float | None = None
+
+    @property
+    def latest(self) -> float:
+        """When the latest delivery this record stands for started."""
+        return self.time if self.last_time is None else self.last_time
 
     @property
     def failed(self) -> bool:

@@ -432,16 +432,23 @@ class ConfigStore:
         rows: Sequence[Delivery],
         keep: int,
         prune: Iterable[int] | None = None,
+        extended: Sequence[tuple[Delivery, int]] = (),
     ) -> list[Delivery]:
         """Store deliveries in one transaction, update each configuration's
         status, and keep only the newest ``keep`` rows of the configurations
         in ``prune`` (default: all in ``rows``).
 
+        Args:
+            extended (sequence): ``(row, added)``: stored rows standing for
+                runs of identical successes, with their new counts (see
+                ``Delivery.repeats``), and how many deliveries each adds.
+
         Returns:
-            list[Delivery]: The rows with their new ids.
+            list[Delivery]: The rows with their new ids, then the extended
+            rows still stored.
         """
         with self._write() as conn:
-            return _deliveries.add_deliveries(conn, rows, keep, prune)
+            return _deliveries.add_deliveries(conn, rows, keep, prune, extended)
 
     def list_deliveries(
         self,
