@@ -39,6 +39,9 @@ def delivery_line(delivery: Delivery) -> str:
         f"(config {delivery.config_id})  {_escaped(delivery.signal)}  {outcome}"
         f"  {human_duration(delivery.duration)}"
     )
+    if delivery.repeats > 1:
+        last = datetime.fromtimestamp(delivery.latest).strftime("%H:%M:%S")
+        line += f"  {delivery.repeats:,} times in a row (the last at {last})"
     if delivery.attempts > 1:
         line += f"  {delivery.attempts} attempts"
     if delivery.message:

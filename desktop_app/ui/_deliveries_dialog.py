@@ -54,8 +54,11 @@ SHOWN = 200
 
 
 def outcome_text(delivery: Delivery) -> str:
-    """ "OK", "Failed", … with the message's first words."""
+    """ "OK", "Failed", …; "OK ×250" for a row standing for 250 identical
+    successes in a row."""
     word = _OUTCOMES.get(delivery.outcome, delivery.outcome)
+    if delivery.repeats > 1:
+        return f"{word} ×{delivery.repeats:,}"
     return word
 
 
@@ -74,11 +77,22 @@ class DeliveriesModel(HeaderedTableModel):
         self.endResetModel()
 
     def add_newer(self, rows: list[Delivery]) -> None:
-        """Put newer deliveries on top."""
-        known = {d.id for d in self.rows}
-        fresh = sorted((d for d in rows if d.id not in known), key=lambda d: -d.id)
+        """Put newer deliveries on top; a row that counted more identical
+        successes (same id) is updated where it is."""
+        where = {d.id: i for i, d in enumerate(self.rows)}
+        fresh: dict[int, Delivery] = {}
+        for delivery in rows:
+            index = where.get(delivery.id)
+            if index is None:
+                fresh[delivery.id] = delivery
+                continue
+            self.rows[index] = delivery
+            self.dataChanged.emit(
+                self.index(index, 0), self.index(index, len(self.headers) - 1)
+            )
         if fresh:
-            self.set_rows(fresh + self.rows)
+            newest_first = sorted(fresh.values(), key=lambda d: -d.id)
+            self.set_rows(newest_first + self.rows)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)
@@ -102,8 +116,11 @@ class DeliveriesModel(HeaderedTableModel):
             return " ".join(delivery.message.split())
         if role == Qt.ItemDataRole.ForegroundRole and delivery.failed:
             return QColor("#d03b3b")
-        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
-            return delivery.message
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 4:
+                return delivery.message
+            if delivery.repeats > 1:
+                return _run_text(delivery)
         return None
 
 
@@ -233,6 +250,9 @@ class DeliveriesDialog(QDialog):
             target = next((i for i, d in enumerate(self.model.rows) if d.id == keep), 0)
         if self.model.rows:
             self.view.selectRow(target)
+            # The selected row may have been updated in place (it counted
+            # more successes): show what it says now.
+            self._show(self.selected())
         else:
             self._show(None)
 
@@ -255,10 +275,14 @@ class DeliveriesDialog(QDialog):
             f" after {delivery.attempts} attempts" if delivery.attempts > 1 else ""
         )
         message = delivery.message or ("Delivered." if delivery.outcome == "ok" else "")
-        self.message_label.setText(
-            f"<b>{word}</b>{attempts} in {human_duration(delivery.duration)}: "
-            f"{_escape(message)}"
-        )
+        if delivery.repeats > 1:
+            message = _run_text(delivery)
+            self.message_label.setText(f"<b>{word}</b>: {_escape(message)}")
+        else:
+            self.message_label.setText(
+                f"<b>{word}</b>{attempts} in {human_duration(delivery.duration)}: "
+                f"{_escape(message)}"
+            )
         self.details.setPlainText(_technical(delivery))
 
     def _on_details_toggled(self, shown: bool) -> None:
@@ -299,7 +323,18 @@ class DeliveriesDialog(QDialog):
             self.status_label.setText(str(error))
             return
         word = _OUTCOMES.get(future.result(), future.result())
-        self.status_label.setText(f"Done: {word}. The new delivery is at the top.")
+        self.status_label.setText(f"Done: {word}. It is listed at the top.")
+
+
+def _run_text(delivery: Delivery) -> str:
+    """What a row counting identical successes stands for, in words."""
+    first = time.strftime("%H:%M:%S", time.localtime(delivery.time))
+    last = time.strftime("%H:%M:%S", time.localtime(delivery.latest))
+    return (
+        f"Delivered {delivery.repeats:,} times in a row, from {first} to {last}, "
+        f"about {human_duration(delivery.duration)} each. The payload shown is "
+        f"the latest one."
+    )
 
 
 def _escape(text: str) -> str:
@@ -315,7 +350,8 @@ def _technical(delivery: Delivery) -> str:
         f"Delivery #{delivery.id} of {delivery.signal} to "
         f"{delivery.config_name} ({delivery.integration_id})",
         f"Outcome: {delivery.outcome}, {delivery.attempts} attempt(s), "
-        f"{human_duration(delivery.duration)}",
+        f"{human_duration(delivery.duration)}"
+        + (f", {delivery.repeats:,} times in a row" if delivery.repeats > 1 else ""),
         f"Payload:\n{payload}",
     ]
     if delivery.details:

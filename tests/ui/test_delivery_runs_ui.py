@@ -1,0 +1,66 @@
+"""A row of the History dialog that stands for identical successes in a row
+grows in place as more arrive, and says so in words."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_app.hooks import SignalHook
+from desktop_app.integration import Integration
+from desktop_app.signals import define_signal
+from desktop_app.ui._config_list import STATUS_COLUMN
+from tests._support.qt_driving import open_window
+
+looped = define_signal("tests.ui.delivery_runs.looped")
+
+
+class Looping(Integration):
+    integration_id = "tests.ui.delivery_runs.Looping"
+    name = "Looper"
+
+    def initialize(self):
+        SignalHook(self, looped, self.on_looped)
+
+    def on_looped(self, **kwargs):
+        for config in self.get_configs():
+            config.get("anything")
+
+
+@pytest.fixture
+def win(qtbot, manager, settings):
+    from desktop_app.ui.main_window import MainWindow
+
+    manager.register_integration_class(Looping)
+    window = MainWindow(manager, settings=settings)
+    qtbot.addWidget(window)
+    open_window(qtbot, window)
+    yield window
+    window.close()
+
+
+def test_a_run_of_successes_is_one_row_that_counts_up(qtbot, win, manager):
+    integration = manager.get_integration(Looping)
+    config = integration.create_config(name="Quiet", enabled=True, save=True)
+    win.reload_integrations()
+    win.show_config_deliveries(integration.integration_id, config.id)
+    dialog = win.config_delivery_actions.dialogs[config.id]
+    qtbot.waitUntil(dialog.isVisible)
+
+    looped.send(None)
+    qtbot.waitUntil(lambda: len(dialog.model.rows) == 1)
+    first_id = dialog.model.rows[0].id
+    for _ in range(4):
+        looped.send(None)
+    qtbot.waitUntil(lambda: dialog.model.rows[0].repeats == 5, timeout=10_000)
+
+    assert [d.id for d in dialog.model.rows] == [first_id]
+    outcome = dialog.model.index(0, 2).data()
+    assert outcome == "OK ×5"
+    dialog.view.selectRow(0)
+    assert "Delivered 5 times in a row" in dialog.message_label.text()
+    status = win.config_panel.model
+    qtbot.waitUntil(
+        lambda: status.index(status.row_of(config.id), STATUS_COLUMN).data()
+        == "OK (5 ok, 0 failed)"
+    )
+    dialog.close()
