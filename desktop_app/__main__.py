@@ -133,10 +133,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--dry-run", action="store_true", help="check only; save nothing")
-    imp.add_argument(
+    same_names = imp.add_mutually_exclusive_group()
+    same_names.add_argument(
         "--skip-existing",
         action="store_true",
         help="leave out configurations whose name the integration already has",
+    )
+    same_names.add_argument(
+        "--replace",
+        action="store_true",
+        help="let them replace the ones of the same name (keeping their "
+        "history and the secrets the file lacks)",
     )
     from desktop_app import _delivery_commands
 
@@ -246,6 +253,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.file,
                 dry_run=args.dry_run,
                 skip_existing=args.skip_existing,
+                replace=args.replace,
                 safe_mode=args.safe_mode,
                 read_only=read_only,
             )

@@ -5,8 +5,10 @@ never go into it. An import is treated as hand-edited text: the whole
 document is checked first, each configuration is cleaned by its
 integration's form exactly as the dialog would, and nothing is saved unless
 everything is valid. Then every configuration is stored in one transaction
-(:py:meth:`IntegrationManager.bulk_create`), so an import is all or nothing
-and costs one commit, not one per configuration.
+(:py:meth:`IntegrationManager.bulk_save`), so an import is all or nothing
+and costs one commit, not one per configuration. A same-named configuration
+can be added beside the stored one, skipped, or replace it (keeping its id,
+its history and the secrets the file does not have).
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from desktop_app._import_plan import (
+    ImportPlan,
+    SameName,
+    apply_import,
+    same_named_configs,
+)
 from desktop_app._private_files import write_private_text
 from desktop_app._secrets import is_reference, secret_fields, strip_secrets
 from desktop_app.errors import IntegrationNotRegisteredError
@@ -28,9 +36,13 @@ if TYPE_CHECKING:
 __all__ = [
     "FORMAT",
     "FORMAT_VERSION",
+    "ImportPlan",
+    "SameName",
+    "apply_import",
     "export_configs",
     "import_configs",
     "missing_secrets",
+    "plan_import",
     "same_named",
     "write_export",
 ]
@@ -91,7 +103,11 @@ def write_export(
 
 
 def import_configs(
-    manager: IntegrationManager, text: str, *, skip_existing: bool = False
+    manager: IntegrationManager,
+    text: str,
+    *,
+    skip_existing: bool = False,
+    on_same_name: SameName | None = None,
 ) -> list[IntegrationConfig]:
     """Validate a JSON document of configurations, then save all of them.
 
@@ -99,27 +115,83 @@ def import_configs(
     left empty for the user to fill in, instead of failing the import. A
     configuration that needs such a secret is imported disabled (see
     :py:func:`missing_secrets`), so nothing runs without its credentials.
+    The same in two steps, to show what would happen before saving:
+    :py:func:`plan_import`, then :py:func:`apply_import`.
 
     Args:
         manager (IntegrationManager): Where the configurations go.
         text (str): The document.
-        skip_existing (bool): Leave out configurations whose integration
-            already has one of the same name (otherwise both are kept).
+        skip_existing (bool): The same as ``on_same_name="skip"`` (kept for
+            callers written before ``on_same_name``).
+        on_same_name (str, optional): What to do with a configuration whose
+            integration already has one of the same name: ``"add"`` it
+            beside (the default), ``"skip"`` it, or ``"replace"`` the
+            stored one (see :py:func:`plan_import`).
 
     Returns:
-        list[IntegrationConfig]: The new, saved configurations.
+        list[IntegrationConfig]: The saved configurations, added and
+        replaced, in the document's order.
 
     Raises:
         desktop_app.forms.ValidationError: The document is not valid; the
             message names the configuration and field. Nothing was saved.
+        desktop_app.errors.ImportConflictError: A configuration to replace
+            was changed or deleted meanwhile; nothing was saved.
         desktop_app.errors.StoreError: Storing failed; nothing was kept.
     """
+    if on_same_name is None:
+        on_same_name = "skip" if skip_existing else "add"
+    plan = plan_import(manager, text, on_same_name=on_same_name)
+    apply_import(manager, plan)
+    return plan.configs
+
+
+def plan_import(
+    manager: IntegrationManager, text: str, *, on_same_name: SameName = "add"
+) -> ImportPlan:
+    """Check a document and work out what importing it saves; store nothing.
+
+    With ``on_same_name="replace"``, a configuration whose integration
+    already has one of the same name (exactly, case included) takes that
+    one's place: the stored configuration keeps its id, and with it its
+    deliveries and status, and gets the file's name, enabled state and
+    settings (settings the file lacks are gone, as in a new one). A secret
+    the file has no value for (exports never have them) keeps the stored
+    value, so replacing from an export never loses a password. When several
+    stored configurations have the name, the file's first one with it
+    replaces the oldest, its second the next oldest, and so on; the file's
+    ones left over are added. Each stored configuration is read at its
+    current revision, and :py:func:`apply_import` refuses to save if any of
+    them changes in between.
+
+    Args:
+        manager (IntegrationManager): Where the configurations would go.
+        text (str): The document.
+        on_same_name (str): ``"add"``, ``"skip"`` or ``"replace"`` (see
+            :py:func:`import_configs`).
+
+    Returns:
+        ImportPlan: What would be saved.
+
+    Raises:
+        desktop_app.forms.ValidationError: The document is not valid; the
+            message names the configuration and field.
+        ValueError: ``on_same_name`` is not one of the three.
+    """
+    if on_same_name not in ("add", "skip", "replace"):
+        raise ValueError(
+            f"on_same_name must be 'add', 'skip' or 'replace', not {on_same_name!r}"
+        )
     items = _parse(text)
-    if skip_existing:
-        taken = {(c.integration_id, c.name) for c in manager.get_integration_configs()}
-        items = [i for i in items if (i["integration_id"], i.get("name")) not in taken]
+    taken = {} if on_same_name == "add" else same_named_configs(manager, items)
+    skipped = 0
+    if on_same_name == "skip":
+        kept = [i for i in items if _name_key(i) not in taken]
+        skipped = len(items) - len(kept)
+        items = kept
     checkers: dict[str, _ConfigChecker] = {}
     configs = []
+    replaced = []
     # Each parsed item is let go once its configuration is built, so the
     # import holds one copy of every configuration, not two: holding both
     # made enough long-lived objects to set off full collections of the
@@ -132,10 +204,14 @@ def import_configs(
         if checker is None:
             checker = _ConfigChecker(manager, integration_id, _where(index, item))
             checkers[integration_id] = checker
-        configs.append(checker.check(index, item))
-    # One transaction for the lot: all or nothing, one commit, and one
-    # change for the window to follow (not one per configuration).
-    return manager.bulk_create(configs)
+        key = _name_key(item)
+        stored = taken.get(key) if taken and key else None
+        existing = stored.pop(0) if stored else None
+        config = checker.check(index, item, existing)
+        configs.append(config)
+        if existing is not None:
+            replaced.append(config)
+    return ImportPlan(configs, replaced, skipped)
 
 
 def _parse(text: str) -> list[dict[str, Any]]:
@@ -206,8 +282,15 @@ class _ConfigChecker:
         }
         self.needed = any(self.secrets.values())
 
-    def check(self, index: int, item: dict[str, Any]) -> IntegrationConfig:
-        """Return a new, unsaved configuration for one valid item.
+    def check(
+        self,
+        index: int,
+        item: dict[str, Any],
+        existing: IntegrationConfig | None = None,
+    ) -> IntegrationConfig:
+        """Return a new, unsaved configuration for one valid item, or
+        ``existing`` (a copy) with the item's values, keeping the secrets
+        the item has no value for.
 
         Raises:
             desktop_app.forms.ValidationError: The item is not valid; the
@@ -239,14 +322,20 @@ class _ConfigChecker:
         # Settings no field declares are kept as they are (already JSON
         # values), except keyring references: a crafted file must not point
         # at secrets.
-        config = self.integration.create_config(
-            settings={
-                k: v
-                for k, v in settings.items()
-                if k not in fields and not is_reference(v)
-            }
-        )
+        extra = {
+            k: v for k, v in settings.items() if k not in fields and not is_reference(v)
+        }
+        if existing is None:
+            config = self.integration.create_config(settings=extra)
+        else:
+            config = existing.copy()
+            config.settings = extra
         form.apply_to(config)
+        if existing is not None:
+            for secret in self.secrets:
+                kept = existing.settings.get(secret)
+                if settings.get(secret) in (None, "") and kept not in (None, ""):
+                    config.settings[secret] = kept
         if self.needed and missing_secrets(self.integration, config):
             config.enabled = False  # until the user gives the secret
         return config
@@ -254,18 +343,14 @@ class _ConfigChecker:
 
 def same_named(manager: IntegrationManager, text: str) -> list[str]:
     """Return the names in a document that its integration already has (so
-    the user can choose to skip them); ``[]`` for a document that is not
-    valid, which the import itself then refuses with its reasons."""
+    the user can choose to skip or replace them); ``[]`` for a document that
+    is not valid, which the import itself then refuses with its reasons."""
     try:
         items = _parse(text)
     except ValidationError:
         return []
-    taken = {(c.integration_id, c.name) for c in manager.get_integration_configs()}
-    return [
-        str(item.get("name"))
-        for item in items
-        if (item["integration_id"], item.get("name")) in taken
-    ]
+    taken = same_named_configs(manager, items)
+    return [str(item["name"]) for item in items if _name_key(item) in taken]
 
 
 def missing_secrets(integration: Any, config: IntegrationConfig) -> list[str]:
@@ -279,6 +364,13 @@ def missing_secrets(integration: Any, config: IntegrationConfig) -> list[str]:
         for name in secret_fields(integration)
         if fields[name].required and config.settings.get(name) in (None, "")
     ]
+
+
+def _name_key(item: dict[str, Any]) -> tuple[str, str] | None:
+    """An item's (integration id, name), to look up stored ones by; ``None``
+    when its name is not text (the form then refuses it)."""
+    name = item.get("name")
+    return (item["integration_id"], name) if isinstance(name, str) else None
 
 
 def _where(index: int, item: dict[str, Any]) -> str:

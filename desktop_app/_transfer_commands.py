@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import TextIO
 
 __all__ = ["cmd_export", "cmd_import"]
 
@@ -56,48 +56,65 @@ def cmd_import(
     *,
     dry_run: bool = False,
     skip_existing: bool = False,
+    replace: bool = False,
     out: TextIO = sys.stdout,
     safe_mode: bool = False,
     read_only: bool = False,
 ) -> int:
     """Check ``path`` and add its configurations (all or none); with
-    ``dry_run``, check only. Exits 1 when the file is refused."""
+    ``dry_run``, check only and say what would be added and replaced.
+    Exits 1 when the file is refused.
+
+    Args:
+        skip_existing (bool): Leave out configurations whose name their
+            integration already has.
+        replace (bool): Let those replace the stored ones instead (ids,
+            history and secrets the file lacks are kept).
+    """
     from desktop_app import _transfer
     from desktop_app._commands import CommandError, open_app
+    from desktop_app.errors import ImportConflictError
     from desktop_app.forms import ValidationError
 
+    if skip_existing and replace:
+        raise CommandError("--skip-existing and --replace cannot be used together")
+    mode: _transfer.SameName = (
+        "replace" if replace else "skip" if skip_existing else "add"
+    )
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise CommandError(f"could not read {path}: {e}") from e
     with open_app(data_dir, safe_mode=safe_mode, read_only=read_only) as (manager, _):
-        if dry_run:
-            # The same checks; only the final store step is left out.
-            check = _DryRun(manager)
-            try:
-                configs = _transfer.import_configs(
-                    cast(Any, check), text, skip_existing=skip_existing
-                )
-            except ValidationError as e:
-                return _refused(path, e, out)
-        else:
-            try:
-                configs = _transfer.import_configs(
-                    manager, text, skip_existing=skip_existing
-                )
-            except ValidationError as e:
-                return _refused(path, e, out)
+        try:
+            # The same checks either way; a dry run leaves out the saving.
+            plan = _transfer.plan_import(manager, text, on_same_name=mode)
+            if not dry_run:
+                _transfer.apply_import(manager, plan)
+        except (ValidationError, ImportConflictError) as e:
+            return _refused(path, e, out)
         needing = [
             (config.name, labels)
-            for config in configs
+            for config in plan.configs
             if (
                 labels := _transfer.missing_secrets(
                     manager.get_integration(config.integration_id), config
                 )
             )
         ]
+        names = {i.integration_id: i.display_name for i in manager.get_integrations()}
     verb = "Would import" if dry_run else "Imported"
-    print(f"{verb} {len(configs)} configuration(s) from {path}.", file=out)
+    count = len(plan.configs)
+    detail = f": {plan.summary()}" if plan.replaced or plan.skipped else ""
+    print(f"{verb} {count} configuration(s) from {path}{detail}.", file=out)
+    if dry_run:
+        for config in plan.configs:
+            what = "replace" if plan.replaces(config) else "add"
+            print(
+                f"  would {what}: {config.name} "
+                f"({names.get(config.integration_id, config.integration_id)})",
+                file=out,
+            )
     for name, labels in needing:
         print(
             f"  {name}: needs a secret ({', '.join(labels)}); "
@@ -105,19 +122,6 @@ def cmd_import(
             file=out,
         )
     return 0
-
-
-class _DryRun:
-    """The manager, except that :py:meth:`bulk_create` stores nothing."""
-
-    def __init__(self, manager: object) -> None:
-        self._manager = manager
-
-    def __getattr__(self, name: str) -> object:
-        return getattr(self._manager, name)
-
-    def bulk_create(self, configs: list[object]) -> list[object]:
-        return list(configs)
 
 
 def _refused(path: str, error: Exception, out: TextIO) -> int:

@@ -20,6 +20,7 @@ __all__ = [
     "DesktopAppError",
     "DiskFullError",
     "FormDefinitionError",
+    "ImportConflictError",
     "IntegrationAlreadyRegisteredError",
     "IntegrationError",
     "IntegrationNotRegisteredError",
@@ -267,6 +268,28 @@ class ConfigConflictError(StoreError):
             f"Configuration {config_id} was changed elsewhere (revision "
             f"{actual_revision}, this copy is revision {expected_revision}); "
             f"reload it or overwrite the newer version"
+        )
+
+
+class ImportConflictError(StoreError):
+    """A configuration an import was to replace was changed or deleted
+    (another window, another process) after the import was checked, so
+    nothing was imported: replacing it would undo an edit nobody saw.
+
+    Attributes:
+        config_id (int): The configuration's id.
+        name (str): Its name, as the import read it.
+        deleted (bool): Whether it was deleted (else it was changed).
+    """
+
+    def __init__(self, config_id: int, name: str, *, deleted: bool) -> None:
+        self.config_id = config_id
+        self.name = name
+        self.deleted = deleted
+        what = "deleted" if deleted else "changed"
+        super().__init__(
+            f"The configuration {name[:80]!r} was {what} elsewhere while the "
+            f"file was being checked; import the file again to replace it"
         )
 
 

@@ -330,16 +330,7 @@ class IntegrationManager:
         self, configs: Iterable[IntegrationConfig]
     ) -> list[IntegrationConfig]:
         """Store many new configurations in one transaction, then apply the
-        change once.
-
-        :py:meth:`save_config` in a loop pays one durable (fsynced) commit,
-        one snapshot update, one enabled-state check and one
-        ``config_created`` per configuration; an import of 10,000 would
-        pay all of it 10,000 times. Here secrets go to the keyring first,
-        the rows go in with one :py:meth:`ConfigStore.bulk_insert`, then
-        caches are dropped and each touched integration is re-evaluated
-        once, and listeners get one ``configs_reloaded`` (as after another
-        process's changes) instead of a signal per configuration.
+        change once (see :py:meth:`bulk_save`).
 
         Args:
             configs (iterable of IntegrationConfig): New configurations
@@ -354,30 +345,84 @@ class IntegrationManager:
                 already has an id); nothing was stored and the keyring
                 entries written for them were deleted again.
         """
-        configs = list(configs)
-        if not configs:
-            return configs
+        return self.bulk_save(configs)[0]
+
+    def bulk_save(
+        self,
+        new: Iterable[IntegrationConfig] = (),
+        replaced: Iterable[IntegrationConfig] = (),
+    ) -> tuple[list[IntegrationConfig], list[IntegrationConfig]]:
+        """Store new configurations and changes to stored ones in one
+        transaction, then apply the change once (an import).
+
+        :py:meth:`save_config` in a loop pays one durable (fsynced) commit,
+        one snapshot update, one enabled-state check and one signal per
+        configuration; an import of 10,000 would pay all of it 10,000
+        times. Here secrets go to the keyring first, the rows go in with one
+        :py:meth:`ConfigStore.update_and_insert`, then caches are dropped
+        and each touched integration is re-evaluated once, and listeners
+        get one ``configs_reloaded`` (as after another process's changes)
+        instead of a signal per configuration.
+
+        Args:
+            new (iterable of IntegrationConfig): New configurations (``id``
+                is ``None``), with their clear settings.
+            replaced (iterable of IntegrationConfig): Stored configurations
+                with new values, at the revision they were read: one that was
+                saved or deleted since fails the whole write.
+
+        Returns:
+            tuple: The same two lists of objects, stored (ids, revisions,
+            time stamps); their settings keep the clear values.
+
+        Raises:
+            desktop_app.errors.ConfigConflictError: A replaced configuration
+                was changed since it was read; nothing was stored.
+            desktop_app.errors.ConfigNotFoundError: One was deleted; nothing
+                was stored.
+            desktop_app.errors.StoreError: Storing failed otherwise; nothing
+                was stored and the keyring entries written were deleted.
+        """
+        new, replaced = list(new), list(replaced)
+        if not new and not replaced:
+            return new, replaced
         new_refs: list[str] = []
+        # The keyring entries the replaced rows refer to now; their secrets
+        # go into new entries, so these are deleted once the rows are saved.
+        old_refs = [
+            ref
+            for config in replaced
+            if config.id is not None
+            for ref in self._stored_refs(config.id)
+        ]
+
+        def stored(config: IntegrationConfig) -> dict[str, Any]:
+            settings, refs = secrets.store_secrets(
+                self._integrations.get(config.integration_id), config.settings
+            )
+            new_refs.extend(refs)
+            return settings
 
         def records() -> Iterator[ConfigRecord]:
             # Built as the store asks for them, without a copy of the
             # settings: each lives only until its row is written.
-            for config in configs:
-                stored, refs = secrets.store_secrets(
-                    self._integrations.get(config.integration_id), config.settings
-                )
-                new_refs.extend(refs)
+            for config in new:
                 yield ConfigRecord(
-                    config.integration_id, config.name, config.enabled, stored
+                    config.integration_id, config.name, config.enabled, stored(config)
                 )
 
         try:
-            batch = self.store.bulk_insert(records())
+            updated = [config.to_record(stored(config)) for config in replaced]
+            updated, batch = self.store.update_and_insert(updated, records())
         except BaseException:
             secrets.delete_secrets(new_refs)
             raise
-        for config, config_id in zip(configs, batch.ids, strict=True):
-            stored = ConfigRecord(
+        secrets.delete_secrets(old_refs)
+        for config, record in zip(replaced, updated, strict=True):
+            integration = self._integrations.get(config.integration_id)
+            config.stored_as(record, manager=self, integration=integration)
+        for config, config_id in zip(new, batch.ids, strict=True):
+            record = ConfigRecord(
                 config.integration_id,
                 config.name,
                 config.enabled,
@@ -388,8 +433,8 @@ class IntegrationManager:
                 1,
             )
             integration = self._integrations.get(config.integration_id)
-            config.stored_as(stored, manager=self, integration=integration)
-        touched = {config.integration_id for config in configs}
+            config.stored_as(record, manager=self, integration=integration)
+        touched = {config.integration_id for config in (*new, *replaced)}
         for integration_id in touched:
             self.clear_configs_cache(integration_id)
         for integration_id in sorted(touched):
@@ -397,7 +442,7 @@ class IntegrationManager:
             if integration is not None:
                 self._update_enabled_state(integration)
         signals.configs_reloaded.send(self)
-        return configs
+        return new, replaced
 
     def delete_config(self, config_or_id: IntegrationConfig | int) -> None:
         """Delete a configuration and apply the change at once."""

@@ -425,6 +425,42 @@ class ConfigStore:
         with self._write() as conn:
             return _writes.bulk_insert(conn, records)
 
+    def update_and_insert(
+        self,
+        updates: Iterable[ConfigRecord],
+        inserts: Iterable[ConfigRecord],
+    ) -> tuple[list[ConfigRecord], InsertedBatch]:
+        """Update stored configurations and insert new ones, all in one
+        transaction: an import that replaces some configurations and adds
+        others is saved whole or not at all.
+
+        Each update is written only if the stored revision still equals the
+        record's (no ``force``): a configuration changed or deleted since it
+        was read fails the whole write, so an import never overwrites an
+        edit it did not see.
+
+        Args:
+            updates (iterable of ConfigRecord): Stored records (with ``id``
+                and the ``revision`` they were read at) and their new values.
+            inserts (iterable of ConfigRecord): New records (``id`` is
+                ``None``), read once, as for :py:meth:`bulk_insert`.
+
+        Returns:
+            tuple: The updated records as stored (new revisions), in order,
+            and the :py:class:`InsertedBatch` of the new ones.
+
+        Raises:
+            desktop_app.errors.ConfigNotFoundError: A configuration to update
+                was deleted; nothing was written.
+            desktop_app.errors.ConfigConflictError: One was saved since it
+                was read; nothing was written.
+            desktop_app.errors.StoreError: A record has the wrong kind of id,
+                or its settings are not JSON values; nothing was written.
+        """
+        with self._write() as conn:
+            updated = _writes.bulk_update(conn, updates)
+            return updated, _writes.bulk_insert(conn, inserts)
+
     # Deliveries
 
     def add_deliveries(

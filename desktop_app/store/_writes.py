@@ -18,7 +18,13 @@ from desktop_app.errors import ConfigConflictError, ConfigNotFoundError, StoreEr
 from desktop_app.store._convert import dump_settings, format_datetime, parse_datetime
 from desktop_app.store._records import ConfigRecord, InsertedBatch
 
-__all__ = ["bulk_insert", "delete_config", "restore_config", "save_config"]
+__all__ = [
+    "bulk_insert",
+    "bulk_update",
+    "delete_config",
+    "restore_config",
+    "save_config",
+]
 
 _INSERT = (
     "INSERT INTO configs (integration_id, name, name_key, enabled, settings,"
@@ -167,6 +173,28 @@ def bulk_insert(
             "assigned ids out of sequence"
         )
     return InsertedBatch(range(first, first + count), now)
+
+
+def bulk_update(
+    conn: sqlite3.Connection, records: Iterable[ConfigRecord]
+) -> list[ConfigRecord]:
+    """Update stored records, each only if its revision is still the one
+    read (see ``ConfigStore.update_and_insert``); return them as stored.
+
+    Raises:
+        desktop_app.errors.ConfigNotFoundError: A row was deleted.
+        desktop_app.errors.ConfigConflictError: A row was saved since read.
+        desktop_app.errors.StoreError: A record has no id, or its settings
+            are not JSON values.
+    """
+    updated = []
+    for record in records:
+        if record.id is None:
+            raise StoreError(
+                "Only a stored configuration can be updated; this one has no id"
+            )
+        updated.append(save_config(conn, record, dump_settings(record), False))
+    return updated
 
 
 def _max_id(conn: sqlite3.Connection) -> int:

@@ -3,11 +3,14 @@ machines or keeping a copy, through :py:mod:`desktop_app._transfer`.
 
 Exports never contain secrets (passwords are left out); an import is
 checked as a whole through each integration's form and saves all of its
-configurations or none.
+configurations or none. Configurations whose names the user already has
+are skipped, replace the user's (keeping their history and passwords) or
+are added beside them: the user is asked.
 """
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +19,7 @@ from typing import TYPE_CHECKING
 # first frame should not wait for code only a menu command needs.
 
 if TYPE_CHECKING:
+    from desktop_app._transfer import SameName
     from desktop_app.ui.main_window import MainWindow
 
 __all__ = ["export_configs", "import_configs"]
@@ -96,6 +100,7 @@ def import_configs(
     path: str | Path | None = None,
     *,
     skip_existing: bool | None = None,
+    on_same_name: SameName | None = None,
 ) -> int:
     """Import configurations from a JSON file made by :py:func:`export_configs`
     (or edited by hand).
@@ -103,13 +108,16 @@ def import_configs(
     Args:
         window (MainWindow): The window.
         path (str | Path, optional): What to read; asks when omitted.
-        skip_existing (bool, optional): Leave out configurations whose name
-            their integration already has (else both are kept); ``None``
-            asks when there are such.
+        skip_existing (bool, optional): ``True`` is ``on_same_name="skip"``,
+            ``False`` is ``"add"``.
+        on_same_name (str, optional): What to do with configurations whose
+            name their integration already has: ``"add"`` them beside,
+            ``"skip"`` them or ``"replace"`` the stored ones; when neither
+            this nor ``skip_existing`` is given, asks if there are such.
 
     Returns:
-        int: How many configurations were added (0 when cancelled or
-        refused; a refused file saves nothing and says why).
+        int: How many configurations were added or replaced (0 when
+        cancelled or refused; a refused file saves nothing and says why).
     """
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
@@ -131,10 +139,12 @@ def import_configs(
             window, "Import configurations", f"Could not read {path}:\n{e}"
         )
         return 0
-    if skip_existing is None:
+    if on_same_name is None and skip_existing is not None:
+        on_same_name = "skip" if skip_existing else "add"
+    if on_same_name is None:
         same = transfer.same_named(window.manager, text)
-        skip_existing = _ask_skip(window, same) if same else False
-        if skip_existing is None:
+        on_same_name = _ask_skip(window, same) if same else "add"
+        if on_same_name is None:
             return 0
     # A large file takes a moment (10,000 configurations: about a third of a
     # second, all validated before anything is saved): say so with the
@@ -142,9 +152,8 @@ def import_configs(
     window.statusBar().showMessage(f"Importing {Path(path).name}…")
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        configs = transfer.import_configs(
-            window.manager, text, skip_existing=skip_existing
-        )
+        plan = transfer.plan_import(window.manager, text, on_same_name=on_same_name)
+        transfer.apply_import(window.manager, plan)
     except (ValidationError, DesktopAppError) as e:
         refused: Exception | None = e
     else:
@@ -165,10 +174,14 @@ def import_configs(
         box.setInformativeText("\n".join(messages))
         box.exec()
         return 0
+    count = len(plan.configs)
+    # Say what happened to the ones the user has when any were touched:
+    # "Imported 3 configuration(s) from x.json: 1 added, 2 replaced."
+    detail = f": {plan.summary()}" if plan.replaced or plan.skipped else ""
     window.statusBar().showMessage(
-        f"Imported {len(configs)} configuration(s) from {Path(path).name}.", 8000
+        f"Imported {count} configuration(s) from {Path(path).name}{detail}.", 8000
     )
-    return len(configs)
+    return count
 
 
 def _selected_ids(window: MainWindow) -> list[int]:
@@ -208,11 +221,14 @@ def _ask_which(window: MainWindow, count: int, integration: object) -> bool | No
     return None
 
 
-def _ask_skip(window: MainWindow, names: list[str]) -> bool | None:
-    """Ask what to do with same-named configurations; ``None``: cancelled."""
+def _ask_skip(window: MainWindow, names: list[str]) -> SameName | None:
+    """Ask what to do with same-named configurations: ``"skip"``,
+    ``"replace"`` or ``"add"``; ``None``: cancelled."""
+    from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QMessageBox
 
-    shown = ", ".join(f'"{n[:60]}"' for n in names[:5])
+    # Rich text, for the choices below; the names are the user's, escaped.
+    shown = ", ".join(f'"{html.escape(n[:60], quote=False)}"' for n in names[:5])
     more = f" and {len(names) - 5} more" if len(names) > 5 else ""
     box = QMessageBox(
         QMessageBox.Icon.Question,
@@ -223,16 +239,44 @@ def _ask_skip(window: MainWindow, names: list[str]) -> bool | None:
         window,
     )
     box.setObjectName("importSameNamesBox")
-    box.setInformativeText("Skip them, or add them next to the ones you have?")
-    skip = box.addButton("&Skip them", QMessageBox.ButtonRole.AcceptRole)
-    skip.setObjectName("skipSameNamedButton")
-    keep = box.addButton("&Keep both", QMessageBox.ButtonRole.AcceptRole)
-    keep.setObjectName("keepBothButton")
-    box.setDefaultButton(skip)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setInformativeText(
+        "<p><b>Skip them</b>: yours stay as they are; the file's are left "
+        "out.</p>"
+        "<p><b>Replace them</b>: yours take the file's settings. They keep "
+        "their history, and their passwords when the file has none.</p>"
+        "<p><b>Keep both</b>: the file's are added next to yours, with the "
+        "same names.</p>"
+    )
+    choices: tuple[tuple[SameName, str, str, str], ...] = (
+        (
+            "skip",
+            "&Skip them",
+            "skipSameNamedButton",
+            "Import only the configurations whose names are new",
+        ),
+        (
+            "replace",
+            "&Replace them",
+            "replaceSameNamedButton",
+            "Overwrite your configurations of the same name with the file's "
+            "settings (history and passwords are kept)",
+        ),
+        (
+            "add",
+            "&Keep both",
+            "keepBothButton",
+            "Add the file's configurations beside yours, with the same names",
+        ),
+    )
+    buttons = {}
+    for mode, text, name, tip in choices:
+        button = box.addButton(text, QMessageBox.ButtonRole.AcceptRole)
+        button.setObjectName(name)
+        button.setToolTip(tip)
+        buttons[mode] = button
+    # Skipping is the default: it changes nothing the user already has.
+    box.setDefaultButton(buttons["skip"])
     box.exec()
     clicked = box.clickedButton()
-    if clicked is skip:
-        return True
-    if clicked is keep:
-        return False
-    return None
+    return next((mode for mode, b in buttons.items() if b is clicked), None)

@@ -259,3 +259,66 @@ def test_an_import_without_its_secret_needs_one_before_it_can_be_enabled(
     assert "Moved here needs Token before it can be enabled" in found[0]
     [config] = manager.get_integration_configs(tokened)
     assert not config.enabled
+
+
+def test_import_can_replace_same_named_configurations(
+    qtbot, manager, window, sample, tmp_path, memory_keyring
+):
+    hook = sample.create_config(
+        name="Team hook",
+        enabled=True,
+        settings=valid_settings(token="s3cret", client_id="from-file"),
+        save=True,
+    )
+    sample.create_config(name="Other", settings=valid_settings(), save=True)
+    path = tmp_path / "export.json"
+    assert transfer_actions.export_configs(window, path) == 2
+    # Since the export: one edited, one deleted.
+    edited = manager.get_config(hook.id)
+    edited.set("client_id", "edited-here")
+    edited.save()
+    manager.delete_config(manager.get_integration_configs(sample, name="Other")[0])
+    qtbot.waitUntil(lambda: window.config_panel.model.rowCount() == 1)
+
+    answer = answer_next_message_box(qtbot, "replaceSameNamedButton")
+    assert transfer_actions.import_configs(window, path) == 2
+
+    assert answer["name"] == "importSameNamesBox"
+    assert answer["default"] == "Skip them"
+    assert answer["buttons"] == ["Cancel", "Keep both", "Replace them", "Skip them"]
+    for choice in ("Skip them", "Replace them", "Keep both"):
+        assert f"<b>{choice}</b>" in answer["text"]
+    assert "keep their history, and their passwords" in answer["text"]
+    assert window.statusBar().currentMessage() == (
+        "Imported 2 configuration(s) from export.json: 1 added, 1 replaced."
+    )
+    replaced = manager.get_config(hook.id)  # the same configuration…
+    assert replaced.settings["client_id"] == "from-file"  # …with the file's values
+    assert replaced.settings["token"] == "s3cret"  # and the password it had
+    assert replaced.enabled
+    names = sorted(c.name for c in manager.get_integration_configs(sample))
+    assert names == ["Other", "Team hook"]
+    model = window.config_panel.model
+    qtbot.waitUntil(lambda: model.rowCount() == 2)
+
+
+def test_the_same_names_buttons_have_tooltips_and_distinct_access_keys(
+    qtbot, window
+):
+    from PySide6.QtWidgets import QPushButton
+
+    seen = {}
+
+    def look(box):
+        for name in ("skipSameNamedButton", "replaceSameNamedButton", "keepBothButton"):
+            button = box.findChild(QPushButton, name)
+            seen[name] = (button.text(), button.toolTip())
+        box.reject()
+
+    on_next_modal(look, QMessageBox)
+    assert transfer_actions._ask_skip(window, ["Team hook"]) is None
+    keys = [text[text.index("&") + 1].lower() for text, _ in seen.values()]
+    menus = [a.text() for a in window.menuBar().actions()]
+    menu_keys = [t[t.index("&") + 1].lower() for t in menus if "&" in t]
+    assert len(set(keys)) == 3 and not set(keys) & set(menu_keys)
+    assert all(tip for _, tip in seen.values())
