@@ -713,6 +713,15 @@ class IntegrationManager:
 
         return run_test_config(self, integration_id, settings, timeout)
 
+    def check_form(
+        self, integration: Integration, build: Callable[[], Any]
+    ) -> Future[dict[str, list[str]]]:
+        """Validate the form ``build()`` makes on the worker, under a time
+        limit (see :py:mod:`desktop_app._form_check`); nothing is saved."""
+        from desktop_app._form_check import check_form
+
+        return check_form(self, integration, build)
+
     def shutdown(self) -> None:
         """Disable every integration, stop the worker and close the store."""
         if self._shut_down:

@@ -4,20 +4,24 @@ As the user edits, fields declared with ``visible_when`` / ``enabled_when``
 appear, disappear and grey out at once; a field's own errors show when it
 loses focus; the form's checks across fields run after a short pause; and an
 error goes away as soon as the value is fixed. Fields the user has not
-visited are never scolded before OK is pressed.
+visited are never scolded before OK is pressed. The form's ``clean()``
+runs on the manager's worker unless the form says it is quick.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QPlainTextEdit
 
+from desktop_app._worker import BackgroundTimeoutError
 from desktop_app.forms import NON_FIELD_ERRORS, IntegrationConfigForm, ValidationError
 from desktop_app.forms._conditions_of_fields import has_conditions
 from desktop_app.ui._fieldset_section import FieldsetSection
+from desktop_app.ui._futures import when_done
 from desktop_app.ui.editors import Editor
 
 __all__ = ["PAUSE_MS", "LiveForm"]
@@ -78,6 +82,13 @@ class LiveForm(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(PAUSE_MS)
         self._timer.timeout.connect(self.check_now)
+        #: Counts checks, so a background result older than the latest
+        #: check is dropped.
+        self._generation = 0
+        #: The form's checks running on the worker, and whether another was
+        #: asked for meanwhile.
+        self._running: Future[Any] | None = None
+        self._again = False
         #: Inputs that are typed into (judged when left), by id.
         self._typed: dict[int, str] = {}
         for name, editor in editors.items():
@@ -140,29 +151,36 @@ class LiveForm(QObject):
         """Validate the values now; show the errors of judged fields and the
         form's own, clear the fixed ones. Returns what is shown.
 
-        The form's ``clean()`` runs here only when the form says it is
-        cheap (``live_clean = True``): a djblets form's ``clean()`` often
-        asks a server whether credentials work, which must not happen at
-        every pause in typing (nor block the window). OK passes the errors
-        of its full validation as ``errors``.
+        The fields' own checks run here. The form's ``clean()`` runs here
+        too when the form says it is quick (``live_clean = True``);
+        otherwise on the worker (a djblets form's ``clean()`` may ask a
+        server whether credentials work, which must not block the window),
+        and what it finds is shown when it is done, if the values are still
+        the same. OK passes the errors of its full validation as
+        ``errors``.
         """
         self._timer.stop()
+        self._generation += 1
         values = self.values()
+        in_background = False
         try:
             form = self._make_form(values)
             if errors is None:
-                errors = (
-                    form.errors
-                    if getattr(self._form_cls, "live_clean", False)
-                    else self._field_errors(form)
-                )
+                if getattr(self._form_cls, "live_clean", False):
+                    errors = form.errors
+                else:
+                    errors = self._field_errors(form)
+                    in_background = True
         except Exception as e:  # the integration's own code: load(), clean()
-            from desktop_app.ui._form_problems import form_code_failure
+            return self._show_failure(e, values)
+        shown = self._show(form, errors)
+        if in_background:
+            self._check_in_background()
+        return shown
 
-            message = form_code_failure(e, form_cls=self._form_cls, values=values)
-            self.shown = {NON_FIELD_ERRORS: [message]}
-            self.checked.emit(self.shown)
-            return self.shown
+    def _show(
+        self, form: IntegrationConfigForm, errors: Mapping[str, list[str]]
+    ) -> dict[str, list[str]]:
         shown: dict[str, list[str]] = {}
         for name, messages in errors.items():
             if name == NON_FIELD_ERRORS or name in self._judged:
@@ -177,6 +195,74 @@ class LiveForm(QObject):
         self.shown = shown
         self.checked.emit(shown)
         return shown
+
+    def _show_failure(
+        self, error: Exception, values: dict[str, Any]
+    ) -> dict[str, list[str]]:
+        from desktop_app.ui._form_problems import form_code_failure
+
+        message = form_code_failure(error, form_cls=self._form_cls, values=values)
+        self.shown = {NON_FIELD_ERRORS: [message]}
+        self.checked.emit(self.shown)
+        return self.shown
+
+    # The form's clean() on the worker ------------------------------------------
+
+    def is_checking(self) -> bool:
+        """Whether the form's checks are running in the background."""
+        return self._running is not None
+
+    def _check_in_background(self) -> None:
+        """Run the full validation of the values on screen on the worker;
+        one at a time (a newer request waits for the running one)."""
+        if self._running is not None:
+            self._again = True
+            return
+        values = self.values()
+        data = {self.add_prefix(name): value for name, value in values.items()}
+        form_cls, integration, config = self._form_cls, self._integration, self.config
+        try:
+            future = integration.integration_mgr.check_form(
+                integration, lambda: form_cls(integration, data, config=config)
+            )
+        except RuntimeError:
+            return  # the worker is shut down: the app is quitting
+        self._running = future
+        generation = self._generation
+        when_done(
+            future, self, lambda f: self._checked_in_background(generation, values, f)
+        )
+
+    def _checked_in_background(
+        self, generation: int, values: dict[str, Any], future: Future[Any]
+    ) -> None:
+        self._running = None
+        if self._again:
+            self._again = False
+            self._check_in_background()
+            return
+        if generation != self._generation or values != self.values():
+            return  # the values changed meanwhile: a newer check follows
+        error = future.exception()
+        if isinstance(error, BackgroundTimeoutError):
+            errors = dict(self.shown)
+            errors[NON_FIELD_ERRORS] = [
+                f"Checking these values took longer than {error.timeout:g} s; "
+                "they are checked again when you press OK."
+            ]
+            self._show(self._make_form(values), errors)
+            return
+        if error is not None:
+            if not isinstance(error, Exception):  # SystemExit and the like
+                error = RuntimeError(f"{type(error).__name__}: {error}")
+            self._show_failure(error, values)
+            return
+        try:
+            form = self._make_form(values)
+        except Exception as e:  # the integration's own code: load()
+            self._show_failure(e, values)
+            return
+        self._show(form, future.result())
 
     def _field_errors(self, form: IntegrationConfigForm) -> dict[str, list[str]]:
         """Each active field's own errors (no ``clean()`` of the form)."""

@@ -249,22 +249,78 @@ def test_choice_list_ends_with_its_last_row(qtbot, sample):
     assert view.verticalScrollBar().maximum() == 0
 
 
-def test_a_forms_clean_waits_for_ok_unless_it_says_it_is_quick(qtbot, alert):
-    # A djblets form's clean() often asks a server whether credentials work:
-    # it must not run at every pause in typing. AlertConfigForm says
-    # live_clean = True; without it, only the fields' own checks run live.
+def test_a_forms_clean_runs_on_the_worker_unless_it_says_it_is_quick(
+    qtbot, alert, monkeypatch
+):
+    # A djblets form's clean() may ask a server whether credentials work: it
+    # runs on the worker after a pause, and the window keeps answering while
+    # it does. AlertConfigForm says live_clean = True (it runs at once);
+    # here it does not, and its clean() waits until the test lets it go.
+    import threading
+
     from tests._support.conditional_integration import AlertConfigForm
 
-    AlertConfigForm.live_clean = False
+    asked = threading.Event()
+    go_on = threading.Event()
+    original = AlertConfigForm.clean
+
+    def slow_clean(form):
+        asked.set()
+        go_on.wait(10)
+        return original(form)
+
+    monkeypatch.setattr(AlertConfigForm, "live_clean", False)
+    monkeypatch.setattr(AlertConfigForm, "clean", slow_clean)
+    dialog = open_dialog(qtbot, alert)
+    choose(qtbot, dialog, "auth", "User and password")
+    type_into(qtbot, dialog, "username", "admin")
+    dialog._live.check_now()
+    qtbot.waitUntil(asked.is_set)
+    assert dialog._live.is_checking()
+    # The window answers while clean() runs: typing elsewhere shows at once.
+    type_into(qtbot, dialog, "name", "Night pager")
+    assert dialog.findChild(QLineEdit, "name").text() == "Night pager"
+    assert "username" not in dialog.field_errors()
+
+    go_on.set()
+    qtbot.waitUntil(lambda: not dialog._live.is_checking())
+    qtbot.waitUntil(
+        lambda: (
+            dialog.field_errors().get("username")
+            == ["Use a user of its own, not admin."]
+        )
+    )
+    type_into(qtbot, dialog, "username", "night")
+    dialog._live.check_now()
+    qtbot.waitUntil(lambda: "username" not in dialog.field_errors())
+
+
+def test_a_background_check_that_hangs_is_given_up_on_with_a_message(
+    qtbot, alert, monkeypatch
+):
+    import threading
+
+    from desktop_app import _form_check
+    from tests._support.conditional_integration import AlertConfigForm
+
+    released = threading.Event()
+
+    def hanging_clean(form):
+        released.wait(10)
+        return form.cleaned_data
+
+    monkeypatch.setattr(_form_check, "FORM_CHECK_TIMEOUT", 0.2)
+    monkeypatch.setattr(AlertConfigForm, "live_clean", False)
+    monkeypatch.setattr(AlertConfigForm, "clean", hanging_clean)
     try:
         dialog = open_dialog(qtbot, alert)
-        choose(qtbot, dialog, "auth", "User and password")
-        type_into(qtbot, dialog, "username", "admin")
+        type_into(qtbot, dialog, "name", "Pager")
         dialog._live.check_now()
-        assert "username" not in dialog.field_errors()
-        dialog.button_box.button(dialog.button_box.StandardButton.Ok).click()
-        assert dialog.field_errors().get("username") == [
-            "Use a user of its own, not admin."
-        ]
+        qtbot.waitUntil(
+            lambda: (
+                "took longer than" in " ".join(dialog._live.shown.get("__all__", []))
+            )
+        )
+        assert dialog.isVisible()
     finally:
-        AlertConfigForm.live_clean = True
+        released.set()
