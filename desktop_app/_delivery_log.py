@@ -412,13 +412,14 @@ class DeliveryLog:
 
     def _write_loop(self) -> None:
         while True:
+            waited = False
             if self.busy:
                 # Runs are being counted: look at the tallies every GATHER
                 # seconds, sooner when a record comes.
                 try:
                     first = self._queue.get(timeout=GATHER)
                 except queue.Empty:
-                    first = _WAKE
+                    first, waited = _WAKE, True
             else:
                 first = self._queue.get()
                 self.busy = True
@@ -427,8 +428,10 @@ class DeliveryLog:
             flushed = first.seq if isinstance(first, _Flush) else 0
             if first is not None and first is not _WAKE and not flushed:
                 batch.extend(self._expand(first))
-                if self._queue.empty():
-                    time.sleep(GATHER)  # releases the interpreter meanwhile
+            if not (stop or flushed or waited) and self._queue.empty():
+                # Let the rest of a burst gather: each transaction ends with
+                # a sync to disk. (Releases the interpreter meanwhile.)
+                time.sleep(GATHER)
             while len(batch) < BATCH:
                 try:
                     item = self._queue.get_nowait()
