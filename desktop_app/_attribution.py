@@ -12,12 +12,11 @@ current fails that configuration's delivery, and
 
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any, Protocol
 
@@ -28,9 +27,9 @@ __all__ = [
     "Scope",
     "current_scope",
     "install_log_capture",
+    "TrackedConfigs",
     "reset_scope",
     "set_scope",
-    "tracked",
 ]
 
 
@@ -40,11 +39,15 @@ class Scope(Protocol):
     thread (:py:class:`desktop_app._hub_run.HubRun`)."""
 
     owner: Any
+    #: The owner's ``integration_id`` (``None`` for another owner).
+    owner_id: str | None
+    #: Show ``get_configs()`` only this configuration (retry, test).
+    only_config_id: int | None
     on_worker: bool
     event_time: float
     _loops: list[tuple[tuple[Any, ...], Iterator[Any]]]
 
-    def track(self, configs: tuple[Any, ...]) -> tuple[Any, ...]: ...
+    def narrow(self, configs: tuple[Any, ...]) -> tuple[Any, ...]: ...
 
     def report(self, config: Any, message: str, ok: bool, details: str) -> None: ...
 
@@ -115,6 +118,7 @@ class HandlerScope:
         on_worker: bool = False,
     ) -> None:
         self.owner = owner
+        self.owner_id: str | None = getattr(owner, "integration_id", None)
         self.only_config_id = only_config_id
         #: The handler already runs on the worker under a time limit (a
         #: ConfigSignalHook callback): ``run_in_background`` runs inline.
@@ -163,12 +167,13 @@ class HandlerScope:
 
     # Tracking --------------------------------------------------------------
 
-    def track(self, configs: tuple[Any, ...]) -> tuple[Any, ...]:
-        """Wrap ``get_configs()``'s result for this run."""
-        if self.only_config_id is not None:
-            only = tuple(c for c in configs if c.id == self.only_config_id)
-            return _TrackedConfigs(only, self.owner)
-        return tracked(self.owner, configs)
+    def narrow(self, configs: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``get_configs()``'s result for this run: only the configuration
+        retried or tested, when there is one."""
+        if self.only_config_id is None:
+            return configs
+        only = (c for c in configs if c.id == self.only_config_id)
+        return TrackedConfigs(only, self.owner_id or "")
 
     def enter(self, config: Any) -> None:
         """Make ``config`` the current configuration."""
@@ -376,15 +381,22 @@ def _after(state: _State, finish: Finish, release: Callable[[], None] | None) ->
         future.add_done_callback(one_done)
 
 
-class _TrackedConfigs(tuple):  # type: ignore[type-arg]
-    """``get_configs()``'s tuple inside a handler: a loop over it tells the
-    running handler's scope which iterator it got."""
+class TrackedConfigs(tuple):  # type: ignore[type-arg]
+    """What ``get_configs()`` returns: a tuple whose loops the running
+    handler's scope sees.
 
-    _owner: Any
+    The manager's configuration cache makes one per result it keeps
+    (``_snapshots``), so a handler that loops on every event neither copies
+    its configurations nor looks anything up: iterating asks the context
+    variable for the scope, and hands it the tuple's own iterator when the
+    scope runs a handler of this tuple's integration.
+    """
 
-    def __new__(cls, configs: tuple[Any, ...], owner: Any) -> _TrackedConfigs:
+    integration_id: str
+
+    def __new__(cls, configs: Iterable[Any], integration_id: str) -> TrackedConfigs:
         self = super().__new__(cls, configs)
-        self._owner = owner
+        self.integration_id = integration_id
         return self
 
     def __iter__(self) -> Iterator[Any]:
@@ -392,27 +404,13 @@ class _TrackedConfigs(tuple):  # type: ignore[type-arg]
         # loop is, is asked of it when it matters (desktop_app._loop_position).
         iterator = tuple.__iter__(self)
         scope = _scope.get()
-        if scope is not None and scope.owner is self._owner:
+        if scope is not None and scope.owner_id == self.integration_id:
             scope._loops.append((self, iterator))
         return iterator
 
-
-def tracked(owner: Any, configs: tuple[Any, ...]) -> tuple[Any, ...]:
-    """``configs`` as a tuple whose loops the running handler's scope sees.
-
-    Made once per tuple of configurations the manager hands out (it keeps
-    one until a configuration changes) and kept on ``owner``, so a handler
-    that loops on every event does not copy its configurations each time.
-    """
-    cached: tuple[tuple[Any, ...], _TrackedConfigs] | None = getattr(
-        owner, "_desktop_app_tracked", None
-    )
-    if cached is not None and cached[0] is configs:
-        return cached[1]
-    made = _TrackedConfigs(configs, owner)
-    with contextlib.suppress(AttributeError):
-        owner._desktop_app_tracked = (configs, made)
-    return made
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copied or pickled, it is the plain tuple it holds.
+        return (tuple, (tuple(self),))
 
 
 #: ``set_scope(scope)``: make ``scope`` the running handler's scope on this

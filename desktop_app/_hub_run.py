@@ -21,7 +21,7 @@ from operator import length_hint
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
-from desktop_app._attribution import HandlerScope, tracked
+from desktop_app._attribution import HandlerScope
 from desktop_app._containment import describe_error, format_traceback
 from desktop_app._legacy_handlers import RECORDED, scope_for
 
@@ -45,16 +45,20 @@ class HubRun:
         "ended",
         "event_time",
         "owner",
+        "owner_id",
         "recorded",
     )
 
     #: Handlers the hub runs are not on the worker.
     on_worker = False
+    #: They see every configuration.
+    only_config_id: int | None = None
 
     def __init__(self) -> None:
         #: When the signal was sent (seconds since the epoch).
         self.event_time = time.time()
         self.owner: Any = None
+        self.owner_id: str | None = None
         # The rest is set by call() for each handler (only what a handler
         # may reach between runs is set here).
         self._hook: SignalHook | None = None
@@ -67,11 +71,8 @@ class HubRun:
 
     # What handlers ask of their scope ---------------------------------------
 
-    def track(self, configs: tuple[Any, ...]) -> tuple[Any, ...]:
-        cached = getattr(self.owner, "_desktop_app_tracked", None)
-        if cached is not None and cached[0] is configs:
-            return cached[1]  # type: ignore[no-any-return]
-        return tracked(self.owner, configs)
+    def narrow(self, configs: tuple[Any, ...]) -> tuple[Any, ...]:
+        return configs
 
     def report(self, config: Any, message: str, ok: bool, details: str) -> None:
         full = self._promote()
@@ -115,6 +116,7 @@ class HubRun:
                 marked as recorded when a delivery records it.
         """
         self.owner = hook.owner
+        self.owner_id = hook.owner_id
         self._started = started
         self._hook = hook
         self._kwargs = kwargs
@@ -130,7 +132,7 @@ class HubRun:
             raise
         self.ended = ended = perf_counter()
         self._hook = None
-        self.owner = None
+        self.owner = self.owner_id = None
         if self._full is not None or len(loops) > 1:
             self.recorded = self._close(hook)
             return result
@@ -182,7 +184,7 @@ class HubRun:
         hook = self._hook
         full = self._promote()
         self._hook = None
-        self.owner = None
+        self.owner = self.owner_id = None
         if full is None or hook is None:
             return False
         _split(hook)

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from desktop_app._attribution import TrackedConfigs
 from desktop_app.config import ConfigSnapshot
 
 __all__ = ["EnabledConfigCache", "matches"]
@@ -62,7 +63,9 @@ class EnabledConfigCache:
             if not filters:
                 cached = self.unfiltered.get(integration_id)
                 if cached is None:
-                    cached = tuple(self._load(integration_id).values())
+                    cached = TrackedConfigs(
+                        self._load(integration_id).values(), integration_id
+                    )
                     self.unfiltered[integration_id] = cached
                 return cached
             results = self._filtered.setdefault(integration_id, {})
@@ -70,7 +73,9 @@ class EnabledConfigCache:
             cached = results.get(key)
             if cached is None:
                 snapshots = self._load(integration_id).values()
-                cached = tuple(s for s in snapshots if matches(s, filters))
+                cached = TrackedConfigs(
+                    (s for s in snapshots if matches(s, filters)), integration_id
+                )
                 results[key] = cached
             return cached
 

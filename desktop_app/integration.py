@@ -153,12 +153,17 @@ class Integration:
         """
         if local_site is not None:
             filters["local_site"] = local_site
+        # The tuple tells a running handler's scope which configuration its
+        # loop is on: each one the loop reaches gets its own delivery (see
+        # desktop_app.deliveries and desktop_app._attribution).
         configs = self.integration_mgr.get_enabled_configs(self.integration_id, filters)
         scope = current_scope()
-        if scope is not None and scope.owner is self:
-            # Inside a handler: each configuration the loop reaches gets
-            # its own delivery (see desktop_app.deliveries).
-            return scope.track(configs)
+        if (
+            scope is not None
+            and scope.only_config_id is not None
+            and scope.owner is self
+        ):
+            return scope.narrow(configs)  # retrying or testing one of them
         return configs
 
     def get_config(self, config_id: int) -> IntegrationConfig:
