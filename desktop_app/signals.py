@@ -38,6 +38,7 @@ __all__ = [
     "integration_disabled",
     "integration_enabled",
     "label_from_name",
+    "label_of",
     "signal_group_for",
     "signal_name",
     "test_event",
@@ -189,6 +190,14 @@ def payload_form_class(info: SignalInfo) -> type[_forms.Form]:
     words = info.name.replace(".", "_").split("_")
     class_name = "".join(word.title() for word in words)
     return type(f"{class_name}PayloadForm", (Form,), dict(info.payload))
+
+
+def label_of(name: str) -> str:
+    """Return what people are shown for a signal: its registered label, or
+    one made from the name when it is not registered (a record of another
+    process, a plugin that is gone)."""
+    info = _registry.get(name)
+    return info.label if info is not None and info.label else label_from_name(name)
 
 
 def label_from_name(name: str) -> str:

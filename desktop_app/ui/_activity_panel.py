@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app._durations import human_duration
 from desktop_app.activity import ActivityLog, ActivityRecord
+from desktop_app.signals import label_of
 from desktop_app.ui._bridge import ActivityFeed
 from desktop_app.ui._views import HeaderedTableModel, compact_rows
 
@@ -125,6 +126,8 @@ class ActivityModel(HeaderedTableModel):
             return record
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(record, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
+            return record.signal  # the name, for developers
         if record.failed:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QColor("#d03b3b")
@@ -140,7 +143,7 @@ class ActivityModel(HeaderedTableModel):
         if column == 0:
             return time.strftime("%H:%M:%S", time.localtime(record.time))
         if column == 1:
-            return record.signal
+            return label_of(record.signal)
         if column == 2:
             return self._name_of(record.integration_id)
         if column == 3:
@@ -259,7 +262,8 @@ class ActivityPanel(QWidget):
             self.detail.setPlainText(f"{record.error}\n\n{record.traceback}".strip())
         else:
             self.detail.setPlainText(
-                f"{record.signal} → {record.integration_id}: {record.outcome} "
+                f"{label_of(record.signal)} ({record.signal}) → "
+                f"{record.integration_id}: {record.outcome} "
                 f"in {human_duration(record.duration)}"
             )
 

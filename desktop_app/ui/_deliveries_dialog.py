@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop_app._durations import human_duration
 from desktop_app.errors import DesktopAppError, StoreError
+from desktop_app.signals import label_of
 from desktop_app.store import Delivery
 from desktop_app.ui._futures import when_done
 from desktop_app.ui._views import HeaderedTableModel, compact_rows
@@ -108,7 +109,7 @@ class DeliveriesModel(HeaderedTableModel):
             if column == 0:
                 return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(delivery.time))
             if column == 1:
-                return delivery.signal
+                return label_of(delivery.signal)
             if column == 2:
                 return outcome_text(delivery)
             if column == 3:
@@ -117,6 +118,8 @@ class DeliveriesModel(HeaderedTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and delivery.failed:
             return QColor("#d03b3b")
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 1:
+                return delivery.signal  # the name, for developers
             if column == 4:
                 return delivery.message
             if delivery.repeats > 1:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QSpinBox, QTableView
 
 from desktop_app.activity import OUTCOME_FAILED, get_activity_log
+from desktop_app.signals import get_signal_info
 from desktop_app.ui._fire_signal_dialog import FireSignalDialog
 from desktop_app.ui.main_window import MainWindow
 from tests._support.qt_driving import click, on_next_modal, open_window
@@ -63,7 +64,11 @@ def test_firing_a_signal_from_the_dialog_shows_the_delivery(qtbot, window):
     assert "Sent" in dialog.status.text()
     qtbot.waitUntil(lambda: len(activity_rows(window)) == 1)
     [row] = activity_rows(window)
-    assert row[1] == SAMPLE_SIGNAL_NAME
+    # The signal's label for people; its name in the tooltip.
+    assert row[1] == get_signal_info(SAMPLE_SIGNAL_NAME).label != SAMPLE_SIGNAL_NAME
+    view = window.findChild(QTableView, "activityView")
+    tooltip = view.model().index(0, 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert tooltip == SAMPLE_SIGNAL_NAME
     assert row[2] == "Sample Service"
     assert row[3] == "Listening"  # one row per configuration's delivery
     assert row[5] == "ok"
@@ -128,7 +133,7 @@ def test_the_activity_filter_and_clear_button(qtbot, window):
     view = window.findChild(QTableView, "activityView")
     qtbot.waitUntil(lambda: view.model().rowCount() == 2)
     qtbot.keyClicks(window.findChild(QLineEdit, "activityFilter"), "failing")
-    assert [r[1] for r in activity_rows(window)] == ["tests.failing"]
+    assert [r[1] for r in activity_rows(window)] == ["Failing"]  # its label
     click(qtbot, window.activity_panel.clear_button)
     assert activity_rows(window) == []
 
