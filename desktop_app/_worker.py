@@ -276,13 +276,18 @@ class BackgroundWorker:
     def _arm(self, job: _Job) -> None:
         with self._lock:
             deadline = job.t0 + job.timeout
-            heapq.heappush(self._deadlines, (deadline, next(self._deadline_seq), job))
+            entry = (deadline, next(self._deadline_seq), job)
+            heapq.heappush(self._deadlines, entry)
             if self._watchdog is None:
                 self._watchdog = threading.Thread(
                     target=self._watch, name="desktop-app-watchdog", daemon=True
                 )
                 self._watchdog.start()
-            self._watchdog_wake.notify()
+            # The watchdog sleeps until the earliest deadline: wake it only
+            # when this one is earlier (a thread woken per job costs every
+            # delivery a switch of the interpreter lock).
+            if self._deadlines[0] is entry:
+                self._watchdog_wake.notify()
 
     def _watch(self) -> None:
         while True:

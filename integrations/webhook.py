@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop_app import forms, signals
 from desktop_app.config import IntegrationConfig
@@ -38,6 +38,9 @@ from integrations._signing import (
 )
 from integrations._templates import TEST_PAYLOAD
 
+if TYPE_CHECKING:
+    from integrations._http import KeepAlive
+
 __all__ = ["WebhookConfigForm", "WebhookIntegration", "send_webhook"]
 
 FORMAT_JSON = "json"
@@ -52,8 +55,13 @@ def send_webhook(
     message_id: str,
     config_name: str = "",
     retries: int | None = None,
+    connections: KeepAlive | None = None,
 ) -> str:
     """POST one event with a webhook's settings; runs on the worker.
+
+    Args:
+        connections (KeepAlive, optional): The configuration's kept-alive
+            connections (without: one connection for this request).
 
     Returns:
         str: ``'HTTP <status>'``.
@@ -76,6 +84,7 @@ def send_webhook(
         timeout=float(settings.get("timeout") or 10.0),
         retries=int(settings.get("retries") or 0) if retries is None else retries,
         backoff=float(settings.get("backoff") or 0.0),
+        connections=connections,
     )
 
 
@@ -215,6 +224,37 @@ class WebhookIntegration(SignalPickingIntegration):
             "2x": static("icons/webhook@2x.png"),
         }
 
+    def initialize(self) -> None:
+        # Each configuration's kept-alive connections, made on its first
+        # delivery: a burst of events reuses one connection instead of
+        # opening one per event.
+        self._connections: dict[int, KeepAlive] = {}
+        super().initialize()
+
+    def shutdown(self) -> None:
+        super().shutdown()
+        connections, self._connections = self._connections, {}
+        for kept in connections.values():
+            kept.close()
+
+    def _on_configs_changed(self, sender: Any, **kwargs: Any) -> None:
+        super()._on_configs_changed(sender, **kwargs)
+        # A deleted or disabled configuration's connections are closed.
+        current = {config.id for config in self.get_configs()}
+        for config_id in [i for i in self._connections if i not in current]:
+            kept = self._connections.pop(config_id, None)
+            if kept is not None:
+                kept.close()
+
+    def connections_for(self, config: IntegrationConfig) -> KeepAlive:
+        """The kept-alive connections of one configuration."""
+        kept = self._connections.get(config.id)
+        if kept is None:
+            from integrations._http import KeepAlive
+
+            kept = self._connections.setdefault(config.id, KeepAlive())
+        return kept
+
     def deliver(
         self, config: IntegrationConfig, signal: str, payload: dict[str, Any]
     ) -> None:
@@ -229,6 +269,7 @@ class WebhookIntegration(SignalPickingIntegration):
             message_id=delivery_message_id(config.id, signal, event_time()),
             config_name=config.name,
             retries=0,  # the framework retries, holding no thread meanwhile
+            connections=self.connections_for(config),
             signal=signal,
         )
 
