@@ -140,6 +140,10 @@ class BackgroundWorker:
         self._watchdog: threading.Thread | None = None
         self._watchdog_wake = threading.Condition(self._lock)
         self._closed = False
+        # Per worker thread, while a finished job's callbacks run: the job
+        # they submit (a configuration's next delivery) runs next on this
+        # thread, with no hand-over to another one.
+        self._follow = threading.local()
 
     def submit(
         self,
@@ -187,18 +191,24 @@ class BackgroundWorker:
         return self._submit(job)
 
     def _submit(self, job: _Job) -> Future[Any]:
+        follow: list[_Job] | None = getattr(self._follow, "jobs", None)
         with self._lock:
             if self._closed:
                 raise RuntimeError("The background worker is shut down")
             self._pending.add(job.future)
-            self._queued += 1
-            if (
-                self._queued > self._idle_threads
-                and len(self._threads) < self._max_workers
-            ):
-                self._start_thread()
+            if follow is not None and not follow:
+                follow.append(job)
+            else:
+                follow = None
+                self._queued += 1
+                if (
+                    self._queued > self._idle_threads
+                    and len(self._threads) < self._max_workers
+                ):
+                    self._start_thread()
         job.future.add_done_callback(self._done)
-        self._queue.put(job)
+        if follow is None:
+            self._queue.put(job)
         return job.future
 
     # Threads ---------------------------------------------------------------
@@ -221,18 +231,39 @@ class BackgroundWorker:
                     self._threads.discard(me)
                     return
                 self._queued -= 1
-            if job.future.set_running_or_notify_cancel():
-                self._run(job, me)
+            while job is not None:
+                follow = (
+                    self._run(job, me)
+                    if job.future.set_running_or_notify_cancel()
+                    else None
+                )
+                job = follow[0] if follow else None
+                if job is not None:
+                    with self._lock:
+                        mine = me in self._threads and not self._closed
+                        if not mine and not self._closed:
+                            self._queued += 1
+                    if not mine:
+                        # Shut down, or this thread was abandoned: the
+                        # follow-up goes back to the queue (or is dropped
+                        # like all queued work).
+                        if self._closed:
+                            job.future.cancel()
+                        else:
+                            self._queue.put(job)
+                        job = None
             with self._lock:
                 if me not in self._threads:
                     return  # abandoned while stuck; a replacement took over
                 self._idle_threads += 1
 
-    def _run(self, job: _Job, me: threading.Thread) -> None:
+    def _run(self, job: _Job, me: threading.Thread) -> list[_Job]:
+        """Run the job; return the job its callbacks submitted, if any."""
         job.thread = me
         job.started = time.time()
         job.t0 = time.perf_counter()
         self._arm(job)
+        follow: list[_Job] = []
         try:
             result = job.func(*job.args, **job.kwargs)
         except BaseException as e:  # noqa: B036 - SystemExit would end the thread
@@ -247,22 +278,30 @@ class BackgroundWorker:
                 self._record(
                     job, OUTCOME_FAILED, describe_error(e), format_traceback(e)
                 )
-                if isinstance(e, Exception):
-                    job.future.set_exception(e)
-                else:
+                if not isinstance(e, Exception):
                     # Futures refuse BaseExceptions; keep the cause.
                     failure = RuntimeError(describe_error(e))
                     failure.__cause__ = e
-                    job.future.set_exception(failure)
-            return
+                    e = failure
+                self._follow.jobs = follow
+                try:
+                    job.future.set_exception(e)
+                finally:
+                    self._follow.jobs = None
+            return follow
         if self._settle(job):
             self._record(job, OUTCOME_OK)
-            job.future.set_result(result)
+            self._follow.jobs = follow
+            try:
+                job.future.set_result(result)
+            finally:
+                self._follow.jobs = None
         else:
             logger.warning(
                 "Abandoned background work of %s finished after all",
                 job.integration.integration_id,
             )
+        return follow
 
     def _settle(self, job: _Job) -> bool:
         with self._lock:

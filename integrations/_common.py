@@ -292,7 +292,6 @@ def post_json(
     headers = {"Content-Type": content_type, "User-Agent": "desktop-app"}
     if secret:
         headers[SIGNATURE_HEADER] = signature(secret, data)
-    target = _shown_url(url)
     attempts = max(0, int(retries)) + 1
     last = ""
     for attempt in range(attempts):
@@ -301,7 +300,7 @@ def post_json(
         try:
             answer = connections.post(url, data, headers, timeout)
         except ValueError as e:
-            final = DeliveryError(target, str(e))
+            final = DeliveryError(_shown_url(url), str(e))
             final.retryable = False  # the address itself is wrong
             raise final from e
         except (TimeoutError, OSError) as e:
@@ -316,7 +315,7 @@ def post_json(
             if 300 <= status < 400:
                 moved = _shown_url(answer.location) if answer.location else ""
                 final = DeliveryError(
-                    target,
+                    _shown_url(url),
                     f"{last}: the address moved"
                     + (f" to {moved}" if moved else "")
                     + "; update the URL",
@@ -324,12 +323,12 @@ def post_json(
                 final.retryable = False
                 raise final
             if status != 429 and status < 500:
-                final = DeliveryError(target, last)
+                final = DeliveryError(_shown_url(url), last)
                 final.retryable = False  # the request itself is wrong
                 raise final
         if attempt + 1 < attempts:
             time.sleep(backoff * (2**attempt))
-    raise DeliveryError(target, f"{last} (after {attempts} attempts)")
+    raise DeliveryError(_shown_url(url), f"{last} (after {attempts} attempts)")
 
 
 def _shown_url(url: str) -> str:

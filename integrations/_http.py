@@ -37,6 +37,11 @@ __all__ = ["Answer", "KeepAlive"]
 #: connection instead of being read to the end.
 MAX_BODY = 1024 * 1024
 
+#: Seconds a connection may have been idle and still be used without
+#: first checking that the server has not closed it (servers keep idle
+#: connections open for seconds; a rare late close is sent again anyway).
+RECENT = 1.0
+
 _Origin = tuple[str, str, int]
 
 
@@ -81,17 +86,9 @@ class KeepAlive:
                 it did not answer in time).
             http.client.HTTPException: The answer could not be read.
         """
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("only http:// and https:// addresses can be posted to")
-        port = parts.port or (443 if scheme == "https" else 80)
-        if self._proxies and _proxied(self._proxies, scheme, parts.hostname):
+        origin, path = _target(url)
+        if self._proxies and _proxied(self._proxies, origin[0], origin[1]):
             return _post_through_proxy(url, data, headers, timeout)
-        origin = (scheme, parts.hostname, port)
-        path = parts.path or "/"
-        if parts.query:
-            path += "?" + parts.query
         conn = self._take(origin, timeout)
         reused = conn is not None
         if conn is None:
@@ -142,6 +139,7 @@ class KeepAlive:
         now = time.monotonic()
         stale = []
         found = None
+        idle_for = 0.0
         with self._lock:
             keep = []
             for entry in self._idle:
@@ -149,6 +147,7 @@ class KeepAlive:
                     stale.append(entry[1])
                 elif found is None and entry[0] == origin:
                     found = entry[1]
+                    idle_for = now - entry[2]
                 else:
                     keep.append(entry)
             self._idle = keep
@@ -156,7 +155,7 @@ class KeepAlive:
             conn.close()
         if found is not None:
             sock = found.sock
-            if sock is None or _closed_by_peer(sock):
+            if sock is None or (idle_for > RECENT and _closed_by_peer(sock)):
                 found.close()
                 return None
             found.timeout = timeout
@@ -169,6 +168,21 @@ class KeepAlive:
                 self._idle.append((origin, conn, time.monotonic()))
                 return
         conn.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _target(url: str) -> tuple[_Origin, str]:
+    """Where a URL's requests go: (scheme, host, port) and the path."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = parts.hostname
+    if scheme not in ("http", "https") or not host:
+        raise ValueError("only http:// and https:// addresses can be posted to")
+    port = parts.port or (443 if scheme == "https" else 80)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return (scheme, host, port), path
 
 
 def _exchange(
