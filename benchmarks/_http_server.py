@@ -46,11 +46,16 @@ def _handler(sleep: float) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # a client that hung up (the app quitting mid-request)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks._http_server")
     parser.add_argument("--sleep", type=float, default=0.0)
     args = parser.parse_args(argv)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(args.sleep))
+    server = _Server(("127.0.0.1", 0), _handler(args.sleep))
     server.daemon_threads = True
     server.request_queue_size = 128
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -12,6 +12,12 @@ all, :py:attr:`DeliveryQueue.max_per_config` per configuration, and about
 :py:attr:`DeliveryQueue.max_bytes` of payload (estimated once per event); a
 delivery that does not fit is recorded as skipped with the reason. At
 shutdown, whatever is still waiting is recorded as not delivered.
+
+The record of a delivery that never ran keeps a payload summary of at most
+:py:data:`SKIPPED_PAYLOAD` characters (a longer one is marked shortened and
+cannot be sent again): a burst that overflows the queue makes one such
+record per delivery, faster than any disk takes thousands of large ones,
+and they must not take the memory the bound saved.
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ if TYPE_CHECKING:
 __all__ = ["DeliveryItem", "DeliveryQueue", "approx_size", "run_scoped"]
 
 logger = logging.getLogger(__name__)
+
+#: Characters of payload summary kept in the record of a delivery that
+#: never ran (queue full, or the app quitting).
+SKIPPED_PAYLOAD = 2000
 
 
 class DeliveryItem:
@@ -144,6 +154,8 @@ class DeliveryQueue:
         self._timer_thread: threading.Thread | None = None
         self._running: set[DeliveryItem] = set()
         self._closed = False
+        #: The last payload summarised for a skipped delivery, and its text.
+        self._last_summary: tuple[object, str] = (None, "")
 
     # Adding ----------------------------------------------------------------
 
@@ -298,14 +310,15 @@ class DeliveryQueue:
             self._attempt(following)
 
     def _skip(self, item: DeliveryItem, reason: str) -> None:
-        self._log.record(
-            item.config,
-            item.signal,
-            summarize_payload(item.payload),
-            "skipped",
-            reason,
-            attempts=0,
-        )
+        # The configurations of one event share its payload: summarised
+        # once, not once per configuration the queue has no room for.
+        last = self._last_summary
+        if last[0] is item.payload:
+            text = last[1]
+        else:
+            text = summarize_payload(item.payload, SKIPPED_PAYLOAD)
+            self._last_summary = (item.payload, text)
+        self._log.record(item.config, item.signal, text, "skipped", reason, attempts=0)
         if not item.done.done():
             item.done.set_result("skipped")
 
