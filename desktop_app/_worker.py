@@ -54,6 +54,10 @@ class WorkOwner(Protocol):
 #: Used when an integration has no (or a nonsensical) ``background_timeout``.
 DEFAULT_TIMEOUT = 30.0
 
+#: Deadline entries the watchdog's heap holds before finished ones are
+#: dropped from it (then twice what is left, at least this).
+_COMPACT_AT = 1024
+
 
 class BackgroundTimeoutError(TimeoutError):
     """Background work ran past its integration's ``background_timeout``.
@@ -117,6 +121,18 @@ class _Job:
         #: Whether to record an activity row (deliveries record their own).
         self.record = True
 
+    def release(self) -> None:
+        """Let go of the work once it ran: its deadline entry stays in the
+        watchdog's heap until the deadline, and must not keep the work's
+        arguments (an event's payload) alive that long."""
+        self.func = _done_already
+        self.args = ()
+        self.kwargs = {}
+
+
+def _done_already() -> None:
+    """What a job holds once its work ran (see ``_Job.release``)."""
+
 
 class BackgroundWorker:
     """A small pool of daemon threads that records what it ran.
@@ -137,6 +153,7 @@ class BackgroundWorker:
         self._queued = 0  # jobs submitted and not yet picked up
         self._deadlines: list[tuple[float, int, _Job]] = []
         self._deadline_seq = itertools.count()
+        self._compact_at = _COMPACT_AT
         self._watchdog: threading.Thread | None = None
         self._watchdog_wake = threading.Condition(self._lock)
         self._closed = False
@@ -267,6 +284,7 @@ class BackgroundWorker:
         try:
             result = job.func(*job.args, **job.kwargs)
         except BaseException as e:  # noqa: B036 - SystemExit would end the thread
+            job.release()
             # No signal reaches this thread: whatever arrives is the work's.
             if self._settle(job):
                 logger.error(
@@ -289,6 +307,7 @@ class BackgroundWorker:
                 finally:
                     self._follow.jobs = None
             return follow
+        job.release()
         if self._settle(job):
             self._record(job, OUTCOME_OK)
             self._follow.jobs = follow
@@ -317,6 +336,12 @@ class BackgroundWorker:
             deadline = job.t0 + job.timeout
             entry = (deadline, next(self._deadline_seq), job)
             heapq.heappush(self._deadlines, entry)
+            if len(self._deadlines) > self._compact_at:
+                # Finished jobs wait in the heap until their deadline; a
+                # steady stream of quick jobs would grow it without end.
+                self._deadlines = [e for e in self._deadlines if not e[2].settled]
+                heapq.heapify(self._deadlines)
+                self._compact_at = max(_COMPACT_AT, 2 * len(self._deadlines))
             if self._watchdog is None:
                 self._watchdog = threading.Thread(
                     target=self._watch, name="desktop-app-watchdog", daemon=True
