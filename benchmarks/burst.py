@@ -266,7 +266,9 @@ def _one_round(root: Path, events: int, settle: float, slow_url: str) -> dict[st
     gone = time.monotonic()
     line = next((x for x in out.splitlines() if x.startswith("RESULT ")), None)
     if line is None:
-        raise RuntimeError(f"the burst child failed ({process.returncode}): {err[-2000:]}")
+        raise RuntimeError(
+            f"the burst child failed ({process.returncode}): {err[-2000:]}"
+        )
     figures: dict[str, Any] = json.loads(line[len("RESULT ") :])
     figures["exit_s"] = gone - figures["t_quit"]
     figures["stored"] = _stored_by_outcome(database)
@@ -294,9 +296,7 @@ def _results(samples: list[dict[str, Any]], events: int) -> list[Result]:
     stall_send = max(s["stall_sending_ms"] for s in samples)
     stall_after = max(s["stall_after_ms"] for s in samples)
     exit_s = max(s["exit_s"] for s in samples)
-    lost = [
-        sum(s["made"].values()) - sum(s["stored"].values()) for s in samples
-    ]
+    lost = [sum(s["made"].values()) - sum(s["stored"].values()) for s in samples]
     expected = 2 * events
     unrecorded = [expected - sum(s["made"].values()) for s in samples]
     last = samples[-1]
@@ -307,45 +307,61 @@ def _results(samples: list[dict[str, Any]], events: int) -> list[Result]:
     rows = [
         Result(
             name,
-            Measurement("send (100 KB payloads, 20 per turn)", "ms",
-                        [s["send_s"] * 1e3 for s in samples]),
+            Measurement(
+                "send (100 KB payloads, 20 per turn)",
+                "ms",
+                [s["send_s"] * 1e3 for s in samples],
+            ),
             note=f"longest stall {stall_send:.0f} ms (limit {STALL_LIMIT_MS:.0f} ms)",
             verdict="stall " + verdict(stall_send, STALL_LIMIT_MS, "ms"),
         ),
         Result(
             name,
-            Measurement("the seconds after sending", "ms",
-                        [s["stall_after_ms"] for s in samples]),
+            Measurement(
+                "the seconds after sending",
+                "ms",
+                [s["stall_after_ms"] for s in samples],
+            ),
             note=f"longest stall {stall_after:.0f} ms (limit {STALL_LIMIT_MS:.0f} ms)",
             verdict="stall " + verdict(stall_after, STALL_LIMIT_MS, "ms"),
         ),
         Result(
             name,
-            Measurement("peak memory (VmHWM)", "MiB",
-                        [s["peak_kib"] / mib for s in samples]),
+            Measurement(
+                "peak memory (VmHWM)", "MiB", [s["peak_kib"] / mib for s in samples]
+            ),
             note="before the burst: "
             + ", ".join(f"{s['rss_before_kib'] / mib:.1f}" for s in samples)
             + " MiB",
         ),
         Result(
             name,
-            Measurement("peak memory increase", "MiB",
-                        [(s["peak_kib"] - s["rss_before_kib"]) / mib for s in samples]),
+            Measurement(
+                "peak memory increase",
+                "MiB",
+                [(s["peak_kib"] - s["rss_before_kib"]) / mib for s in samples],
+            ),
             note="records made: " + _counts_text(last["made"]),
             verdict=f"{sum(unrecorded):,} unrecorded "
             + ("✅" if not any(unrecorded) else "❌"),
         ),
         Result(
             name,
-            Measurement("File → Quit mid-burst → process gone", "s",
-                        [s["exit_s"] for s in samples]),
+            Measurement(
+                "File → Quit mid-burst → process gone",
+                "s",
+                [s["exit_s"] for s in samples],
+            ),
             note=f"limit {EXIT_LIMIT_S:g} s",
             verdict=verdict(exit_s * 1e3, EXIT_LIMIT_S * 1e3, "ms"),
         ),
         Result(
             name,
-            Measurement("delivery records stored", "records",
-                        [float(sum(s["stored"].values())) for s in samples]),
+            Measurement(
+                "delivery records stored",
+                "records",
+                [float(sum(s["stored"].values())) for s in samples],
+            ),
             note="stored: " + _counts_text(last["stored"]),
             verdict=f"{max(lost):,} lost " + ("✅" if not any(lost) else "❌"),
         ),

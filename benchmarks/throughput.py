@@ -61,7 +61,9 @@ class _Ours:
         from integrations.webhook import WebhookIntegration
 
         self.signal = signals.test_event
-        self.manager = IntegrationManager(root / "throughput.sqlite3", watch_interval=None)
+        self.manager = IntegrationManager(
+            root / "throughput.sqlite3", watch_interval=None
+        )
         set_integration_manager(self.manager)
         self.manager.register_integration_class(WebhookIntegration)
         self.manager.create_config(
@@ -139,8 +141,9 @@ def run(quick: bool = False) -> list[Result]:
                 "µs",
                 samples["ours"],
             ),
-            Measurement("http.client loop, one keep-alive connection", "µs",
-                        samples["floor"]),
+            Measurement(
+                "http.client loop, one keep-alive connection", "µs", samples["floor"]
+            ),
             target=TARGET,
             note=f"time per delivery; outcomes: {outcomes}",
         )

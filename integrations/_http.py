@@ -12,9 +12,9 @@ the request is sent once more on a new connection (what browsers and
 ``urllib3`` do too; webhook receivers drop duplicates by the message id).
 
 Addresses that go through a proxy set in the environment (``http_proxy``,
-``https_proxy``, ``no_proxy``, read once when a :py:class:`KeepAlive` is made) are posted
-with ``urllib.request``, which honours those, one connection per request
-as before.
+``https_proxy``, ``no_proxy``, read once when a :py:class:`KeepAlive` is
+made) are posted with ``urllib.request``, which honours those, one
+connection per request as before.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import http.client
 import select
+import socket
 import threading
 import time
 from collections.abc import Mapping
@@ -203,7 +204,7 @@ def _exchange(
     return answer, response.isclosed() and not response.will_close
 
 
-def _closed_by_peer(sock: object) -> bool:
+def _closed_by_peer(sock: socket.socket) -> bool:
     """An idle connection with something to read has been closed by the
     server (or sent what nobody asked for): either way, not usable."""
     try:

@@ -248,11 +248,12 @@ class WebhookIntegration(SignalPickingIntegration):
 
     def connections_for(self, config: IntegrationConfig) -> KeepAlive:
         """The kept-alive connections of one configuration."""
-        kept = self._connections.get(config.id)
+        key = config.id or 0  # an unsaved configuration: its own, once
+        kept = self._connections.get(key)
         if kept is None:
             from integrations._http import KeepAlive
 
-            kept = self._connections.setdefault(config.id, KeepAlive())
+            kept = self._connections.setdefault(key, KeepAlive())
         return kept
 
     def deliver(
