@@ -159,8 +159,9 @@ class KeepAlive:
             if sock is None or (idle_for > RECENT and _closed_by_peer(sock)):
                 found.close()
                 return None
-            found.timeout = timeout
-            sock.settimeout(timeout)
+            if found.timeout != timeout:
+                found.timeout = timeout
+                sock.settimeout(timeout)
         return found
 
     def _give_back(self, origin: _Origin, conn: http.client.HTTPConnection) -> None:
