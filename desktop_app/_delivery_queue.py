@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 
 #: Characters of payload summary kept in the record of a delivery that
 #: never ran (queue full, or the app quitting).
-SKIPPED_PAYLOAD = 2000
+SKIPPED_PAYLOAD = 1000
 
 
 class DeliveryItem:
@@ -156,6 +156,7 @@ class DeliveryQueue:
         self._closed = False
         #: The last payload summarised for a skipped delivery, and its text.
         self._last_summary: tuple[object, str] = (None, "")
+        self._reasons: dict[tuple[str, object], str] = {}
 
     # Adding ----------------------------------------------------------------
 
@@ -174,20 +175,11 @@ class DeliveryQueue:
             if self._closed:
                 reason = "Not delivered: the app was quitting"
             elif self._bytes + item.size > self.max_bytes and self._queued:
-                reason = (
-                    f"Not delivered: {_size_text(self._bytes)} of events were "
-                    f"already waiting"
-                )
+                reason = self._reason("bytes", _size_text(self._bytes))
             elif self._queued >= self.max_queued:
-                reason = (
-                    f"Not delivered: {self.max_queued:,} deliveries were already "
-                    f"waiting"
-                )
+                reason = self._reason("queued", self.max_queued)
             elif len(lane.items) >= self.max_per_config:
-                reason = (
-                    f"Not delivered: {self.max_per_config:,} deliveries to this "
-                    f"configuration were already waiting"
-                )
+                reason = self._reason("per_config", self.max_per_config)
             else:
                 lane.items.append(item)
                 self._queued += 1
@@ -199,6 +191,25 @@ class DeliveryQueue:
         if start is not None:
             self._attempt(start)
         return True
+
+    def _reason(self, bound: str, value: object) -> str:
+        """Why a delivery was skipped; one text per bound and value, shared
+        by the thousands of records a burst makes."""
+        key = (bound, value)
+        text = self._reasons.get(key)
+        if text is None:
+            if bound == "bytes":
+                text = f"Not delivered: {value} of events were already waiting"
+            elif bound == "queued":
+                text = f"Not delivered: {value:,} deliveries were already waiting"
+            else:
+                text = (
+                    f"Not delivered: {value:,} deliveries to this configuration "
+                    "were already waiting"
+                )
+            if len(self._reasons) < 256:
+                self._reasons[key] = text
+        return text
 
     def _take(self, lane: _ConfigLane) -> DeliveryItem | None:
         # Under the lock: the lane's next item goes to the worker.
