@@ -21,12 +21,12 @@ from desktop_app.resources import static
 from integrations._cloudevents import CONTENT_TYPE as CLOUDEVENTS_TYPE
 from integrations._cloudevents import cloudevent_body
 from integrations._common import (
-    SignalPickingIntegration,
     event_body,
     event_conditions_field,
     post_json,
     signal_choices,
 )
+from integrations._posting import PostingIntegration
 from integrations._signing import (
     SIGNING_GITHUB,
     SIGNING_STANDARD,
@@ -196,7 +196,7 @@ class WebhookConfigForm(IntegrationConfigForm):
         return self.cleaned_data
 
 
-class WebhookIntegration(SignalPickingIntegration):
+class WebhookIntegration(PostingIntegration):
     """Posts events to any HTTP endpoint."""
 
     integration_id = "desktop_app.integrations.webhook"
@@ -223,38 +223,6 @@ class WebhookIntegration(SignalPickingIntegration):
             "1x": static("icons/webhook.png"),
             "2x": static("icons/webhook@2x.png"),
         }
-
-    def initialize(self) -> None:
-        # Each configuration's kept-alive connections, made on its first
-        # delivery: a burst of events reuses one connection instead of
-        # opening one per event.
-        self._connections: dict[int, KeepAlive] = {}
-        super().initialize()
-
-    def shutdown(self) -> None:
-        super().shutdown()
-        connections, self._connections = self._connections, {}
-        for kept in connections.values():
-            kept.close()
-
-    def _on_configs_changed(self, sender: Any, **kwargs: Any) -> None:
-        super()._on_configs_changed(sender, **kwargs)
-        # A deleted or disabled configuration's connections are closed.
-        current = {config.id for config in self.get_configs()}
-        for config_id in [i for i in self._connections if i not in current]:
-            kept = self._connections.pop(config_id, None)
-            if kept is not None:
-                kept.close()
-
-    def connections_for(self, config: IntegrationConfig) -> KeepAlive:
-        """The kept-alive connections of one configuration."""
-        key = config.id or 0  # an unsaved configuration: its own, once
-        kept = self._connections.get(key)
-        if kept is None:
-            from integrations._http import KeepAlive
-
-            kept = self._connections.setdefault(key, KeepAlive())
-        return kept
 
     def deliver(
         self, config: IntegrationConfig, signal: str, payload: dict[str, Any]

@@ -176,3 +176,22 @@ def test_a_deleted_configuration_closes_its_connection(
     kept.post(url, b"{}", {}, 5)
     kept.post(url, b"{}", {}, 5)
     assert kept.opened == 3
+
+
+def test_chat_messages_to_one_configuration_share_a_connection(
+    builtins, manager, ping, keep_alive_server
+):
+    url, seen = keep_alive_server
+    save_config(
+        manager,
+        "desktop_app.integrations.chat",
+        url=url,
+        chat_format="slack",
+        signals=[ping.name],
+        template="{payload[who]} pinged",
+    )
+    for n in range(5):
+        ping.send(None, count=n, who="ann")
+    assert manager.wait_for_background_work(10)
+    assert len(seen.requests) == 5
+    assert seen.connections() == 1
