@@ -262,7 +262,12 @@ def _one_round(root: Path, events: int, settle: float, slow_url: str) -> dict[st
         text=True,
         env=env,
     )
-    out, err = process.communicate(timeout=600)
+    try:
+        out, err = process.communicate(timeout=600)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
     gone = time.monotonic()
     line = next((x for x in out.splitlines() if x.startswith("RESULT ")), None)
     if line is None:
