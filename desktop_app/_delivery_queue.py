@@ -244,6 +244,8 @@ class DeliveryQueue:
                 record=False,
                 signal=item.signal,
                 config=item.config,
+                # From the previous delivery's callback: nothing waits for it.
+                chain=True,
             )
         except RuntimeError:
             with self._lock:

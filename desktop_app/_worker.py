@@ -190,6 +190,7 @@ class BackgroundWorker:
         record: bool = True,
         signal: str = "",
         config: IntegrationConfig | None = None,
+        chain: bool = False,
     ) -> Future[Any]:
         """Run ``func()`` in the background with its own time limit.
 
@@ -198,6 +199,10 @@ class BackgroundWorker:
                 (default: the owner's ``background_timeout``).
             record (bool): Record an activity row for it (False when the
                 caller records a delivery itself).
+            chain (bool): Submitted from the callbacks of a job that just
+                finished (a configuration's next delivery): it runs next on
+                that job's thread, with no hand-over to another. Only for
+                work those callbacks do not wait for.
 
         Raises:
             RuntimeError: The worker was shut down.
@@ -205,10 +210,12 @@ class BackgroundWorker:
         limit = _timeout_of(owner) if timeout is None or timeout <= 0 else timeout
         job = _Job(owner, config, func, (), {}, signal, limit)
         job.record = record
-        return self._submit(job)
+        return self._submit(job, chain)
 
-    def _submit(self, job: _Job) -> Future[Any]:
-        follow: list[_Job] | None = getattr(self._follow, "jobs", None)
+    def _submit(self, job: _Job, chain: bool = False) -> Future[Any]:
+        follow: list[_Job] | None = (
+            getattr(self._follow, "jobs", None) if chain else None
+        )
         with self._lock:
             if self._closed:
                 raise RuntimeError("The background worker is shut down")

@@ -112,3 +112,22 @@ def test_many_quick_jobs_with_long_time_limits_all_finish_and_are_let_go():
     assert all(f.result(PATIENCE) for f in futures)
     assert all(event.wait(PATIENCE) for event in gone)
     worker.shutdown()
+
+
+def test_a_callback_may_wait_for_work_it_submits():
+    worker = BackgroundWorker()
+    release = threading.Event()
+    answers = []
+    done = threading.Event()
+
+    def callback(future):
+        # Runs on the worker thread that finished the first job.
+        answers.append(worker.submit_job(Owner(), lambda: 42).result(PATIENCE))
+        done.set()
+
+    first = worker.submit_job(Owner(), lambda: release.wait(PATIENCE))
+    first.add_done_callback(callback)
+    release.set()
+    assert done.wait(PATIENCE)
+    assert answers == [42]
+    worker.shutdown()
