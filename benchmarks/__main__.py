@@ -17,7 +17,16 @@ from pathlib import Path
 from benchmarks._harness import render_table
 
 #: Benchmark modules, in report order.
-MODULES = ["dispatch", "save", "startup", "scale", "bulk_import", "dialog"]
+MODULES = [
+    "dispatch",
+    "save",
+    "startup",
+    "scale",
+    "bulk_import",
+    "dialog",
+    "burst",
+    "throughput",
+]
 #: Run when no --only is given (scale already reports the bulk-import rows).
 DEFAULT_MODULES = [m for m in MODULES if m != "bulk_import"]
 

@@ -12,6 +12,12 @@ all, :py:attr:`DeliveryQueue.max_per_config` per configuration, and about
 :py:attr:`DeliveryQueue.max_bytes` of payload (estimated once per event); a
 delivery that does not fit is recorded as skipped with the reason. At
 shutdown, whatever is still waiting is recorded as not delivered.
+
+The record of a delivery that never ran keeps a payload summary of at most
+:py:data:`SKIPPED_PAYLOAD` characters (a longer one is marked shortened and
+cannot be sent again): a burst that overflows the queue makes one such
+record per delivery, faster than any disk takes thousands of large ones,
+and they must not take the memory the bound saved.
 """
 
 from __future__ import annotations
@@ -37,6 +43,10 @@ if TYPE_CHECKING:
 __all__ = ["DeliveryItem", "DeliveryQueue", "approx_size", "run_scoped"]
 
 logger = logging.getLogger(__name__)
+
+#: Characters of payload summary kept in the record of a delivery that
+#: never ran (queue full, or the app quitting).
+SKIPPED_PAYLOAD = 1000
 
 
 class DeliveryItem:
@@ -144,6 +154,9 @@ class DeliveryQueue:
         self._timer_thread: threading.Thread | None = None
         self._running: set[DeliveryItem] = set()
         self._closed = False
+        #: The last payload summarised for a skipped delivery, and its text.
+        self._last_summary: tuple[object, str] = (None, "")
+        self._reasons: dict[tuple[str, object], str] = {}
 
     # Adding ----------------------------------------------------------------
 
@@ -162,20 +175,11 @@ class DeliveryQueue:
             if self._closed:
                 reason = "Not delivered: the app was quitting"
             elif self._bytes + item.size > self.max_bytes and self._queued:
-                reason = (
-                    f"Not delivered: {_size_text(self._bytes)} of events were "
-                    f"already waiting"
-                )
+                reason = self._reason("bytes", _size_text(self._bytes))
             elif self._queued >= self.max_queued:
-                reason = (
-                    f"Not delivered: {self.max_queued:,} deliveries were already "
-                    f"waiting"
-                )
+                reason = self._reason("queued", self.max_queued)
             elif len(lane.items) >= self.max_per_config:
-                reason = (
-                    f"Not delivered: {self.max_per_config:,} deliveries to this "
-                    f"configuration were already waiting"
-                )
+                reason = self._reason("per_config", self.max_per_config)
             else:
                 lane.items.append(item)
                 self._queued += 1
@@ -187,6 +191,25 @@ class DeliveryQueue:
         if start is not None:
             self._attempt(start)
         return True
+
+    def _reason(self, bound: str, value: object) -> str:
+        """Why a delivery was skipped; one text per bound and value, shared
+        by the thousands of records a burst makes."""
+        key = (bound, value)
+        text = self._reasons.get(key)
+        if text is None:
+            if bound == "bytes":
+                text = f"Not delivered: {value} of events were already waiting"
+            elif bound == "queued":
+                text = f"Not delivered: {value:,} deliveries were already waiting"
+            else:
+                text = (
+                    f"Not delivered: {value:,} deliveries to this configuration "
+                    "were already waiting"
+                )
+            if len(self._reasons) < 256:
+                self._reasons[key] = text
+        return text
 
     def _take(self, lane: _ConfigLane) -> DeliveryItem | None:
         # Under the lock: the lane's next item goes to the worker.
@@ -221,6 +244,8 @@ class DeliveryQueue:
                 record=False,
                 signal=item.signal,
                 config=item.config,
+                # From the previous delivery's callback: nothing waits for it.
+                chain=True,
             )
         except RuntimeError:
             with self._lock:
@@ -298,14 +323,15 @@ class DeliveryQueue:
             self._attempt(following)
 
     def _skip(self, item: DeliveryItem, reason: str) -> None:
-        self._log.record(
-            item.config,
-            item.signal,
-            summarize_payload(item.payload),
-            "skipped",
-            reason,
-            attempts=0,
-        )
+        # The configurations of one event share its payload: summarised
+        # once, not once per configuration the queue has no room for.
+        last = self._last_summary
+        if last[0] is item.payload:
+            text = last[1]
+        else:
+            text = summarize_payload(item.payload, SKIPPED_PAYLOAD)
+            self._last_summary = (item.payload, text)
+        self._log.record(item.config, item.signal, text, "skipped", reason, attempts=0)
         if not item.done.done():
             item.done.set_result("skipped")
 

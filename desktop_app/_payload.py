@@ -18,20 +18,25 @@ MAX_PAYLOAD = 16_000
 TRUNCATED = "…(shortened)"
 
 
-def summarize_payload(payload: dict[str, Any]) -> str:
-    """Return the payload as JSON text for the record."""
+def summarize_payload(payload: dict[str, Any], limit: int = MAX_PAYLOAD) -> str:
+    """Return the payload as JSON text for the record, cut after ``limit``
+    characters (then marked, and it cannot be sent again)."""
+    shown = {k: v for k, v in payload.items() if k not in ("sender", "signal")}
+    cut = False
+    for key, value in shown.items():
+        if isinstance(value, str) and len(value) > limit:
+            # Only the start is kept: encoding all of a large text to cut it
+            # afterwards would cost a burst of large events most of its time.
+            # Scrubbed before it is cut, so no secret is cut in two.
+            shown[key] = scrub_secrets(value)[:limit]
+            cut = True
     try:
-        text = json.dumps(
-            {k: v for k, v in payload.items() if k not in ("sender", "signal")},
-            default=str,
-            ensure_ascii=False,
-            sort_keys=True,
-        )
+        text = json.dumps(shown, default=str, ensure_ascii=False, sort_keys=True)
     except (TypeError, ValueError, RecursionError):
-        text = json.dumps({"summary": str(payload)[:MAX_PAYLOAD]})
+        text = json.dumps({"summary": str(payload)[:limit]})
     text = scrub_secrets(text)
-    if len(text) > MAX_PAYLOAD:
-        text = text[:MAX_PAYLOAD] + TRUNCATED
+    if cut or len(text) > limit:
+        text = text[:limit] + TRUNCATED
     return text
 
 

@@ -54,6 +54,10 @@ class WorkOwner(Protocol):
 #: Used when an integration has no (or a nonsensical) ``background_timeout``.
 DEFAULT_TIMEOUT = 30.0
 
+#: Deadline entries the watchdog's heap holds before finished ones are
+#: dropped from it (then twice what is left, at least this).
+_COMPACT_AT = 1024
+
 
 class BackgroundTimeoutError(TimeoutError):
     """Background work ran past its integration's ``background_timeout``.
@@ -117,6 +121,18 @@ class _Job:
         #: Whether to record an activity row (deliveries record their own).
         self.record = True
 
+    def release(self) -> None:
+        """Let go of the work once it ran: its deadline entry stays in the
+        watchdog's heap until the deadline, and must not keep the work's
+        arguments (an event's payload) alive that long."""
+        self.func = _done_already
+        self.args = ()
+        self.kwargs = {}
+
+
+def _done_already() -> None:
+    """What a job holds once its work ran (see ``_Job.release``)."""
+
 
 class BackgroundWorker:
     """A small pool of daemon threads that records what it ran.
@@ -137,9 +153,14 @@ class BackgroundWorker:
         self._queued = 0  # jobs submitted and not yet picked up
         self._deadlines: list[tuple[float, int, _Job]] = []
         self._deadline_seq = itertools.count()
+        self._compact_at = _COMPACT_AT
         self._watchdog: threading.Thread | None = None
         self._watchdog_wake = threading.Condition(self._lock)
         self._closed = False
+        # Per worker thread, while a finished job's callbacks run: the job
+        # they submit (a configuration's next delivery) runs next on this
+        # thread, with no hand-over to another one.
+        self._follow = threading.local()
 
     def submit(
         self,
@@ -169,6 +190,7 @@ class BackgroundWorker:
         record: bool = True,
         signal: str = "",
         config: IntegrationConfig | None = None,
+        chain: bool = False,
     ) -> Future[Any]:
         """Run ``func()`` in the background with its own time limit.
 
@@ -177,6 +199,10 @@ class BackgroundWorker:
                 (default: the owner's ``background_timeout``).
             record (bool): Record an activity row for it (False when the
                 caller records a delivery itself).
+            chain (bool): Submitted from the callbacks of a job that just
+                finished (a configuration's next delivery): it runs next on
+                that job's thread, with no hand-over to another. Only for
+                work those callbacks do not wait for.
 
         Raises:
             RuntimeError: The worker was shut down.
@@ -184,21 +210,29 @@ class BackgroundWorker:
         limit = _timeout_of(owner) if timeout is None or timeout <= 0 else timeout
         job = _Job(owner, config, func, (), {}, signal, limit)
         job.record = record
-        return self._submit(job)
+        return self._submit(job, chain)
 
-    def _submit(self, job: _Job) -> Future[Any]:
+    def _submit(self, job: _Job, chain: bool = False) -> Future[Any]:
+        follow: list[_Job] | None = (
+            getattr(self._follow, "jobs", None) if chain else None
+        )
         with self._lock:
             if self._closed:
                 raise RuntimeError("The background worker is shut down")
             self._pending.add(job.future)
-            self._queued += 1
-            if (
-                self._queued > self._idle_threads
-                and len(self._threads) < self._max_workers
-            ):
-                self._start_thread()
+            if follow is not None and not follow:
+                follow.append(job)
+            else:
+                follow = None
+                self._queued += 1
+                if (
+                    self._queued > self._idle_threads
+                    and len(self._threads) < self._max_workers
+                ):
+                    self._start_thread()
         job.future.add_done_callback(self._done)
-        self._queue.put(job)
+        if follow is None:
+            self._queue.put(job)
         return job.future
 
     # Threads ---------------------------------------------------------------
@@ -221,21 +255,43 @@ class BackgroundWorker:
                     self._threads.discard(me)
                     return
                 self._queued -= 1
-            if job.future.set_running_or_notify_cancel():
-                self._run(job, me)
+            while job is not None:
+                follow = (
+                    self._run(job, me)
+                    if job.future.set_running_or_notify_cancel()
+                    else None
+                )
+                job = follow[0] if follow else None
+                if job is not None:
+                    with self._lock:
+                        mine = me in self._threads and not self._closed
+                        if not mine and not self._closed:
+                            self._queued += 1
+                    if not mine:
+                        # Shut down, or this thread was abandoned: the
+                        # follow-up goes back to the queue (or is dropped
+                        # like all queued work).
+                        if self._closed:
+                            job.future.cancel()
+                        else:
+                            self._queue.put(job)
+                        job = None
             with self._lock:
                 if me not in self._threads:
                     return  # abandoned while stuck; a replacement took over
                 self._idle_threads += 1
 
-    def _run(self, job: _Job, me: threading.Thread) -> None:
+    def _run(self, job: _Job, me: threading.Thread) -> list[_Job]:
+        """Run the job; return the job its callbacks submitted, if any."""
         job.thread = me
         job.started = time.time()
         job.t0 = time.perf_counter()
         self._arm(job)
+        follow: list[_Job] = []
         try:
             result = job.func(*job.args, **job.kwargs)
         except BaseException as e:  # noqa: B036 - SystemExit would end the thread
+            job.release()
             # No signal reaches this thread: whatever arrives is the work's.
             if self._settle(job):
                 logger.error(
@@ -247,22 +303,31 @@ class BackgroundWorker:
                 self._record(
                     job, OUTCOME_FAILED, describe_error(e), format_traceback(e)
                 )
-                if isinstance(e, Exception):
-                    job.future.set_exception(e)
-                else:
+                if not isinstance(e, Exception):
                     # Futures refuse BaseExceptions; keep the cause.
                     failure = RuntimeError(describe_error(e))
                     failure.__cause__ = e
-                    job.future.set_exception(failure)
-            return
+                    e = failure
+                self._follow.jobs = follow
+                try:
+                    job.future.set_exception(e)
+                finally:
+                    self._follow.jobs = None
+            return follow
+        job.release()
         if self._settle(job):
             self._record(job, OUTCOME_OK)
-            job.future.set_result(result)
+            self._follow.jobs = follow
+            try:
+                job.future.set_result(result)
+            finally:
+                self._follow.jobs = None
         else:
             logger.warning(
                 "Abandoned background work of %s finished after all",
                 job.integration.integration_id,
             )
+        return follow
 
     def _settle(self, job: _Job) -> bool:
         with self._lock:
@@ -276,13 +341,24 @@ class BackgroundWorker:
     def _arm(self, job: _Job) -> None:
         with self._lock:
             deadline = job.t0 + job.timeout
-            heapq.heappush(self._deadlines, (deadline, next(self._deadline_seq), job))
+            entry = (deadline, next(self._deadline_seq), job)
+            heapq.heappush(self._deadlines, entry)
+            if len(self._deadlines) > self._compact_at:
+                # Finished jobs wait in the heap until their deadline; a
+                # steady stream of quick jobs would grow it without end.
+                self._deadlines = [e for e in self._deadlines if not e[2].settled]
+                heapq.heapify(self._deadlines)
+                self._compact_at = max(_COMPACT_AT, 2 * len(self._deadlines))
             if self._watchdog is None:
                 self._watchdog = threading.Thread(
                     target=self._watch, name="desktop-app-watchdog", daemon=True
                 )
                 self._watchdog.start()
-            self._watchdog_wake.notify()
+            # The watchdog sleeps until the earliest deadline: wake it only
+            # when this one is earlier (a thread woken per job costs every
+            # delivery a switch of the interpreter lock).
+            if self._deadlines[0] is entry:
+                self._watchdog_wake.notify()
 
     def _watch(self) -> None:
         while True:

@@ -15,7 +15,7 @@ import logging
 import string
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from desktop_app import forms, signals
@@ -27,6 +27,9 @@ from desktop_app.hooks import ConfigSignalHook
 from desktop_app.integration import Integration
 from integrations._payload import json_safe
 from integrations._signing import GITHUB_HEADER, github_signature
+
+if TYPE_CHECKING:
+    from integrations._http import KeepAlive
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -253,18 +256,22 @@ def post_json(
     timeout: float = 10.0,
     retries: int = 0,
     backoff: float = 1.0,
+    connections: KeepAlive | None = None,
 ) -> str:
     """POST a JSON body, retrying with exponential backoff.
 
     Retries on connection errors, timeouts, HTTP 429 and 5xx; other HTTP
-    errors are final (the request itself is wrong). Runs on the background
-    worker, never the sender's thread.
+    errors are final (the request itself is wrong), and so is a redirect: a
+    POST is never turned into a GET to another address. Runs on the
+    background worker, never the sender's thread.
 
     Args:
         secret (str): Signs github-style (``X-Desktop-App-Signature``).
         sign (callable): Returns the signature headers of one attempt for
             the body (see :py:func:`integrations._signing.signer`); called
             per attempt, so timestamps stay fresh on retries.
+        connections (KeepAlive, optional): The sender's kept-alive
+            connections; without, the request opens and closes its own.
 
     Returns:
         str: ``'HTTP <status>'`` of the successful attempt.
@@ -273,38 +280,55 @@ def post_json(
         DeliveryError: Every attempt failed (the message gives the attempts
             and the last error, never the secret).
     """
-    # Imported on first delivery: urllib.request (with http.client, ssl and
-    # email) would otherwise be imported on every start of the app while the
-    # built-ins load.
-    import urllib.error
-    import urllib.request
+    # Imported on first delivery: http.client (with email) would otherwise
+    # be imported on every start of the app while the built-ins load.
+    import http.client
 
+    from integrations._http import KeepAlive
+
+    if connections is None:
+        connections = KeepAlive(max_idle=0)
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     headers = {"Content-Type": content_type, "User-Agent": "desktop-app"}
     if secret:
         headers[SIGNATURE_HEADER] = signature(secret, data)
-    target = _shown_url(url)
     attempts = max(0, int(retries)) + 1
     last = ""
     for attempt in range(attempts):
         if sign is not None:
             headers.update(sign(data))
-        request = urllib.request.Request(url, data=data, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return f"HTTP {response.status}"
-        except urllib.error.HTTPError as e:
-            last = f"HTTP {e.code} {e.reason}"
-            if e.code != 429 and e.code < 500:
-                final = DeliveryError(target, last)
+            answer = connections.post(url, data, headers, timeout)
+        except ValueError as e:
+            final = DeliveryError(_shown_url(url), str(e))
+            final.retryable = False  # the address itself is wrong
+            raise final from e
+        except (TimeoutError, OSError) as e:
+            last = "timed out" if isinstance(e, TimeoutError) else str(e)
+        except http.client.HTTPException as e:
+            last = f"the answer could not be read ({type(e).__name__})"
+        else:
+            status = answer.status
+            if 200 <= status < 300:
+                return f"HTTP {status}"
+            last = f"HTTP {status} {answer.reason}".rstrip()
+            if 300 <= status < 400:
+                moved = _shown_url(answer.location) if answer.location else ""
+                final = DeliveryError(
+                    _shown_url(url),
+                    f"{last}: the address moved"
+                    + (f" to {moved}" if moved else "")
+                    + "; update the URL",
+                )
+                final.retryable = False
+                raise final
+            if status != 429 and status < 500:
+                final = DeliveryError(_shown_url(url), last)
                 final.retryable = False  # the request itself is wrong
-                raise final from e
-        except (urllib.error.URLError, TimeoutError, OSError) as e:
-            reason = getattr(e, "reason", e)
-            last = "timed out" if isinstance(reason, TimeoutError) else str(reason)
+                raise final
         if attempt + 1 < attempts:
             time.sleep(backoff * (2**attempt))
-    raise DeliveryError(target, f"{last} (after {attempts} attempts)")
+    raise DeliveryError(_shown_url(url), f"{last} (after {attempts} attempts)")
 
 
 def _shown_url(url: str) -> str:

@@ -15,11 +15,11 @@ from desktop_app.config import IntegrationConfig
 from desktop_app.forms import IntegrationConfigForm
 from desktop_app.resources import static
 from integrations._common import (
-    SignalPickingIntegration,
     event_conditions_field,
     post_json,
     signal_choices,
 )
+from integrations._posting import PostingIntegration
 from integrations._templates import TEST_PAYLOAD, render, template_field
 
 __all__ = ["ChatConfigForm", "ChatIntegration", "chat_body"]
@@ -111,7 +111,7 @@ class ChatConfigForm(IntegrationConfigForm):
         )
 
 
-class ChatIntegration(SignalPickingIntegration):
+class ChatIntegration(PostingIntegration):
     """Posts events to a chat channel."""
 
     integration_id = "desktop_app.integrations.chat"
@@ -146,6 +146,7 @@ class ChatIntegration(SignalPickingIntegration):
             timeout=float(config.get("timeout")),
             retries=0,  # the framework retries, holding no thread meanwhile
             backoff=0.5,
+            connections=self.connections_for(config),
             signal=signal,
         )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop_app import forms, signals
 from desktop_app.config import IntegrationConfig
@@ -21,12 +21,12 @@ from desktop_app.resources import static
 from integrations._cloudevents import CONTENT_TYPE as CLOUDEVENTS_TYPE
 from integrations._cloudevents import cloudevent_body
 from integrations._common import (
-    SignalPickingIntegration,
     event_body,
     event_conditions_field,
     post_json,
     signal_choices,
 )
+from integrations._posting import PostingIntegration
 from integrations._signing import (
     SIGNING_GITHUB,
     SIGNING_STANDARD,
@@ -37,6 +37,9 @@ from integrations._signing import (
     signer,
 )
 from integrations._templates import TEST_PAYLOAD
+
+if TYPE_CHECKING:
+    from integrations._http import KeepAlive
 
 __all__ = ["WebhookConfigForm", "WebhookIntegration", "send_webhook"]
 
@@ -52,8 +55,13 @@ def send_webhook(
     message_id: str,
     config_name: str = "",
     retries: int | None = None,
+    connections: KeepAlive | None = None,
 ) -> str:
     """POST one event with a webhook's settings; runs on the worker.
+
+    Args:
+        connections (KeepAlive, optional): The configuration's kept-alive
+            connections (without: one connection for this request).
 
     Returns:
         str: ``'HTTP <status>'``.
@@ -76,6 +84,7 @@ def send_webhook(
         timeout=float(settings.get("timeout") or 10.0),
         retries=int(settings.get("retries") or 0) if retries is None else retries,
         backoff=float(settings.get("backoff") or 0.0),
+        connections=connections,
     )
 
 
@@ -187,7 +196,7 @@ class WebhookConfigForm(IntegrationConfigForm):
         return self.cleaned_data
 
 
-class WebhookIntegration(SignalPickingIntegration):
+class WebhookIntegration(PostingIntegration):
     """Posts events to any HTTP endpoint."""
 
     integration_id = "desktop_app.integrations.webhook"
@@ -229,6 +238,7 @@ class WebhookIntegration(SignalPickingIntegration):
             message_id=delivery_message_id(config.id, signal, event_time()),
             config_name=config.name,
             retries=0,  # the framework retries, holding no thread meanwhile
+            connections=self.connections_for(config),
             signal=signal,
         )
 

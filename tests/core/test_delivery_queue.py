@@ -135,3 +135,54 @@ def test_large_payloads_are_bounded_by_size_and_recorded_when_skipped(manager):
     assert 10 <= len(skipped) <= 15
     assert skipped[0].message.startswith("Not delivered: ")
     assert skipped[0].message.endswith("KiB of events were already waiting")
+
+
+def test_skipped_deliveries_keep_a_short_payload_and_small_ones_can_be_retried(
+    manager,
+):
+    from desktop_app._delivery_queue import SKIPPED_PAYLOAD
+    from desktop_app._payload import TRUNCATED, load_payload
+
+    gate.clear()
+    made = _make(manager, slow={"mode": "gated"})
+    manager.delivery_queue.max_per_config = 1
+    try:
+        for n in ("first", "queued", "y" * 50_000, "small"):
+            burst.send(None, n=n)
+    finally:
+        gate.set()
+    assert manager.wait_for_background_work(10)
+    rows = manager.get_deliveries(made["slow"].id, limit=100)
+    skipped = {d.payload[:20]: d for d in rows if d.outcome == "skipped"}
+    assert len(skipped) == 2
+    large = next(d for d in skipped.values() if "yyyy" in d.payload)
+    small = next(d for d in skipped.values() if "small" in d.payload)
+    # The large one keeps a start only, marked, and cannot be sent again.
+    assert large.payload.endswith(TRUNCATED)
+    assert len(large.payload) <= SKIPPED_PAYLOAD + len(TRUNCATED)
+    assert load_payload(large.payload) is None
+    # The small one is whole: Retry sends it.
+    assert load_payload(small.payload) == {"n": "small"}
+    assert manager.retry_delivery(small.id).result(10) == "ok"
+    assert ("slow", "small") in Endpoint.delivered
+
+
+def test_a_long_text_is_cut_after_its_secrets_are_scrubbed():
+    from desktop_app._payload import MAX_PAYLOAD, TRUNCATED, summarize_payload
+    from desktop_app.activity import forget_secret, register_secret
+
+    secret = "sk_live_" + "Q7w" * 10
+    register_secret(secret)
+    try:
+        # Many secrets early (scrubbing makes the text shorter, pulling what
+        # follows into the part kept), and one across the point where the
+        # raw text would be cut.
+        early = (secret + " ") * 200
+        text = early + "a" * (MAX_PAYLOAD - len(early) - 10) + secret + "b" * 100_000
+        summary = summarize_payload({"message": text, "level": "info"})
+    finally:
+        forget_secret(secret)
+    assert summary.endswith(TRUNCATED)
+    assert len(summary) == MAX_PAYLOAD + len(TRUNCATED)
+    assert "sk_live" not in summary and "Q7wQ7w" not in summary
+    assert summary.startswith('{"level": "info", "message": "')
