@@ -175,6 +175,18 @@ def render(scale: str, theme: str = "light") -> None:
             dialog.grab().save(str(OUT / f"config-dialog-conditions{suffix}.png"))
             dialog.done(0)
 
+            # A configuration's History: two quiet successes in a row (one
+            # row counting them), then a failure, selected.
+            configs = manager.get_integration_configs(chat)
+            ops = next(c for c in configs if c.name == "Ops on-call")
+            window.show_config_deliveries(chat.integration_id, ops.id)
+            history = window.config_delivery_actions.dialogs[ops.id]
+            _pump(app, 0.3)
+            history.view.selectRow(0)
+            _pump(app, 0.2)
+            history.grab().save(str(OUT / f"history{suffix}.png"))
+            history.close()
+
             from desktop_app.ui._fire_signal_dialog import FireSignalDialog
 
             fire = FireSignalDialog(window)

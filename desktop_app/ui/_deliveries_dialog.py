@@ -283,7 +283,8 @@ class DeliveriesDialog(QDialog):
             self.message_label.setText(f"<b>{word}</b>: {_escape(message)}")
         else:
             self.message_label.setText(
-                f"<b>{word}</b>{attempts} in {human_duration(delivery.duration)}: "
+                f"<b>{word}</b>{attempts} in "
+                f"{_escape(human_duration(delivery.duration))}: "
                 f"{_escape(message)}"
             )
         self.details.setPlainText(_technical(delivery))

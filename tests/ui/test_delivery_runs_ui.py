@@ -60,7 +60,43 @@ def test_a_run_of_successes_is_one_row_that_counts_up(qtbot, win, manager):
     assert "Delivered 5 times in a row" in dialog.message_label.text()
     status = win.config_panel.model
     qtbot.waitUntil(
-        lambda: status.index(status.row_of(config.id), STATUS_COLUMN).data()
-        == "OK (5 ok, 0 failed)"
+        lambda: (
+            status.index(status.row_of(config.id), STATUS_COLUMN).data()
+            == "OK (5 ok, 0 failed)"
+        )
     )
+    dialog.close()
+
+
+def test_the_message_reads_whole_when_it_took_under_a_millisecond(qtbot, win, manager):
+    from PySide6.QtGui import QTextDocument
+
+    from desktop_app.store import Delivery
+
+    integration = manager.get_integration(Looping)
+    config = integration.create_config(name="Loud", enabled=True, save=True)
+    win.reload_integrations()
+    win.show_config_deliveries(integration.integration_id, config.id)
+    dialog = win.config_delivery_actions.dialogs[config.id]
+    qtbot.waitUntil(dialog.isVisible)
+    quick_failure = Delivery(
+        7,
+        config.id,
+        integration.integration_id,
+        "Loud",
+        looped.name,
+        1_000.0,
+        0.0002,
+        "failed",
+        "Couldn't reach chat.example.com",
+        1,
+        "{}",
+        "",
+    )
+    dialog.model.set_rows([quick_failure])
+    dialog.view.selectRow(0)
+    document = QTextDocument()
+    document.setHtml(dialog.message_label.text())
+    # "<1 ms" is text, not the start of a tag that swallows the message.
+    assert document.toPlainText() == "Failed in <1 ms: Couldn't reach chat.example.com"
     dialog.close()
