@@ -51,7 +51,7 @@ EMPTY_ACTIVITY_TEXT = (
     "signal…, Test event."
 )
 
-_HEADERS = ("Time", "Signal", "Integration", "Configuration", "Duration", "Outcome")
+_HEADERS = ("Time", "Event", "Integration", "Configuration", "Duration", "Outcome")
 _Index = QModelIndex | QPersistentModelIndex
 
 #: How outcomes read in the Outcome column.
