@@ -44,6 +44,9 @@ from desktop_app.plugins._discovery import (
     fingerprint,
     is_builtin,
 )
+from desktop_app.plugins._entry_point_cache import (
+    CACHE_NAME as ENTRY_POINTS_CACHE_NAME,
+)
 from desktop_app.plugins._importing import (
     import_distribution_module,
     import_folder_plugin,
@@ -157,6 +160,10 @@ class PluginManager:
         )
         self._deps_on_path = False
         self.use_entry_points = entry_points
+        #: Where the entry-point scan is remembered (see _entry_point_cache).
+        self.entry_point_cache = (
+            self.plugins_dir.parent / "cache" / ENTRY_POINTS_CACHE_NAME
+        )
         self.safe_mode = safe_mode
         self.on_loading = on_loading
         self._plugins: dict[str, PluginInfo] = {}
@@ -579,7 +586,11 @@ class PluginManager:
     def _new_sources(self, known: set[str] | None = None) -> list[PluginSource]:
         """Plugins found now whose key is not in ``known`` (by default the
         known plugins; pass a copy when calling from another thread)."""
-        sources = discover_entry_points() if self.use_entry_points else []
+        sources = (
+            discover_entry_points(self.entry_point_cache)
+            if self.use_entry_points
+            else []
+        )
         if self.safe_mode:
             sources = [s for s in sources if is_builtin(s)]
         else:
