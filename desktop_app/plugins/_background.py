@@ -104,7 +104,13 @@ class Batches(Generic[T]):
 
 class _Watch:
     """What the watchdog watches (guarded by its condition): the loader
-    thread now importing, the import it is in and when its time is up."""
+    thread now importing, the import it is in and when its time is up.
+
+    The watchdog sleeps until the deadline of the import it last saw and
+    then looks again, so the loader wakes it only when it sleeps with no
+    deadline (``idle``) or at the end, not for every plugin: waking it
+    would hand it the interpreter lock, 200 times at start-up.
+    """
 
     def __init__(self) -> None:
         self.loader: threading.Thread | None = None
@@ -112,6 +118,7 @@ class _Watch:
         self.job = 0
         self.deadline = 0.0
         self.over = False
+        self.idle = False
 
     def begin(self, job: int, outcome: Imported, timeout: float) -> None:
         self.job = job
@@ -154,7 +161,8 @@ def import_in_background(
                 if watch.loader is not me:
                     return
                 watch.begin(job, outcome, timeout)
-                cond.notify()
+                if watch.idle:
+                    cond.notify()
             if before is not None:
                 before(job)
             run_import(job, outcome)
@@ -181,7 +189,9 @@ def import_in_background(
             while not watch.over:
                 outcome = watch.outcome
                 if outcome is None:
+                    watch.idle = True
                     cond.wait()
+                    watch.idle = False
                     continue
                 remaining = watch.deadline - time.monotonic()
                 if remaining > 0:
