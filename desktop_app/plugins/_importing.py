@@ -32,7 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.errors import PluginNameClashError
-from desktop_app.plugins._names import claim, claimed_path, release
+from desktop_app.plugins._names import (
+    InstalledNames,
+    claim,
+    claimed_path,
+    release,
+)
 from desktop_app.plugins._safety import check_module_file_safe
 
 __all__ = [
@@ -209,6 +214,7 @@ def import_folder_plugin(
     *,
     on_source: Callable[[str], None] | None = None,
     plugin_name: str | None = None,
+    installed: InstalledNames | None = None,
 ) -> types.ModuleType:
     """Import a plugin file or package folder under ``module_name``, its
     own top-level name, which it holds until :py:func:`remove_modules`.
@@ -218,7 +224,9 @@ def import_folder_plugin(
     with the SHA-256 (hex) of the bytes that run, before they run: the
     same value as :py:func:`~desktop_app.plugins._discovery.fingerprint`
     of the file, without a second read (a package's fingerprint covers
-    all its files, so it is not called for packages).
+    all its files, so it is not called for packages). ``installed`` is the
+    listing of ``sys.path`` shared by a run of imports (see
+    :py:func:`~desktop_app.plugins._names.claim`).
 
     Raises:
         PluginNameClashError: The name is another plugin's or an installed
@@ -229,7 +237,7 @@ def import_folder_plugin(
     package = path.is_dir()
     file = path / "__init__.py" if package else path
     with _lock:
-        claim(plugin_name or module_name, module_name, path)
+        claim(plugin_name or module_name, module_name, path, installed)
         _install_finder()
         spec = _spec(
             module_name,

@@ -60,7 +60,7 @@ from desktop_app.plugins._info import (
     STATUS_REFUSED,
     PluginInfo,
 )
-from desktop_app.plugins._names import folder_module_name
+from desktop_app.plugins._names import InstalledNames, folder_module_name
 from desktop_app.plugins._registration import (
     Contributions,
     register_contributions,
@@ -263,8 +263,11 @@ class PluginManager:
         Returns:
             list[PluginInfo]: Every known plugin, whatever its status.
         """
-        for source in self._new_sources():
-            self._add(source)
+        sources = self._new_sources()
+        # One listing of sys.path for the whole run (see InstalledNames).
+        installed = InstalledNames() if sources else None
+        for source in sources:
+            self._add(source, installed)
         return self.plugins
 
     def load_all_in_background(
@@ -348,6 +351,8 @@ class PluginManager:
                     may = False
                 if may:
                     to_import.append(len(found) - 1)
+            # One listing of sys.path for the whole run (see InstalledNames).
+            installed = InstalledNames() if to_import else None
             for index in range(len(found)):
                 if index not in to_import:
                     deliver(index, None)
@@ -358,7 +363,7 @@ class PluginManager:
 
             def run_import(job: int, outcome: Imported) -> None:
                 info, source = found[to_import[job]]
-                self._import(info.module_name, source, outcome)
+                self._import(info.module_name, source, outcome, installed)
 
             import_in_background(
                 len(to_import),
@@ -572,11 +577,17 @@ class PluginManager:
             if self.on_loading is not None:
                 self.on_loading(jobs[job][0])
 
+        listed: list[InstalledNames] = []
+
+        def run_import(job: int, outcome: Imported) -> None:
+            # One listing of sys.path for the run, made on the loader thread.
+            if not listed:
+                listed.append(InstalledNames())
+            self._import(jobs[job][0].module_name, jobs[job][1], outcome, listed[0])
+
         import_in_background(
             total,
-            lambda job, outcome: self._import(
-                jobs[job][0].module_name, jobs[job][1], outcome
-            ),
+            run_import,
             timeout=self.import_timeout,
             deliver=deliver,
             end=lambda: dispatch(end),
@@ -703,9 +714,11 @@ class PluginManager:
 
     # Internals ------------------------------------------------------------
 
-    def _add(self, source: PluginSource) -> PluginInfo:
+    def _add(
+        self, source: PluginSource, installed: InstalledNames | None = None
+    ) -> PluginInfo:
         info = self._new_info(source)
-        self._load(info, source)
+        self._load(info, source, installed)
         self._fingerprint_if_missing(info, source)
         return info
 
@@ -745,11 +758,16 @@ class PluginManager:
         # ran (see _finish), saving a second read and hash of every file.
         self._fingerprints.pop(info.key, None)
 
-    def _load(self, info: PluginInfo, source: PluginSource) -> None:
+    def _load(
+        self,
+        info: PluginInfo,
+        source: PluginSource,
+        installed: InstalledNames | None = None,
+    ) -> None:
         """Load one plugin now: import it within the time limit (on a
         helper thread), then register it on this thread."""
         if self._begin(info, source):
-            self._finish(info, source, self._import_bounded(info, source))
+            self._finish(info, source, self._import_bounded(info, source, installed))
 
     def _begin(
         self,
@@ -791,7 +809,12 @@ class PluginManager:
                 return False
         return True
 
-    def _import_bounded(self, info: PluginInfo, source: PluginSource) -> Imported:
+    def _import_bounded(
+        self,
+        info: PluginInfo,
+        source: PluginSource,
+        installed: InstalledNames | None = None,
+    ) -> Imported:
         """Import a plugin's module on a thread of its own and wait at most
         ``import_timeout`` for it.
 
@@ -805,7 +828,7 @@ class PluginManager:
         outcome = Imported()
         thread = threading.Thread(
             target=self._import,
-            args=(info.module_name, source, outcome),
+            args=(info.module_name, source, outcome, installed),
             name=f"desktop-app-plugin-import:{info.name}",
             daemon=True,
         )
@@ -818,7 +841,11 @@ class PluginManager:
         return outcome
 
     def _import(
-        self, module_name: str, source: PluginSource, outcome: Imported
+        self,
+        module_name: str,
+        source: PluginSource,
+        outcome: Imported,
+        installed: InstalledNames | None = None,
     ) -> None:
         module: types.ModuleType | None = None
         try:
@@ -830,6 +857,7 @@ class PluginManager:
                     self.bytecode_cache,
                     on_source=lambda digest: setattr(outcome, "digest", digest),
                     plugin_name=source.name,
+                    installed=installed,
                 )
             else:
                 module = import_distribution_module(module_name)
