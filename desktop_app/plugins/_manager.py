@@ -850,7 +850,10 @@ class PluginManager:
         module: types.ModuleType | None = None
         try:
             if source.path is not None:
-                self._check_requirements(source)
+                # Read once: the requirements, the hash and the code are all
+                # of these bytes.
+                code = _source_of(source.path)
+                self._check_requirements(source, code)
                 module = import_folder_plugin(
                     source.path,
                     module_name,
@@ -858,6 +861,7 @@ class PluginManager:
                     on_source=lambda digest: setattr(outcome, "digest", digest),
                     plugin_name=source.name,
                     installed=installed,
+                    source=code,
                 )
             else:
                 module = import_distribution_module(module_name)
@@ -881,7 +885,9 @@ class PluginManager:
             outcome.module = module
             outcome.done.set()
 
-    def _check_requirements(self, source: PluginSource) -> None:
+    def _check_requirements(
+        self, source: PluginSource, code: bytes | None = None
+    ) -> None:
         """Raise when a folder plugin's declared requirements are not met
         (on the import thread: it reads and may parse the plugin's file).
 
@@ -891,7 +897,7 @@ class PluginManager:
             PluginLoadError: Its ``requirements`` cannot be read.
         """
         assert source.path is not None
-        requirements = declared_requirements(source.name, source.path)
+        requirements = declared_requirements(source.name, source.path, code)
         if not requirements:
             return
         if use_deps_dir(self.deps_dir):
@@ -1019,6 +1025,17 @@ def _drop_stale(module_name: str, source: PluginSource, outcome: Imported) -> No
     it would hold the plugin's name and keep its memory."""
     if outcome.module is not None and sys.modules.get(module_name) is outcome.module:
         remove_modules(module_name, source.path)
+
+
+def _source_of(path: Path) -> bytes | None:
+    """The bytes of the file a folder plugin runs (a package's
+    ``__init__.py``), or None when it cannot be read (the import then says
+    why)."""
+    try:
+        file = path / "__init__.py" if path.is_dir() else path
+        return file.read_bytes()
+    except OSError:
+        return None
 
 
 def import_timeout_from_env() -> float:
