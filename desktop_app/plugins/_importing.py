@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import marshal
@@ -152,10 +151,18 @@ def write_atomically(file: Path, data: bytes) -> None:
         partial.unlink(missing_ok=True)
 
 
-class _PluginFinder(importlib.abc.MetaPathFinder):
+class _PluginFinder:
     """Finds the submodules of folder plugin packages (``import foo.sub``,
     ``from . import helpers``) with the source-only loader, each file
-    checked like the plugin itself (see :py:mod:`._safety`)."""
+    checked like the plugin itself (see :py:mod:`._safety`).
+
+    A meta path finder is anything with ``find_spec``; not deriving from
+    ``importlib.abc.MetaPathFinder`` spares every start importing
+    ``importlib.abc`` (and ``importlib.resources`` with it) for nothing.
+    """
+
+    def invalidate_caches(self) -> None:
+        """Nothing cached here (``importlib.invalidate_caches`` asks)."""
 
     def find_spec(
         self, fullname: str, path: Any = None, target: Any = None
