@@ -17,8 +17,9 @@ it was read from, and believed only while the fingerprint still matches:
 - for each file on ``sys.path`` (a zip), its modification time and size.
 
 Nothing is cached when an import finder other than the standard path
-finder can list distributions (what it serves cannot be fingerprinted
-here), nor while any of those times is less than two seconds old (a file
+finder (or the ``importlib_metadata`` backport's, which searches the same
+folders) can list distributions: what it serves cannot be fingerprinted
+here. Nor while any of those times is less than two seconds old (a file
 system with coarse times could give a change made right after this start
 the same time). The file is believed only in a folder of ours that no one
 else can write, like the plugins' code cache: its module names are
@@ -58,9 +59,7 @@ def fingerprint(group: str) -> str | None:
     """A digest of what the entry points of ``group`` are read from, or
     None when the scan must not be cached now (see the module's notes)."""
     for finder in sys.meta_path:
-        if finder is not importlib.machinery.PathFinder and hasattr(
-            finder, "find_distributions"
-        ):
+        if hasattr(finder, "find_distributions") and not _searches_sys_path(finder):
             return None
     parts = [sys.version, group, repr(sys.path)]
     newest = 0
@@ -72,6 +71,20 @@ def fingerprint(group: str) -> str | None:
         return None
     text = "\n".join(parts).encode("utf-8", "surrogateescape")
     return hashlib.sha256(text).hexdigest()
+
+
+def _searches_sys_path(finder: object) -> bool:
+    """Whether a finder's distributions are those in the folders on
+    ``sys.path`` (fingerprinted here): the standard path finder, and the
+    ``importlib_metadata`` backport's, which packages such as ``keyring``
+    bring along and which looks in the same folders the same way."""
+    if finder is importlib.machinery.PathFinder:
+        return True
+    kind = type(finder)
+    return (kind.__module__, kind.__name__) == (
+        "importlib_metadata",
+        "MetadataPathFinder",
+    )
 
 
 def _entry_state(entry: str) -> tuple[str, int]:

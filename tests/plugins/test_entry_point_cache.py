@@ -59,9 +59,11 @@ def _names(make_plugins):
 def site(tmp_path, monkeypatch):
     folder = tmp_path / "site"
     _install(folder, "acme")
-    # Only folders the test controls or that are installed (old): the
-    # current folder ('') may be written to while tests run.
-    monkeypatch.setattr(sys, "path", [str(folder), *(p for p in sys.path if p)])
+    # Only folders the test controls and the installed ones (which nothing
+    # writes to while tests run): other tests write to the current folder
+    # and to folders they put on sys.path.
+    installed = [p for p in sys.path if p.startswith((sys.prefix, sys.base_prefix))]
+    monkeypatch.setattr(sys, "path", [str(folder), *installed])
     _age(folder)
     return folder
 
@@ -207,3 +209,15 @@ def test_the_cache_is_private(site, make_plugins, cache_file):
     _names(make_plugins)
     assert cache_file.stat().st_mode & 0o777 == 0o600
     assert cache_file.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_importlib_metadata_backport_does_not_turn_the_cache_off(
+    site, make_plugins, cache_file
+):
+    # keyring and others bring the backport, which puts its own finder of
+    # distributions on sys.meta_path; it looks in the same folders.
+    pytest.importorskip("importlib_metadata")
+    assert any(type(f).__module__ == "importlib_metadata" for f in sys.meta_path)
+
+    assert _names(make_plugins) == {"acme"}
+    assert cache_file.is_file()
