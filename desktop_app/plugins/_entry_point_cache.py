@@ -38,6 +38,7 @@ import sys
 import time
 from pathlib import Path
 
+from desktop_app._paths import WRITABLE_BY_OTHERS, trusted_uids
 from desktop_app._private_files import write_private_text
 from desktop_app.plugins._importing import trusted_folder
 
@@ -122,11 +123,14 @@ def _entry_state(entry: str) -> tuple[str, int]:
 
 def read_cached(file: Path, key: str) -> list[Entry] | None:
     """The entry points stored under ``key``, or None (no cache, another
-    fingerprint, a damaged file or a folder others can write)."""
+    fingerprint, a damaged file, or a file or folder others can write)."""
     if not trusted_folder(file.parent):
         return None
     try:
-        data = json.loads(file.read_bytes())
+        with open(file, "rb") as f:
+            if not _ours(os.fstat(f.fileno())):
+                return None  # left by someone else when the folder was open
+            data = json.loads(f.read())
     except (OSError, ValueError):
         return None
     if (
@@ -148,6 +152,13 @@ def read_cached(file: Path, key: str) -> list[Entry] | None:
             return None
         entries.append((item[0], item[1], item[2]))
     return entries
+
+
+def _ours(st: os.stat_result) -> bool:
+    """Owned by the user (or root) and writable by no one else."""
+    if os.name != "posix":
+        return True
+    return st.st_uid in trusted_uids() and not st.st_mode & WRITABLE_BY_OTHERS
 
 
 def store(file: Path, key: str, entries: list[Entry]) -> None:

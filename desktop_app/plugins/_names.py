@@ -59,7 +59,9 @@ class InstalledNames:
     plugin). Listing those folders once lets a run of 200 plugins skip that
     lookup for every name no folder holds, which is nearly all of them; a
     name a folder does hold, an entry served by another importer, or a
-    ``sys.path`` changed since the listing still gets the full lookup.
+    ``sys.path`` changed since the listing still gets the full lookup. The
+    folders count as they were when listed, at the start of the run: a
+    module installed while plugins load is seen by the next run.
     """
 
     def __init__(self) -> None:

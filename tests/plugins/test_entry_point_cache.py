@@ -221,3 +221,14 @@ def test_the_importlib_metadata_backport_does_not_turn_the_cache_off(
 
     assert _names(make_plugins) == {"acme"}
     assert cache_file.is_file()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX modes")
+def test_a_cache_file_others_can_write_to_is_not_believed(
+    site, make_plugins, cache_file
+):
+    _names(make_plugins)
+    _plant(cache_file, "planted")
+    cache_file.chmod(0o666)
+
+    assert _names(make_plugins) == {"acme"}
