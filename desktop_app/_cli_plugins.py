@@ -8,7 +8,6 @@ lives in a module of its own.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -180,6 +179,10 @@ def _pip_install(requirements: list[Requirement], target: Path) -> None:
         "--disable-pip-version-check",
         *(str(r) for r in requirements),
     ]
+    # Imported here: every start builds this command's parser, and only
+    # install-deps runs pip.
+    import subprocess
+
     try:
         result = subprocess.run(command, check=False)
     except OSError as e:

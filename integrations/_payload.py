@@ -12,11 +12,9 @@ from __future__ import annotations
 import base64
 import dataclasses
 import datetime as _dt
-import decimal
 import enum
 import json
 import os
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -71,8 +69,6 @@ def json_safe(value: Any, _depth: int = 0) -> Any:
         return json_safe(value.value, inner)
     if isinstance(value, os.PathLike):
         return os.fspath(value)
-    if isinstance(value, (uuid.UUID, decimal.Decimal)):
-        return str(value)
     if isinstance(value, (bytes, bytearray, memoryview)):
         return _bytes(bytes(value))
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
@@ -80,6 +76,8 @@ def json_safe(value: Any, _depth: int = 0) -> Any:
             f.name: json_safe(getattr(value, f.name), inner)
             for f in dataclasses.fields(value)
         }
+    # UUIDs and decimals go here (their classes define __str__), so loading
+    # the built-in integrations does not import ``uuid`` and ``platform``.
     klass: Any = type(value)
     if klass.__str__ is not object.__str__:
         return str(value)

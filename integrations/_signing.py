@@ -23,7 +23,6 @@ import hashlib
 import hmac
 import secrets
 import time
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -86,6 +85,10 @@ def check_standard_secret(secret: str) -> str | None:
 
 def new_message_id() -> str:
     """Return a new id for one delivery (``msg_`` and 32 hex digits)."""
+    # Imported here: ``uuid`` brings ``platform`` with it, and the built-in
+    # integrations load at every start, long before their first delivery.
+    import uuid
+
     return f"msg_{uuid.uuid4().hex}"
 
 

@@ -93,28 +93,46 @@ def discover_folder(plugins_dir: Path) -> list[PluginSource]:
     return sorted(files + packages, key=lambda s: s.name)
 
 
-def discover_entry_points() -> list[PluginSource]:
+def discover_entry_points(cache_file: Path | None = None) -> list[PluginSource]:
     """Return the plugins installed distributions declare, sorted by name.
 
     A distribution installed twice on ``sys.path`` yields its entry points
     once: the first one found, as ``import`` would pick.
+
+    Args:
+        cache_file (Path, optional): Where the answer is remembered until
+            what is installed changes (see :py:mod:`._entry_point_cache`);
+            without it, the distributions are read every time.
     """
-    # Imported here: only a start that looks for installed plugins needs it.
+    from desktop_app.plugins import _entry_point_cache as cache
+
+    key = cache.fingerprint(ENTRY_POINT_GROUP) if cache_file is not None else None
+    entries = None
+    if key is not None and cache_file is not None:
+        entries = cache.read_cached(cache_file, key)
+    if entries is None:
+        entries = _scan_entry_points()
+        if key is not None and cache_file is not None:
+            cache.store(cache_file, key, entries)
+    return [
+        PluginSource(name, SOURCE_DISTRIBUTION, module=module, distribution=dist)
+        for name, module, dist in entries
+    ]
+
+
+def _scan_entry_points() -> list[tuple[str, str, str | None]]:
+    """``(name, module, distribution)`` of each entry point in our group."""
+    # Imported here: only a start that reads the distributions needs it.
     import importlib.metadata
 
-    found: dict[str, PluginSource] = {}
+    found: dict[str, tuple[str, str, str | None]] = {}
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if ep.name in found:
             continue
         dist = getattr(ep, "dist", None)
         # The version is read when shown (PluginInfo.shown_version): it
         # parses the distribution's whole metadata file, on every start.
-        found[ep.name] = PluginSource(
-            ep.name,
-            SOURCE_DISTRIBUTION,
-            module=ep.module,
-            distribution=getattr(dist, "name", None),
-        )
+        found[ep.name] = (ep.name, ep.module, getattr(dist, "name", None))
     return [found[name] for name in sorted(found)]
 
 

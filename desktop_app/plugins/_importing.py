@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.abc
 import importlib.machinery
 import importlib.util
 import marshal
@@ -32,7 +31,12 @@ from pathlib import Path
 from typing import Any
 
 from desktop_app.errors import PluginNameClashError
-from desktop_app.plugins._names import claim, claimed_path, release
+from desktop_app.plugins._names import (
+    InstalledNames,
+    claim,
+    claimed_path,
+    release,
+)
 from desktop_app.plugins._safety import check_module_file_safe
 
 __all__ = [
@@ -57,6 +61,9 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
         on_source (callable, optional): Called with the SHA-256 (hex) of
             the source bytes about to run, so the caller can remember what
             it loaded without reading and hashing the file a second time.
+        source (bytes, optional): The file's bytes, already read by the
+            caller (who checked them for declared requirements): used for
+            the first load instead of a second read; a reload reads again.
     """
 
     def __init__(
@@ -65,17 +72,21 @@ class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
         path: str,
         bytecode_dir: Path | None,
         on_source: Callable[[str], None] | None = None,
+        source: bytes | None = None,
     ) -> None:
         super().__init__(fullname, path)
         self.bytecode_dir = bytecode_dir
         self.on_source = on_source
+        self._source = source
 
     def get_code(self, fullname: str) -> types.CodeType:
         # SourceLoader.get_code would first work out a __pycache__ path and
         # ask path_stats (refused below) for every plugin: straight to the
         # source and the content-keyed cache instead.
         path = self.get_filename(fullname)
-        data = self.get_data(path)
+        data, self._source = self._source, None
+        if data is None:
+            data = self.get_data(path)
         source_hash = hashlib.sha256(data).hexdigest()
         if self.on_source is not None:
             self.on_source(source_hash)
@@ -140,10 +151,18 @@ def write_atomically(file: Path, data: bytes) -> None:
         partial.unlink(missing_ok=True)
 
 
-class _PluginFinder(importlib.abc.MetaPathFinder):
+class _PluginFinder:
     """Finds the submodules of folder plugin packages (``import foo.sub``,
     ``from . import helpers``) with the source-only loader, each file
-    checked like the plugin itself (see :py:mod:`._safety`)."""
+    checked like the plugin itself (see :py:mod:`._safety`).
+
+    A meta path finder is anything with ``find_spec``; not deriving from
+    ``importlib.abc.MetaPathFinder`` spares every start importing
+    ``importlib.abc`` (and ``importlib.resources`` with it) for nothing.
+    """
+
+    def invalidate_caches(self) -> None:
+        """Nothing cached here (``importlib.invalidate_caches`` asks)."""
 
     def find_spec(
         self, fullname: str, path: Any = None, target: Any = None
@@ -182,8 +201,9 @@ def _spec(
     package: bool,
     bytecode_dir: Path | None = None,
     on_source: Callable[[str], None] | None = None,
+    source: bytes | None = None,
 ) -> importlib.machinery.ModuleSpec:
-    loader = _SourceOnlyLoader(name, str(file), bytecode_dir, on_source)
+    loader = _SourceOnlyLoader(name, str(file), bytecode_dir, on_source, source)
     spec = importlib.util.spec_from_file_location(
         name,
         file,
@@ -209,6 +229,8 @@ def import_folder_plugin(
     *,
     on_source: Callable[[str], None] | None = None,
     plugin_name: str | None = None,
+    installed: InstalledNames | None = None,
+    source: bytes | None = None,
 ) -> types.ModuleType:
     """Import a plugin file or package folder under ``module_name``, its
     own top-level name, which it holds until :py:func:`remove_modules`.
@@ -218,7 +240,11 @@ def import_folder_plugin(
     with the SHA-256 (hex) of the bytes that run, before they run: the
     same value as :py:func:`~desktop_app.plugins._discovery.fingerprint`
     of the file, without a second read (a package's fingerprint covers
-    all its files, so it is not called for packages).
+    all its files, so it is not called for packages). ``installed`` is the
+    listing of ``sys.path`` shared by a run of imports (see
+    :py:func:`~desktop_app.plugins._names.claim`). ``source`` is the bytes
+    of the file that runs (the package's ``__init__.py``) when the caller
+    has read them already: each plugin file is read once.
 
     Raises:
         PluginNameClashError: The name is another plugin's or an installed
@@ -229,7 +255,7 @@ def import_folder_plugin(
     package = path.is_dir()
     file = path / "__init__.py" if package else path
     with _lock:
-        claim(plugin_name or module_name, module_name, path)
+        claim(plugin_name or module_name, module_name, path, installed)
         _install_finder()
         spec = _spec(
             module_name,
@@ -237,6 +263,7 @@ def import_folder_plugin(
             package=package,
             bytecode_dir=bytecode_dir,
             on_source=None if package else on_source,
+            source=source,
         )
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module

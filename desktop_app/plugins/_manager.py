@@ -44,6 +44,9 @@ from desktop_app.plugins._discovery import (
     fingerprint,
     is_builtin,
 )
+from desktop_app.plugins._entry_point_cache import (
+    CACHE_NAME as ENTRY_POINTS_CACHE_NAME,
+)
 from desktop_app.plugins._importing import (
     import_distribution_module,
     import_folder_plugin,
@@ -57,7 +60,7 @@ from desktop_app.plugins._info import (
     STATUS_REFUSED,
     PluginInfo,
 )
-from desktop_app.plugins._names import folder_module_name
+from desktop_app.plugins._names import InstalledNames, folder_module_name
 from desktop_app.plugins._registration import (
     Contributions,
     register_contributions,
@@ -157,6 +160,10 @@ class PluginManager:
         )
         self._deps_on_path = False
         self.use_entry_points = entry_points
+        #: Where the entry-point scan is remembered (see _entry_point_cache).
+        self.entry_point_cache = (
+            self.plugins_dir.parent / "cache" / ENTRY_POINTS_CACHE_NAME
+        )
         self.safe_mode = safe_mode
         self.on_loading = on_loading
         self._plugins: dict[str, PluginInfo] = {}
@@ -256,8 +263,11 @@ class PluginManager:
         Returns:
             list[PluginInfo]: Every known plugin, whatever its status.
         """
-        for source in self._new_sources():
-            self._add(source)
+        sources = self._new_sources()
+        # One listing of sys.path for the whole run (see InstalledNames).
+        installed = InstalledNames() if sources else None
+        for source in sources:
+            self._add(source, installed)
         return self.plugins
 
     def load_all_in_background(
@@ -341,6 +351,8 @@ class PluginManager:
                     may = False
                 if may:
                     to_import.append(len(found) - 1)
+            # One listing of sys.path for the whole run (see InstalledNames).
+            installed = InstalledNames() if to_import else None
             for index in range(len(found)):
                 if index not in to_import:
                     deliver(index, None)
@@ -351,7 +363,7 @@ class PluginManager:
 
             def run_import(job: int, outcome: Imported) -> None:
                 info, source = found[to_import[job]]
-                self._import(info.module_name, source, outcome)
+                self._import(info.module_name, source, outcome, installed)
 
             import_in_background(
                 len(to_import),
@@ -565,11 +577,17 @@ class PluginManager:
             if self.on_loading is not None:
                 self.on_loading(jobs[job][0])
 
+        listed: list[InstalledNames] = []
+
+        def run_import(job: int, outcome: Imported) -> None:
+            # One listing of sys.path for the run, made on the loader thread.
+            if not listed:
+                listed.append(InstalledNames())
+            self._import(jobs[job][0].module_name, jobs[job][1], outcome, listed[0])
+
         import_in_background(
             total,
-            lambda job, outcome: self._import(
-                jobs[job][0].module_name, jobs[job][1], outcome
-            ),
+            run_import,
             timeout=self.import_timeout,
             deliver=deliver,
             end=lambda: dispatch(end),
@@ -579,7 +597,11 @@ class PluginManager:
     def _new_sources(self, known: set[str] | None = None) -> list[PluginSource]:
         """Plugins found now whose key is not in ``known`` (by default the
         known plugins; pass a copy when calling from another thread)."""
-        sources = discover_entry_points() if self.use_entry_points else []
+        sources = (
+            discover_entry_points(self.entry_point_cache)
+            if self.use_entry_points
+            else []
+        )
         if self.safe_mode:
             sources = [s for s in sources if is_builtin(s)]
         else:
@@ -692,9 +714,11 @@ class PluginManager:
 
     # Internals ------------------------------------------------------------
 
-    def _add(self, source: PluginSource) -> PluginInfo:
+    def _add(
+        self, source: PluginSource, installed: InstalledNames | None = None
+    ) -> PluginInfo:
         info = self._new_info(source)
-        self._load(info, source)
+        self._load(info, source, installed)
         self._fingerprint_if_missing(info, source)
         return info
 
@@ -734,11 +758,16 @@ class PluginManager:
         # ran (see _finish), saving a second read and hash of every file.
         self._fingerprints.pop(info.key, None)
 
-    def _load(self, info: PluginInfo, source: PluginSource) -> None:
+    def _load(
+        self,
+        info: PluginInfo,
+        source: PluginSource,
+        installed: InstalledNames | None = None,
+    ) -> None:
         """Load one plugin now: import it within the time limit (on a
         helper thread), then register it on this thread."""
         if self._begin(info, source):
-            self._finish(info, source, self._import_bounded(info, source))
+            self._finish(info, source, self._import_bounded(info, source, installed))
 
     def _begin(
         self,
@@ -780,7 +809,12 @@ class PluginManager:
                 return False
         return True
 
-    def _import_bounded(self, info: PluginInfo, source: PluginSource) -> Imported:
+    def _import_bounded(
+        self,
+        info: PluginInfo,
+        source: PluginSource,
+        installed: InstalledNames | None = None,
+    ) -> Imported:
         """Import a plugin's module on a thread of its own and wait at most
         ``import_timeout`` for it.
 
@@ -794,7 +828,7 @@ class PluginManager:
         outcome = Imported()
         thread = threading.Thread(
             target=self._import,
-            args=(info.module_name, source, outcome),
+            args=(info.module_name, source, outcome, installed),
             name=f"desktop-app-plugin-import:{info.name}",
             daemon=True,
         )
@@ -807,18 +841,27 @@ class PluginManager:
         return outcome
 
     def _import(
-        self, module_name: str, source: PluginSource, outcome: Imported
+        self,
+        module_name: str,
+        source: PluginSource,
+        outcome: Imported,
+        installed: InstalledNames | None = None,
     ) -> None:
         module: types.ModuleType | None = None
         try:
             if source.path is not None:
-                self._check_requirements(source)
+                # Read once: the requirements, the hash and the code are all
+                # of these bytes.
+                code = _source_of(source.path)
+                self._check_requirements(source, code)
                 module = import_folder_plugin(
                     source.path,
                     module_name,
                     self.bytecode_cache,
                     on_source=lambda digest: setattr(outcome, "digest", digest),
                     plugin_name=source.name,
+                    installed=installed,
+                    source=code,
                 )
             else:
                 module = import_distribution_module(module_name)
@@ -842,7 +885,9 @@ class PluginManager:
             outcome.module = module
             outcome.done.set()
 
-    def _check_requirements(self, source: PluginSource) -> None:
+    def _check_requirements(
+        self, source: PluginSource, code: bytes | None = None
+    ) -> None:
         """Raise when a folder plugin's declared requirements are not met
         (on the import thread: it reads and may parse the plugin's file).
 
@@ -852,7 +897,7 @@ class PluginManager:
             PluginLoadError: Its ``requirements`` cannot be read.
         """
         assert source.path is not None
-        requirements = declared_requirements(source.name, source.path)
+        requirements = declared_requirements(source.name, source.path, code)
         if not requirements:
             return
         if use_deps_dir(self.deps_dir):
@@ -980,6 +1025,17 @@ def _drop_stale(module_name: str, source: PluginSource, outcome: Imported) -> No
     it would hold the plugin's name and keep its memory."""
     if outcome.module is not None and sys.modules.get(module_name) is outcome.module:
         remove_modules(module_name, source.path)
+
+
+def _source_of(path: Path) -> bytes | None:
+    """The bytes of the file a folder plugin runs (a package's
+    ``__init__.py``), or None when it cannot be read (the import then says
+    why)."""
+    try:
+        file = path / "__init__.py" if path.is_dir() else path
+        return file.read_bytes()
+    except OSError:
+        return None
 
 
 def import_timeout_from_env() -> float:

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import functools
 import importlib.machinery
+import os
 import re
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 from desktop_app.errors import PluginNameClashError
 
-__all__ = ["claim", "claimed_path", "folder_module_name", "release"]
+__all__ = ["InstalledNames", "claim", "claimed_path", "folder_module_name", "release"]
 
 _lock = threading.Lock()
 
@@ -49,9 +51,81 @@ def release(module_name: str, path: Path) -> None:
             del _claims[module_name]
 
 
-def claim(plugin_name: str, module_name: str, path: Path) -> None:
+class InstalledNames:
+    """What ``sys.path`` offers, listed once for a run of plugin imports.
+
+    Telling a plugin's name from an installed module's asks the path finder,
+    which looks in every folder on ``sys.path`` (a ``stat`` of each, per
+    plugin). Listing those folders once lets a run of 200 plugins skip that
+    lookup for every name no folder holds, which is nearly all of them; a
+    name a folder does hold, an entry served by another importer, or a
+    ``sys.path`` changed since the listing still gets the full lookup. The
+    folders count as they were when listed, at the start of the run: a
+    module installed while plugins load is seen by the next run.
+    """
+
+    def __init__(self) -> None:
+        self._path = list(sys.path)
+        #: Casefolded top-level names in the listed folders; None when one
+        #: could not be listed (every name then gets the full lookup).
+        self._names: set[str] | None = set()
+        #: Importers of entries that are not plain folders (a zip, a hook).
+        self._others: list[Any] = []
+        for entry in self._path:
+            try:
+                # The path finder files "" (the current folder) under its name.
+                key = entry or os.getcwd()
+            except OSError:
+                continue  # no current folder: nothing to import from it
+            importer = sys.path_importer_cache.get(key, self)
+            if importer is None:
+                continue  # nothing can be imported from it
+            if importer is self or not isinstance(
+                importer, importlib.machinery.FileFinder
+            ):
+                if importer is self:
+                    self._names = None  # not looked at yet: unknown
+                    return
+                self._others.append(importer)
+                continue
+            try:
+                with os.scandir(key) as found:
+                    self._names.update(
+                        e.name.partition(".")[0].casefold() for e in found
+                    )
+            except FileNotFoundError:
+                continue
+            except OSError:
+                self._names = None
+                return
+
+    def may_have(self, module_name: str) -> bool:
+        """False only when no entry of ``sys.path`` can provide the name."""
+        if self._names is None or sys.path != self._path:
+            return True
+        if module_name.casefold() in self._names:
+            return True
+        for importer in self._others:
+            find_spec = getattr(importer, "find_spec", None)
+            try:
+                if find_spec is None or find_spec(module_name) is not None:
+                    return True
+            except Exception:  # a third-party importer's bug: look properly
+                return True
+        return False
+
+
+def claim(
+    plugin_name: str,
+    module_name: str,
+    path: Path,
+    installed: InstalledNames | None = None,
+) -> None:
     """Reserve the top-level ``module_name`` for the plugin at ``path``;
     claiming it again for the same path is fine (a reload).
+
+    ``installed`` is the listing of ``sys.path`` shared by a run of imports
+    (without it, the folders are looked up for this name alone).
 
     Raises:
         PluginNameClashError: Another plugin holds the name, or an
@@ -64,24 +138,28 @@ def claim(plugin_name: str, module_name: str, path: Path) -> None:
     # Looked up without the lock: finding an installed module may import
     # (importlib's own helpers), and every import asks the plugins' finder,
     # which takes the lock (see claimed_path).
-    installed = None if holder is not None else _installed_origin(module_name, path)
+    found = (
+        None if holder is not None else _installed_origin(module_name, path, installed)
+    )
     with _lock:
         holder = _claims.get(module_name)
         if holder is not None and holder != path:
             raise PluginNameClashError(
                 plugin_name, module_name, f"the plugin {holder}", str(path)
             )
-        if installed is not None:
+        if found is not None:
             raise PluginNameClashError(
                 plugin_name,
                 module_name,
-                f"the installed module {installed}",
+                f"the installed module {found}",
                 str(path),
             )
         _claims[module_name] = path
 
 
-def _installed_origin(module_name: str, path: Path) -> str | None:
+def _installed_origin(
+    module_name: str, path: Path, installed: InstalledNames | None = None
+) -> str | None:
     """Where an installed module of that name lives, or None.
 
     Installed means imported already, built into Python, or found on
@@ -98,7 +176,9 @@ def _installed_origin(module_name: str, path: Path) -> str | None:
         importlib.machinery.FrozenImporter.find_spec(module_name) is not None
     ):
         return f"{module_name} (built into Python)"
-    spec = importlib.machinery.PathFinder.find_spec(module_name)
+    spec = None
+    if installed is None or installed.may_have(module_name):
+        spec = importlib.machinery.PathFinder.find_spec(module_name)
     if spec is not None:
         locations = list(spec.submodule_search_locations or [])
         origin = spec.origin or (locations[0] if locations else module_name)

@@ -106,9 +106,10 @@ def register_contributions(
         desktop_app.errors.IntegrationAlreadyRegisteredError: An id is taken.
         Exception: Whatever an extension's ``initialize()`` raises.
     """
-    # Every registered id, before and after: C-level loops, since start-up
-    # does this once per plugin over a list that grows to 200 and more.
-    before = set(map(_integration_id, manager.get_integrations()))
+    # What is new is what was appended to the registry meanwhile (it keeps
+    # registration order): compared by identity in C, not a set of every
+    # registered id per plugin, which made start-up quadratic in plugins.
+    before = manager.get_integrations()
     contributions.signal_names = signals_of_module(module.__name__)
     try:
         for extension_cls in find_classes(module, Extension):
@@ -123,8 +124,16 @@ def register_contributions(
                 continue  # an extension (or the module itself) registered it
             manager.register_integration_class(integration_cls)
     finally:
-        after = map(_integration_id, manager.get_integrations())
-        contributions.integration_ids = [i for i in after if i not in before]
+        contributions.integration_ids = _new_ids(before, manager.get_integrations())
+
+
+def _new_ids(before: list[Integration], after: list[Integration]) -> list[str]:
+    """The ids in ``after`` that ``before`` did not have, in order."""
+    count = len(before)
+    if after[:count] == before:  # only appended (identity first, in C)
+        return list(map(_integration_id, after[count:]))
+    known = set(map(_integration_id, before))  # something was also removed
+    return [i for i in map(_integration_id, after) if i not in known]
 
 
 def unregister_contributions(

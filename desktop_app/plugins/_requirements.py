@@ -83,7 +83,9 @@ def describe(requirement: Requirement) -> str:
     return f"{name} {', '.join(parts)}" if parts else name
 
 
-def declared_requirements(plugin_name: str, path: Path) -> list[Requirement]:
+def declared_requirements(
+    plugin_name: str, path: Path, source: bytes | None = None
+) -> list[Requirement]:
     """Read a folder plugin's ``requirements`` list without running it.
 
     Only a literal list (or tuple) of strings assigned at the top of the
@@ -92,16 +94,21 @@ def declared_requirements(plugin_name: str, path: Path) -> list[Requirement]:
     Args:
         plugin_name (str): For errors.
         path (Path): The plugin's ``.py`` file or package folder.
+        source (bytes, optional): That file's bytes, when the caller has
+            read them (they are then not read again).
 
     Raises:
         desktop_app.errors.PluginLoadError: The list is not a literal list
             of strings, or an entry is not a valid requirement.
     """
+    if source is not None and _NAME.encode() not in source:
+        return []  # most plugins: no parse, no look at the disk
     file = path / "__init__.py" if path.is_dir() else path
-    try:
-        source = file.read_bytes()
-    except OSError:
-        return []  # the import reports it
+    if source is None:
+        try:
+            source = file.read_bytes()
+        except OSError:
+            return []  # the import reports it
     if _NAME.encode() not in source:
         return []  # most plugins: no parse at all
     import ast

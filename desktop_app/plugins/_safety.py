@@ -64,7 +64,13 @@ def check_plugin_safe(
         return
     top = data_dir if data_dir is not None else plugins_dir.parent
     known = safe_folders if safe_folders is not None else set()
-    folders = [f for f in _folders_down_to(plugins_dir, top) if f not in known]
+    # The plugins folder is added last, so once it is known every folder
+    # above it is: the other plugins of a scan skip working them out.
+    folders = (
+        []
+        if plugins_dir in known
+        else [f for f in _folders_down_to(plugins_dir, top) if f not in known]
+    )
     for candidate in [*folders, *_code_paths(path)]:
         problem = _problem(candidate)
         if problem is not None:

@@ -32,9 +32,8 @@ class DeliveryNotices:
         self.button = QPushButton("", window)
         self.button.setObjectName("deliveryNoticeButton")
         self.button.setFlat(True)
-        self.button.setIcon(
-            window.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning)
-        )
+        # Its icon is loaded when it is first shown: loading the style's
+        # warning icon is work the window's first frame does not need.
         self.button.clicked.connect(self.open_last)
         self.button.hide()
         window.statusBar().addPermanentWidget(self.button)
@@ -51,6 +50,12 @@ class DeliveryNotices:
         self.button.setText(text)
         self.button.setToolTip("Show this configuration's deliveries")
         self.button.setAccessibleName(text)
+        if self.button.icon().isNull():
+            self.button.setIcon(
+                self._window.style().standardIcon(
+                    QStyle.StandardPixmap.SP_MessageBoxWarning
+                )
+            )
         self.button.show()
         window = self._window
         if (window.isHidden() or window.isMinimized()) and (

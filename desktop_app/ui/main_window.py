@@ -36,9 +36,7 @@ from PySide6.QtWidgets import (
 from desktop_app._paths import DataPaths
 from desktop_app.activity import get_activity_log
 from desktop_app.config import IntegrationConfig
-from desktop_app.ui._activity_panel import ActivityPanel
 from desktop_app.ui._bridge import ManagerEvents, UiDispatcher
-from desktop_app.ui._config_delivery_actions import ConfigDeliveryActions
 from desktop_app.ui._deferred import DeferredQueue
 from desktop_app.ui._deliveries_feed import DeliveriesFeed
 from desktop_app.ui._delivery_notices import DeliveryNotices
@@ -58,6 +56,8 @@ from desktop_app.ui.config_panel import FILTER_DELAY_MS, ConfigPanel
 if TYPE_CHECKING:
     from desktop_app.integration import Integration
     from desktop_app.manager import IntegrationManager
+    from desktop_app.ui._activity_panel import ActivityPanel
+    from desktop_app.ui._config_delivery_actions import ConfigDeliveryActions
     from desktop_app.ui._notice_banner import NoticeBanner
 
 # Not imported here, to keep them off the path to the first frame: what only
@@ -215,6 +215,11 @@ class MainWindow(QMainWindow):
             panel.welcomeAction.connect(self._on_welcome_action)
             panel.selectionChanged.connect(self._update_actions)
             panel.set_integration(integration)
+            # Imported with the pane it serves: after the list's first frame.
+            from desktop_app.ui._config_delivery_actions import (
+                ConfigDeliveryActions,
+            )
+
             self.config_delivery_actions = ConfigDeliveryActions(
                 panel, self._manager, self.deliveries_feed
             )
@@ -240,6 +245,9 @@ class MainWindow(QMainWindow):
     def _build_activity_panel(self) -> ActivityPanel:
         panel = self._activity_panel
         if panel is None:
+            # Imported with the panel: after the list's first frame.
+            from desktop_app.ui._activity_panel import ActivityPanel
+
             panel = ActivityPanel(get_activity_log(), self._name_of, self)
             self._activity_panel = panel
             self.activity_dock.setWidget(panel)

@@ -144,6 +144,32 @@ def test_loading_in_background_leaves_the_calling_thread_free(
     assert manager.is_registered("test.other")
 
 
+def test_a_hang_after_quick_imports_is_caught_in_time(
+    manager, plugins_dir, make_plugins, hang_gate
+):
+    # The watchdog is not woken for each quick import: it must still see
+    # that the import running now (not the first it saw) is over its time.
+    for i in range(5):
+        write_plugin(
+            plugins_dir, f"a{i}_good.py", GOOD.format(cls=f"Good{i}", name=f"good{i}")
+        )
+    write_plugin(plugins_dir, "b_hung.py", HUNG)
+    write_plugin(plugins_dir, "c_other.py", GOOD.format(cls="Other", name="other"))
+    plugins = make_plugins(import_timeout=0.5)
+    calls: queue.SimpleQueue = queue.SimpleQueue()
+    done: list[bool] = []
+
+    plugins.load_all_in_background(calls.put, finished=lambda: done.append(True))
+    while not done:
+        calls.get(timeout=30)()
+
+    assert hang_gate.entered.is_set()
+    assert "took longer than 0.5 s" in plugins.get("b_hung").error
+    assert all(plugins.get(f"a{i}_good").loaded for i in range(5))
+    assert plugins.get("c_other").loaded
+    assert manager.is_registered("test.other")
+
+
 def test_a_background_result_for_a_plugin_loaded_meanwhile_is_dropped(
     manager, plugins_dir, make_plugins
 ):

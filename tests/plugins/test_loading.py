@@ -177,6 +177,39 @@ def test_extension_provides_integrations_through_its_hook(
     assert not manager.is_registered("test.with_ext.provided")
 
 
+def test_a_plugin_is_credited_with_what_it_registered_even_when_it_removes_one(
+    manager, plugins_dir, make_plugins
+):
+    # Two plugins load; the second's extension takes the first's integration
+    # out and provides its own. Only its own is the second plugin's.
+    write_plugin(plugins_dir, "a_first.py", GOOD)
+    write_plugin(
+        plugins_dir,
+        "b_taker.py",
+        """
+        from desktop_app import Extension, Integration, IntegrationHook
+        from desktop_app.manager import get_integration_manager
+
+        class Own(Integration):
+            integration_id = "test.taker.own"
+
+            def initialize(self):
+                pass
+
+        class Taker(Extension):
+            def initialize(self):
+                get_integration_manager().unregister_integration_class("test.good")
+                IntegrationHook(self, Own)
+        """,
+    )
+    pm = make_plugins()
+    by_name = {info.name: info for info in pm.load_all()}
+    assert by_name["b_taker"].integration_ids == ["test.taker.own"]
+    assert not manager.is_registered("test.good")
+    pm.unload_all()
+    assert not manager.is_registered("test.taker.own")
+
+
 def test_handler_that_raises_is_recorded_and_does_not_reach_the_sender(
     manager, plugins_dir, make_plugins
 ):

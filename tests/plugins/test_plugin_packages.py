@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import importlib.util
+import queue
 import sys
 
+import pytest
+
 from desktop_app import Integration
+from desktop_app.errors import PluginNameClashError
+from desktop_app.plugins._names import InstalledNames, claim
 from tests._support.plugin_files import write_plugin
 
 INIT = """
@@ -118,6 +124,59 @@ def test_name_of_an_installed_module_is_a_clear_load_error(
     assert json.dumps([1]) == "[1]"
     pm.unload_all()
     assert sys.modules["json"] is json
+
+
+@pytest.mark.parametrize("run", ["load_all", "in the background"])
+def test_name_of_a_module_installed_but_not_imported_is_a_load_error(
+    manager, plugins_dir, make_plugins, tmp_path, monkeypatch, run
+):
+    # A run of imports lists sys.path once (InstalledNames); a name one of
+    # its folders holds must still be found, as a module, a package, an
+    # extension-like file or a namespace folder, whatever its case.
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    (site / "h15_lib.py").write_text("VALUE = 1\n")
+    (site / "h15_pkg").mkdir()
+    (site / "h15_pkg" / "__init__.py").write_text("")
+    (site / "h15_ns").mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    # As after the app's own imports: the path finder knows every entry,
+    # so the listing is used rather than a lookup per name.
+    assert importlib.util.find_spec("h15_absent") is None
+    for name in ("h15_lib", "h15_pkg", "h15_ns", "h15_free"):
+        write_plugin(plugins_dir, f"{name}.py", "VALUE = 'plugin'\n")
+    pm = make_plugins()
+
+    if run == "load_all":
+        plugins = pm.load_all()
+    else:
+        calls: queue.SimpleQueue = queue.SimpleQueue()
+        done: list[bool] = []
+        pm.load_all_in_background(calls.put, finished=lambda: done.append(True))
+        while not done:
+            calls.get(timeout=30)()
+        plugins = pm.plugins
+
+    by_name = {p.name: p for p in plugins}
+    for name in ("h15_lib", "h15_pkg", "h15_ns"):
+        assert by_name[name].status == "failed", name
+        assert "already taken by the installed module" in by_name[name].error
+        assert name not in sys.modules
+    assert by_name["h15_free"].status == "loaded"
+
+
+def test_a_folder_added_to_sys_path_during_a_run_is_looked_in(
+    manager, plugins_dir, make_plugins, tmp_path, monkeypatch
+):
+    # The listing belongs to the sys.path it was made from: a plugin whose
+    # requirements put plugin-deps on sys.path is checked against that too.
+    site = tmp_path / "late" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "h15_late.py").write_text("VALUE = 1\n")
+    listed = InstalledNames()
+    monkeypatch.syspath_prepend(str(site))
+    with pytest.raises(PluginNameClashError):
+        claim("h15_late", "h15_late", plugins_dir / "h15_late.py", listed)
 
 
 def test_file_and_package_of_the_same_name_clash(manager, plugins_dir, make_plugins):

@@ -108,6 +108,7 @@ def test_a_failure_shows_in_the_list_and_retry_fixes_it(qtbot, win, poster, serv
     assert "failing" in summary
     notice = win.delivery_notices.button
     assert notice.isVisible() and "“Staging hook” failed" in notice.text()
+    assert not notice.icon().isNull()  # the warning sign, loaded when shown
 
     click(qtbot, notice)
     dialog = win.config_delivery_actions.dialogs[config.id]
