@@ -9,11 +9,17 @@ else exactly as the platform style does.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QProxyStyle, QStyle, QStyleOption, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleOption,
+    QWidget,
+)
 
-__all__ = ["VisibleIndicatorStyle", "is_dark"]
+__all__ = ["VisibleIndicatorStyle", "follow_dark_palettes", "is_dark"]
 
 _CHECKS = (
     QStyle.PrimitiveElement.PE_IndicatorCheckBox,
@@ -62,3 +68,28 @@ class VisibleIndicatorStyle(QProxyStyle):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRect(option.rect.adjusted(1, 1, -2, -2))
         painter.restore()
+
+
+def follow_dark_palettes(app: QApplication) -> None:
+    """Use :py:class:`VisibleIndicatorStyle` while the palette is dark.
+
+    The proxy calls into Python for every element the style draws, which
+    a light palette does not need (the first paint of a full window pays
+    for it): it is installed when the app starts dark, or when the system
+    switches to a dark colour scheme. An app that sets a dark palette of
+    its own installs the style itself.
+    """
+
+    def apply() -> None:
+        if is_dark(app.palette()) and not isinstance(
+            app.style(), VisibleIndicatorStyle
+        ):
+            app.setStyle(VisibleIndicatorStyle())
+
+    apply()
+    if not app.property("desktop_app_follows_palette"):
+        app.setProperty("desktop_app_follows_palette", True)
+        # After the event loop turn: the new palette is set by then.
+        app.styleHints().colorSchemeChanged.connect(
+            lambda _scheme: QTimer.singleShot(0, apply)
+        )

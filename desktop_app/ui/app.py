@@ -61,10 +61,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     if app is None:
         app = QApplication(list(argv) if argv is not None else sys.argv[:1])
     assert isinstance(app, QApplication)
-    from desktop_app.ui._style import VisibleIndicatorStyle
+    from desktop_app.ui._style import follow_dark_palettes
 
-    if not isinstance(app.style(), VisibleIndicatorStyle):
-        app.setStyle(VisibleIndicatorStyle())
+    follow_dark_palettes(app)
     app.setOrganizationName(APP_NAME)
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)

@@ -132,3 +132,28 @@ def test_banners_are_not_clipped_at_twice_the_scale():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "2.0 []"
+
+
+@pytest.mark.skipif(
+    "Fusion" not in QStyleFactory.keys(),  # noqa: SIM118 - a static method
+    reason="needs the Fusion style",
+)
+def test_the_outlining_style_is_used_only_while_the_palette_is_dark(qtbot, qapp):
+    from PySide6.QtCore import Qt
+
+    from desktop_app.ui._style import follow_dark_palettes
+
+    before = qapp.palette()
+    try:
+        qapp.setStyle(QStyleFactory.create("Fusion"))
+        qapp.setPalette(QPalette(QColor("#efefef")))
+        follow_dark_palettes(qapp)
+        assert not isinstance(qapp.style(), VisibleIndicatorStyle)
+
+        # The system switches to a dark colour scheme.
+        qapp.setPalette(_dark_palette())
+        qapp.styleHints().colorSchemeChanged.emit(Qt.ColorScheme.Dark)
+        qtbot.waitUntil(lambda: isinstance(qapp.style(), VisibleIndicatorStyle))
+    finally:
+        qapp.setPalette(before)
+        qapp.setStyle(QStyleFactory.create("Fusion"))
