@@ -286,6 +286,19 @@ class IntegrationManager:
             integration_id_of(integration_cls_or_id), filters or {}
         )
 
+    def is_config_name_taken(
+        self, integration_cls_or_id: Any, name: str, except_id: int | None = None
+    ) -> bool:
+        """Whether another configuration of the integration (not
+        ``except_id``) has this name, ignoring case and surrounding spaces.
+
+        Raises:
+            desktop_app.errors.StoreError: The database cannot be read.
+        """
+        return self.store.name_taken(
+            integration_id_of(integration_cls_or_id), name.strip(), except_id
+        )
+
     def count_configs(self) -> dict[str, tuple[int, int]]:
         """Return integration id → (configurations, enabled ones)."""
         return dict(self._enabled.counts())

@@ -141,6 +141,19 @@ def list_configs(
     return rows_to_records(conn.execute(sql, params).fetchall())
 
 
+def name_taken(
+    conn: sqlite3.Connection, integration_id: str, name_key: str, except_id: int | None
+) -> bool:
+    """Whether another config of the integration has this ``name_key``
+    (see ``ConfigStore.name_taken``): one seek into ``ix_configs_list``."""
+    row = conn.execute(
+        "SELECT 1 FROM configs WHERE integration_id = ? AND name_key = ?"
+        " AND id != ? LIMIT 1",
+        (integration_id, name_key, -1 if except_id is None else except_id),
+    ).fetchone()
+    return row is not None
+
+
 def count(
     conn: sqlite3.Connection,
     integration_id: str | None,

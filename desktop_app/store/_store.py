@@ -327,6 +327,15 @@ class ConfigStore:
         with self._reading() as conn:
             return _reads.find_configs(conn, text, limit)
 
+    def name_taken(
+        self, integration_id: str, name: str, except_id: int | None = None
+    ) -> bool:
+        """Whether a config of the integration other than ``except_id`` is
+        named ``name``, ignoring case (an index lookup, whatever the
+        number of configs)."""
+        with self._reading() as conn:
+            return _reads.name_taken(conn, integration_id, name.casefold(), except_id)
+
     def count_configs(self) -> dict[str, tuple[int, int]]:
         """Return ``{integration_id: (total, enabled)}`` in one query.
 

@@ -81,7 +81,6 @@ class FormTouches(QObject):
             for name in form.fields
             if (default := default_of(form, name)) is not _MISSING
         }
-        self._other_names = self._names_in_use(form)
         # Bound methods and sender(), not lambdas: a lambda held by a
         # connection would keep the dialog alive after it is closed.
         for editor in self._editors.values():
@@ -174,27 +173,32 @@ class FormTouches(QObject):
 
     # Name ------------------------------------------------------------------
 
-    def _names_in_use(self, form: forms.IntegrationConfigForm) -> set[str]:
-        manager = getattr(form.integration, "integration_mgr", None)
-        if manager is None or "name" not in form.fields:
-            return set()
-        try:
-            configs = manager.get_integration_configs(form.integration)
-        except StoreError:
-            return set()  # the dialog still works; only the warning is lost
-        own_id = getattr(form.config, "id", None)
-        return {c.name.strip().casefold() for c in configs if c.id != own_id}
-
     def duplicate_name_warning(self) -> str:
         """Return the warning shown under Name ("" when the name is free)."""
         text = str(self._editors["name"].value() or "").strip()
-        if not text or text.casefold() not in self._other_names:
+        if not text or not self._name_taken(text):
             return ""
         return (
             f'Another configuration of {self._form.integration.display_name} '
             f'is already named "{text[:80]}". '
             f"You can keep it, but the two are easy to mix up."
         )
+
+    def _name_taken(self, text: str) -> bool:
+        # An index lookup in the store, not a read of every configuration:
+        # an integration may have a hundred thousand.
+        form = self._form
+        manager = getattr(form.integration, "integration_mgr", None)
+        if manager is None:
+            return False
+        try:
+            return bool(
+                manager.is_config_name_taken(
+                    form.integration, text, getattr(form.config, "id", None)
+                )
+            )
+        except StoreError:
+            return False  # the dialog still works; only the warning is lost
 
     def _warn_duplicate_name(self) -> None:
         if "name" not in self._section_of:

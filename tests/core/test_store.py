@@ -446,3 +446,14 @@ def test_records_take_no_new_attributes(store):
             record.integration = object()
         assert not hasattr(record, "integration")
         assert not hasattr(record, "__dict__")
+
+
+def test_name_taken_ignores_case_the_config_itself_and_other_integrations(store):
+    own = store.save_config(ConfigRecord("a.One", name="Team Room"))
+    store.save_config(ConfigRecord("b.Two", name="Elsewhere"))
+    assert store.name_taken("a.One", "team room")
+    assert store.name_taken("a.One", "TEAM ROOM", except_id=None)
+    assert not store.name_taken("a.One", "Team Room", except_id=own.id)
+    assert not store.name_taken("a.One", "Elsewhere")
+    assert store.name_taken("b.Two", "elsewhere")
+    assert not store.name_taken("a.One", "Team")
