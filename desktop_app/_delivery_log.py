@@ -1,7 +1,8 @@
 """Recording deliveries: made on any thread, stored off the event path.
 
-:py:meth:`DeliveryLog.record` only builds a tuple and puts it on a queue;
-one writer thread stores what has gathered in one transaction per batch
+:py:meth:`DeliveryLog.record` only puts a tuple on a queue; one writer
+thread builds the records (payload summary, activity row) and stores what
+has gathered in one transaction per batch
 (and prunes each configuration's oldest rows in it), then tells
 subscribers. Deliveries another process stored (``desktop-app fire``) are
 picked up by :py:meth:`DeliveryLog.poll_external`, which the change watcher
@@ -16,7 +17,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from desktop_app._payload import summarize_payload
 from desktop_app._run_tally import RunTally
@@ -59,6 +60,20 @@ _ACTIVITY_OUTCOME = {"timed_out": "timeout"}
 Subscriber = Callable[[Sequence[Delivery]], None]
 
 _as_delivery = tuple.__new__
+
+class _Record(NamedTuple):
+    """Queue item: one delivery as ``record()`` was told it."""
+
+    config: Any
+    signal: str
+    payload: dict[str, Any] | str
+    outcome: str
+    message: str
+    started: float
+    duration: float
+    attempts: int
+    details: str
+
 
 #: Queue item: look at the run tallies now.
 _WAKE = object()
@@ -134,17 +149,18 @@ class DeliveryLog:
         duration: float = 0.0,
         attempts: int = 1,
         details: str = "",
-    ) -> Delivery:
+    ) -> None:
         """Record one delivery for ``config`` (a configuration or snapshot).
 
-        Returns:
-            Delivery: The record (``id`` 0: it is stored later).
+        Only a tuple is queued here: the payload summary, the record and its
+        activity row are made on the writer thread, so the thread that
+        delivered (a worker, with the configuration's next delivery
+        waiting) goes on at once.
         """
-        text = payload if isinstance(payload, str) else summarize_payload(payload)
-        delivery = self._build(
+        item = _Record(
             config,
             signal,
-            text,
+            payload,
             outcome,
             message,
             time.time() if started is None else started,
@@ -156,13 +172,12 @@ class DeliveryLog:
             if self._closed:
                 logger.warning(
                     "Delivery for configuration %s recorded after shutdown; not stored",
-                    delivery.config_id,
+                    getattr(config, "id", None),
                 )
-                return delivery
+                return
             self._unwritten += 1
             self._ensure_writer()
-        self._queue.put(delivery)
-        return delivery
+        self._queue.put(item)
 
     def record_batch(
         self,
@@ -225,9 +240,23 @@ class DeliveryLog:
             )
             self._thread.start()
 
-    def _expand(self, item: Delivery | _Batch) -> list[Delivery]:
-        if isinstance(item, Delivery):
-            return [item]
+    def _expand(self, item: _Record | _Batch) -> list[Delivery]:
+        if isinstance(item, _Record):
+            raw = item.payload
+            text = raw if isinstance(raw, str) else summarize_payload(raw)
+            return [
+                self._build(
+                    item.config,
+                    item.signal,
+                    text,
+                    item.outcome,
+                    item.message,
+                    item.started,
+                    item.duration,
+                    item.attempts,
+                    item.details,
+                )
+            ]
         signal, raw, rows, plain = item
         payload = raw if isinstance(raw, str) else summarize_payload(raw)
         built = [
@@ -367,7 +396,8 @@ class DeliveryLog:
         Args:
             stored (bool): True: once stored, with their ids, on the writer
                 or watcher thread (also deliveries of other processes).
-                False: at once, unstored, on the thread that recorded them.
+                False: as soon as the writer thread has made them, before
+                they are stored (without ids).
 
         Returns:
             callable: Unsubscribes.

@@ -296,10 +296,12 @@ class DeliveryQueue:
     def _finish(
         self, item: DeliveryItem, outcome: str, message: str, details: str
     ) -> None:
+        # The payload is summarised on the writer thread: the worker goes on
+        # to this configuration's next delivery.
         self._log.record(
             item.config,
             item.signal,
-            summarize_payload(item.payload),
+            item.payload,
             outcome,
             message,
             started=item.started or time.time(),
