@@ -66,10 +66,11 @@ class DeliveryItem:
     """
 
     __slots__ = (
+        "_done",
+        "_outcome",
         "attempts",
         "backoff",
         "config",
-        "done",
         "duration",
         "event_time",
         "owner",
@@ -110,8 +111,37 @@ class DeliveryItem:
         self.event_time = time.time()
         self.started = 0.0
         self.duration = 0.0
-        #: Resolves with the stored outcome (``'ok'``, ``'failed'`` …).
-        self.done: Future[str] = Future()
+        self._outcome: str | None = None
+        self._done: Future[str] | None = None
+
+    @property
+    def done(self) -> Future[str]:
+        """Resolves with the stored outcome (``'ok'``, ``'failed'`` …).
+
+        Made when first asked for: most deliveries are waited for by no
+        one, and a future (with its condition and lock) per queued delivery
+        was most of what a burst kept alive.
+        """
+        with _settling:
+            if self._done is None:
+                self._done = Future()
+                if self._outcome is not None:
+                    self._done.set_result(self._outcome)
+            return self._done
+
+    def settle(self, outcome: str) -> None:
+        """The delivery ended with ``outcome`` (the first call counts)."""
+        with _settling:
+            if self._outcome is not None:
+                return
+            self._outcome = outcome
+            future = self._done
+        if future is not None:
+            future.set_result(outcome)
+
+
+#: Guards making and settling the ``done`` futures of delivery items.
+_settling = threading.Lock()
 
 
 class _ConfigLane:
@@ -309,8 +339,7 @@ class DeliveryQueue:
             attempts=item.attempts,
             details=details,
         )
-        if not item.done.done():
-            item.done.set_result(outcome)
+        item.settle(outcome)
         with self._lock:
             self._active -= 1
             lane = self._lanes.get(item.config.id)
@@ -334,8 +363,7 @@ class DeliveryQueue:
             text = summarize_payload(item.payload, SKIPPED_PAYLOAD)
             self._last_summary = (item.payload, text)
         self._log.record(item.config, item.signal, text, "skipped", reason, attempts=0)
-        if not item.done.done():
-            item.done.set_result("skipped")
+        item.settle("skipped")
 
     # Retries -------------------------------------------------------------------
 
@@ -436,8 +464,7 @@ class DeliveryQueue:
                 duration=item.duration,
                 attempts=item.attempts,
             )
-            if not item.done.done():
-                item.done.set_result("failed")
+            item.settle("failed")
         return len(waiting) + len(retrying)
 
 

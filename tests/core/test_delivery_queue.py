@@ -186,3 +186,23 @@ def test_a_long_text_is_cut_after_its_secrets_are_scrubbed():
     assert len(summary) == MAX_PAYLOAD + len(TRUNCATED)
     assert "sk_live" not in summary and "Q7wQ7w" not in summary
     assert summary.startswith('{"level": "info", "message": "')
+
+
+def test_a_deliverys_outcome_can_be_waited_for_before_or_after_it_ends(manager):
+    _make(manager, gated={"mode": "gated"}, quick={})
+    [hook] = [h for h in manager.get_integration(Endpoint).hooks if h.signal is burst]
+    gate.clear()
+    try:
+        by_name = {c.name: c for c in manager.get_integration(Endpoint).get_configs()}
+        gated_item, quick_item = hook.deliver(
+            [by_name["gated"], by_name["quick"]], {"n": 1}
+        )
+        waiting = gated_item.done  # asked for while it runs
+        assert not waiting.done()
+    finally:
+        gate.set()
+    assert waiting.result(timeout=10) == "ok"
+    assert manager.wait_for_background_work(10)
+    # Asked for only after it ended: already resolved.
+    assert quick_item.done.result(timeout=0) == "ok"
+    assert quick_item.done is quick_item.done
