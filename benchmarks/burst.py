@@ -35,6 +35,7 @@ from typing import Any
 
 from benchmarks._harness import Measurement, Result
 from benchmarks._http_server import LocalServer
+from benchmarks._memory import reset_peak, status_kib
 
 EVENTS = 10_000
 QUICK_EVENTS = 2_000
@@ -84,23 +85,6 @@ def _make_data_folder(folder: Path, slow_url: str, dead_url: str) -> Path:
 
 
 # The child ------------------------------------------------------------------
-
-
-def _status_kib(field: str) -> int:
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
-            f.write("5")  # VmHWM back to the current RSS (Linux 4.0+)
-    except OSError:
-        return False
-    return True
 
 
 class _Driver:
@@ -167,8 +151,8 @@ class _Driver:
         # Every record is kept for the count after the child is gone; the
         # bound per configuration would prune all but the newest 500.
         self.manager.deliveries.keep = 10 * self.events
-        self.figures["rss_before_kib"] = _status_kib("VmRSS")
-        self.figures["peak_reset"] = _reset_peak()
+        self.figures["rss_before_kib"] = status_kib("VmRSS")
+        self.figures["peak_reset"] = reset_peak()
         self.longest = 0.0
         self._last = time.perf_counter()
         self._meter.start()
@@ -193,8 +177,8 @@ class _Driver:
     def _quit(self) -> None:
         self.figures["stall_after_ms"] = self.longest
         self._meter.stop()
-        self.figures["peak_kib"] = _status_kib("VmHWM")
-        self.figures["rss_end_kib"] = _status_kib("VmRSS")
+        self.figures["peak_kib"] = status_kib("VmHWM")
+        self.figures["rss_end_kib"] = status_kib("VmRSS")
         with self._made_lock:
             self.figures["made_before_quit"] = dict(self.made)
         self.figures["t_quit"] = time.monotonic()

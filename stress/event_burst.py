@@ -39,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._memory import reset_peak, status_kib  # noqa: E402
 from desktop_app import signals  # noqa: E402
 from desktop_app.activity import ActivityRecord, get_activity_log  # noqa: E402
 from desktop_app.manager import IntegrationManager  # noqa: E402
@@ -124,24 +125,6 @@ class ExitResult:
     threads_left: int
 
 
-def _status_kib(field: str) -> int:
-    with open("/proc/self/status", encoding="ascii") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-def _reset_peak() -> bool:
-    # Writing 5 to clear_refs resets VmHWM to the current RSS (Linux 4.0+).
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
-            f.write("5")
-    except OSError:
-        return False
-    return True
-
-
 def _last_seq() -> int:
     records = get_activity_log().records()
     return records[-1].seq if records else 0
@@ -218,13 +201,13 @@ def run_drain(folder: Path, events: int = 10_000, configs: int = 3) -> DrainResu
     unsubscribe = get_activity_log().subscribe(tally)
     try:
         first = _last_seq()
-        rss_before = _status_kib("VmRSS")
-        reset = _reset_peak()
+        rss_before = status_kib("VmRSS")
+        reset = reset_peak()
         t0 = time.perf_counter()
         send_seconds = _send(events)
         drained = manager.wait_for_background_work(DRAIN_LIMIT)
         drain_seconds = time.perf_counter() - t0
-        peak = _status_kib("VmHWM")
+        peak = status_kib("VmHWM")
         kept_records = [r for r in get_activity_log().records(first) if r.config_id]
         return DrainResult(
             events=events,
