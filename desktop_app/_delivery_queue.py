@@ -457,7 +457,7 @@ class DeliveryQueue:
             self._log.record(
                 item.config,
                 item.signal,
-                summarize_payload(item.payload),
+                item.payload,
                 "failed",
                 f"Not retried: the app was quitting (after {item.attempts} attempts)",
                 started=item.started,

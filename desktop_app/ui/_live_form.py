@@ -118,10 +118,6 @@ class LiveForm(QObject):
         """Return the editors' raw values."""
         return {name: editor.value() for name, editor in self._editors.items()}
 
-    def is_pending(self) -> bool:
-        """Whether a check is waiting for the typing to pause."""
-        return self._timer.isActive()
-
     def apply_conditions(self) -> None:
         """Show, hide, enable and disable fields for the current values."""
         if not self._conditional:
