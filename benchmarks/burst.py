@@ -136,7 +136,7 @@ class _Driver:
         with self._made_lock:
             for d in deliveries:
                 key = d.outcome + (" (quitting)" if "quit" in d.message else "")
-                self.made[key] = self.made.get(key, 0) + 1
+                self.made[key] = self.made.get(key, 0) + d.repeats
 
     def _ready_check(self) -> None:
         manager = self.manager
@@ -222,7 +222,7 @@ def _stored_by_outcome(database: Path) -> dict[str, int]:
     with ConfigStore(database) as store:
         for d in store.list_deliveries(limit=10_000_000):
             key = d.outcome + (" (quitting)" if "quit" in d.message else "")
-            counts[key] = counts.get(key, 0) + 1
+            counts[key] = counts.get(key, 0) + d.repeats
     return counts
 
 

@@ -80,7 +80,7 @@ class _Ours:
         with self._lock:
             for d in deliveries:
                 key = f"{d.outcome}: {d.message}"
-                self.outcomes[key] = self.outcomes.get(key, 0) + 1
+                self.outcomes[key] = self.outcomes.get(key, 0) + d.repeats
 
     def round(self, count: int) -> float:
         """µs per delivery: ``count`` events sent at once, until all are done."""

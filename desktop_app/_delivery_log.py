@@ -19,8 +19,29 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from desktop_app._delivery_runs import (
+    continues,
+    countable,
+    group_runs,
+    grown,
+)
 from desktop_app._payload import summarize_payload
 from desktop_app._run_tally import RunTally
+from desktop_app._told import (
+    ATTEMPTS,
+    DETAILS,
+    DURATION,
+    MESSAGE,
+    OUTCOME,
+    PAYLOAD,
+    SIGNAL,
+    STARTED,
+    WHO,
+    Told,
+    Who,
+    told,
+    who_of,
+)
 from desktop_app.activity import get_activity_log, scrub_secrets
 from desktop_app.errors import StoreError
 from desktop_app.store._records import Delivery, DeliveryStatus
@@ -46,11 +67,6 @@ BATCH = 5000
 #: cheaper stored in a few large transactions than in many small ones.
 GATHER = 0.05
 
-#: Seconds one stored row keeps counting a run of identical successes of a
-#: configuration (see ``Delivery.repeats``); the next one starts a new row,
-#: so the history still shows when things ran.
-RUN_WINDOW = 60.0
-
 #: Writer cycles a run tally may find nothing before it is retired.
 RETIRE_AFTER = 20
 
@@ -60,20 +76,6 @@ _ACTIVITY_OUTCOME = {"timed_out": "timeout"}
 Subscriber = Callable[[Sequence[Delivery]], None]
 
 _as_delivery = tuple.__new__
-
-class _Record(NamedTuple):
-    """Queue item: one delivery as ``record()`` was told it."""
-
-    config: Any
-    signal: str
-    payload: dict[str, Any] | str
-    outcome: str
-    message: str
-    started: float
-    duration: float
-    attempts: int
-    details: str
-
 
 #: Queue item: look at the run tallies now.
 _WAKE = object()
@@ -88,14 +90,17 @@ class _Flush:
         self.seq = seq
 
 
-#: One handler run's deliveries: signal, payload summary, and per
-#: configuration (config, outcome, message, details, started, duration).
-_Batch = tuple[
-    str,
-    str | dict[str, Any],
-    list[tuple[Any, str, str, str, float, float]],
-    tuple[list[Any], float, float] | None,
-]
+class _Batch(NamedTuple):
+    """Queue item: one handler run's deliveries (a class, not a plain
+    tuple: the queue's plain tuples are single records, see ``_told``)."""
+
+    signal: str
+    payload: str | dict[str, Any]
+    #: Per configuration: (config, outcome, message, details, started,
+    #: duration).
+    rows: list[tuple[Any, str, str, str, float, float]]
+    #: Configurations simply ok: (configs, started, duration each).
+    plain: tuple[list[Any], float, float] | None
 
 
 class DeliveryLog:
@@ -157,7 +162,7 @@ class DeliveryLog:
         delivered (a worker, with the configuration's next delivery
         waiting) goes on at once.
         """
-        item = _Record(
+        item = told(
             config,
             signal,
             payload,
@@ -197,7 +202,7 @@ class DeliveryLog:
                 return
             self._unwritten += count
             self._ensure_writer()
-        self._queue.put((signal, payload, rows, plain))
+        self._queue.put(_Batch(signal, payload, rows, plain))
 
     def tally(self, signal: str, configs: tuple[Any, ...], visited: int) -> RunTally:
         """The tally counting plain successful runs of a handler on
@@ -240,38 +245,77 @@ class DeliveryLog:
             )
             self._thread.start()
 
-    def _expand(self, item: _Record | _Batch) -> list[Delivery]:
-        if isinstance(item, _Record):
-            raw = item.payload
-            text = raw if isinstance(raw, str) else summarize_payload(raw)
+    def _expand(self, item: Told | _Batch) -> list[Delivery]:
+        if not isinstance(item, _Batch):
+            raw = item[PAYLOAD]
             return [
                 self._build(
-                    item.config,
-                    item.signal,
-                    text,
-                    item.outcome,
-                    item.message,
-                    item.started,
-                    item.duration,
-                    item.attempts,
-                    item.details,
+                    item[WHO],
+                    item[SIGNAL],
+                    raw if isinstance(raw, str) else summarize_payload(raw),
+                    item[OUTCOME],
+                    item[MESSAGE],
+                    item[STARTED],
+                    item[DURATION],
+                    item[ATTEMPTS],
+                    item[DETAILS],
                 )
             ]
         signal, raw, rows, plain = item
         payload = raw if isinstance(raw, str) else summarize_payload(raw)
         built = [
             self._build(
-                config, signal, payload, outcome, message, started, duration, 1, details
+                who_of(config),
+                signal,
+                payload,
+                outcome,
+                message,
+                started,
+                duration,
+                1,
+                details,
             )
             for config, outcome, message, details, started, duration in rows
         ]
         if plain is not None:
             configs, started, duration = plain
             built += [
-                self._build(config, signal, payload, "ok", "", started, duration, 1, "")
+                self._build(
+                    who_of(config), signal, payload, "ok", "", started, duration, 1, ""
+                )
                 for config in configs
             ]
         return built
+
+    def _expand_all(self, items: list[Told | _Batch]) -> list[Delivery]:
+        """The records of one cycle's items, each configuration's identical
+        plain deliveries in a row built as one (``desktop_app._delivery_runs``)."""
+        built: list[Delivery] = []
+        for item in group_runs(items):
+            if type(item) is list:
+                built.append(self._build_run(item))
+            else:
+                built.extend(self._expand(item))
+        return built
+
+    def _build_run(self, run: list[Told]) -> Delivery:
+        """One record for identical deliveries: the first's time, the last's
+        payload, their mean duration."""
+        first = run[0]
+        raw = run[-1][PAYLOAD]
+        return self._build(
+            first[WHO],
+            first[SIGNAL],
+            raw if isinstance(raw, str) else summarize_payload(raw),
+            first[OUTCOME],
+            first[MESSAGE],
+            min(r[STARTED] for r in run),
+            sum(r[DURATION] for r in run) / len(run),
+            first[ATTEMPTS],
+            "",
+            len(run),
+            max(r[STARTED] for r in run),
+        )
 
     def _drain_tallies(self) -> list[Delivery]:
         """One record per configuration for the runs each tally counted
@@ -308,7 +352,7 @@ class DeliveryLog:
             for config in tally.configs[: tally.visited]:
                 built.append(
                     self._build(
-                        config,
+                        who_of(config),
                         tally.signal,
                         text,
                         "ok",
@@ -325,7 +369,7 @@ class DeliveryLog:
 
     def _build(
         self,
-        config: Any,
+        who: Who,
         signal: str,
         text: str,
         outcome: str,
@@ -346,9 +390,7 @@ class DeliveryLog:
             Delivery,
             (
                 0,
-                config.id,
-                config.integration_id,
-                config.name,
+                *who,
                 signal,
                 started,
                 duration,
@@ -377,7 +419,7 @@ class DeliveryLog:
                 _ACTIVITY_OUTCOME.get(outcome, outcome),
                 # The plain message always ("HTTP 200" too); technical
                 # details only with a failure.
-                message or (f"{repeats:,} events" if repeats > 1 else ""),
+                _activity_message(message, repeats),
                 details if shown else "",
             )
             log.append(raw)
@@ -453,16 +495,18 @@ class DeliveryLog:
             else:
                 first = self._queue.get()
                 self.busy = True
-            batch: list[Delivery] = []
+            items: list[Told | _Batch] = []
+            told = 0  # deliveries the items stand for
             stop = first is None
             flushed = first.seq if isinstance(first, _Flush) else 0
             if first is not None and first is not _WAKE and not flushed:
-                batch.extend(self._expand(first))
+                items.append(first)
+                told += _count_of(first)
             if not (stop or flushed or waited) and self._queue.empty():
                 # Let the rest of a burst gather: each transaction ends with
                 # a sync to disk. (Releases the interpreter meanwhile.)
                 time.sleep(GATHER)
-            while len(batch) < BATCH:
+            while told < BATCH:
                 try:
                     item = self._queue.get_nowait()
                 except queue.Empty:
@@ -472,10 +516,12 @@ class DeliveryLog:
                 elif isinstance(item, _Flush):
                     flushed = max(flushed, item.seq)
                 elif item is not _WAKE:
-                    batch.extend(self._expand(item))
+                    items.append(item)
+                    told += _count_of(item)
+            batch = self._expand_all(items)
             runs = self._drain_tallies()
             if batch or runs:
-                self._write(batch, runs)
+                self._write(batch, runs, told)
             elif self._queue.empty():
                 self._go_idle()
             if flushed:
@@ -495,9 +541,11 @@ class DeliveryLog:
         if any(tally.times for tally in tallies):
             self.busy = True
 
-    def _write(self, batch: list[Delivery], runs: Sequence[Delivery] = ()) -> None:
-        """Store one cycle's records: ``batch`` (counted in ``_unwritten``)
-        and the tallies' ``runs``."""
+    def _write(
+        self, batch: list[Delivery], runs: Sequence[Delivery] = (), told: int = 0
+    ) -> None:
+        """Store one cycle's records: ``batch``, standing for ``told``
+        deliveries counted in ``_unwritten``, and the tallies' ``runs``."""
         records: Sequence[Delivery] = batch
         if runs:
             records = sorted([*batch, *runs], key=_started)
@@ -526,7 +574,7 @@ class DeliveryLog:
             self._open_runs.clear()
         finally:
             with self._lock:
-                self._unwritten -= len(batch)
+                self._unwritten -= told
                 self._own_ids.extend(d.id for d in stored)
                 if self._unwritten == 0:
                     self._idle.notify_all()
@@ -551,24 +599,24 @@ class DeliveryLog:
         open_runs = self._open_runs
         for record in records:
             config_id = record.config_id
-            if not _countable(record):
+            if not countable(record):
                 inserts.append(record)
                 open_insert.pop(config_id, None)
                 open_runs.pop(config_id, None)
                 continue
             index = open_insert.get(config_id)
             if index is not None:
-                if _continues(inserts[index], record):
-                    inserts[index] = _grown(inserts[index], record)
+                if continues(inserts[index], record):
+                    inserts[index] = grown(inserts[index], record)
                     continue
             else:
                 run = open_runs.get(config_id)
-                if run is not None and _continues(run, record):
-                    grown = _grown(run, record)
+                if run is not None and continues(run, record):
+                    longer = grown(run, record)
                     before = extended.get(run.id)
                     added = record.repeats + (before[1] if before else 0)
-                    extended[run.id] = (grown, added)
-                    open_runs[config_id] = grown
+                    extended[run.id] = (longer, added)
+                    open_runs[config_id] = longer
                     continue
             inserts.append(record)
             open_insert[config_id] = len(inserts) - 1
@@ -692,37 +740,20 @@ def _started(delivery: Delivery) -> float:
     return delivery.time
 
 
-def _countable(delivery: Delivery) -> bool:
-    """Whether a record can be counted in a run of identical successes:
-    nothing to say about it beyond "ok"."""
-    return (
-        delivery.outcome == "ok"
-        and not delivery.message
-        and not delivery.details
-        and delivery.attempts <= 1
-    )
+def _count_of(item: Told | _Batch) -> int:
+    """How many deliveries a queue item stands for (``_unwritten`` counts
+    them)."""
+    if not isinstance(item, _Batch):
+        return 1
+    _signal, _payload, rows, plain = item
+    return len(rows) + (len(plain[0]) if plain is not None else 0)
 
 
-def _continues(run: Delivery, delivery: Delivery) -> bool:
-    """Whether ``delivery`` joins the run ``run`` (a countable row).
-
-    Handlers on the worker finish out of order: a delivery that started a
-    little before the run's first one still joins it.
-    """
-    return (
-        run.signal == delivery.signal
-        and run.config_name == delivery.config_name
-        and abs(delivery.time - run.time) < RUN_WINDOW
-    )
-
-
-def _grown(run: Delivery, delivery: Delivery) -> Delivery:
-    """``run`` counting ``delivery`` too (its payload is the latest)."""
-    latest = max(run.latest, delivery.latest)
-    return run._replace(
-        time=min(run.time, delivery.time),
-        repeats=run.repeats + delivery.repeats,
-        last_time=latest,
-        duration=delivery.duration,
-        payload=delivery.payload if delivery.latest >= run.latest else run.payload,
-    )
+def _activity_message(message: str, repeats: int) -> str:
+    """The Activity panel's text for a record (one standing for a run says
+    how many)."""
+    if repeats <= 1:
+        return message
+    if message:
+        return f"{message} ({repeats:,} events)"
+    return f"{repeats:,} events"

@@ -13,8 +13,8 @@ Two phases, each on a fresh manager:
    report the peak memory (``VmHWM``, reset just before the burst where the
    kernel allows it) and its increase over the resident size before the
    burst, how long the sending and the draining took, how many lines were
-   written and how many activity records were made and are still kept (the
-   log is a ring buffer).
+   written, how many deliveries were recorded, and how many activity rows are
+   still kept (the log is a ring buffer).
 2. **Exit while busy.** Send the burst again and shut the manager down at
    once, as quitting the app mid-burst would: how long shutting down took,
    how many deliveries were done, how many were not (each with a record
@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,7 @@ from benchmarks._memory import reset_peak, status_kib  # noqa: E402
 from desktop_app import signals  # noqa: E402
 from desktop_app.activity import ActivityRecord, get_activity_log  # noqa: E402
 from desktop_app.manager import IntegrationManager  # noqa: E402
-from desktop_app.store import ConfigStore  # noqa: E402
+from desktop_app.store import ConfigStore, Delivery  # noqa: E402
 from integrations.event_file import EventFileIntegration  # noqa: E402
 
 __all__ = ["DrainResult", "ExitResult", "main", "run_drain", "run_exit"]
@@ -61,17 +62,18 @@ class DrainResult:
         events (int): Events sent.
         expected (int): Deliveries due (events × enabled configurations).
         delivered (int): Lines found in the event files.
-        recorded (int): Activity records made for deliveries (one per
-            delivery that ran, whatever its outcome).
+        recorded (int): Deliveries with a record made (every one that ran,
+            whatever its outcome; a record may count a run of identical
+            ones).
         hook_records (int): Activity records made for the signal hook itself
             (one per event, on the sender's thread).
-        failed (int): Delivery records that failed or timed out.
-        skipped (int): Delivery records of deliveries that never ran (the
-            queue was full).
-        stored (int): Delivery rows in the database afterwards (bounded per
-            configuration).
-        kept (int): Delivery records still in the activity log, which keeps
-            only the newest records.
+        failed (int): Deliveries recorded as failed or timed out.
+        skipped (int): Deliveries recorded as never run (the queue was
+            full).
+        stored (int): Deliveries the database's rows stand for afterwards
+            (bounded per configuration).
+        kept (int): Delivery rows still in the activity log, which keeps
+            only the newest rows (a row may stand for several deliveries).
         drained (bool): The worker became idle within the limit.
         send_seconds (float): Sending every event (the sender's thread).
         drain_seconds (float): From the first send until the worker was idle.
@@ -105,11 +107,12 @@ class ExitResult:
     Attributes:
         expected (int): Deliveries due when the burst was sent.
         delivered (int): Lines found in the event files after shutdown.
-        recorded (int): Activity records made for deliveries (ran or not).
+        recorded (int): Deliveries with a record made (ran or not).
         dropped (int): Deliveries that never ran (``expected - delivered``).
         not_delivered (int): Records saying a delivery never ran (skipped,
             or not retried) because the app was quitting.
-        stored (int): Delivery rows in the database after shutdown.
+        stored (int): Deliveries the database's rows stand for after
+            shutdown.
         shutdown_seconds (float): How long ``manager.shutdown()`` took.
         threads_left (int): Worker threads this phase started that are still
             alive after shutdown.
@@ -131,8 +134,9 @@ def _last_seq() -> int:
 
 
 class _Tally:
-    """Counts every activity record as it is made (the log itself keeps
-    only the newest), split into deliveries and everything else."""
+    """Counts every delivery as its record is made (the activity log keeps
+    only the newest rows, and a row may stand for a run of identical
+    deliveries), and the activity records made for anything else."""
 
     def __init__(self) -> None:
         self.deliveries = 0
@@ -141,14 +145,28 @@ class _Tally:
         self.other = 0
         self._lock = threading.Lock()
 
-    def __call__(self, record: ActivityRecord) -> None:
+    def __call__(self, deliveries: Sequence[Delivery]) -> None:
         with self._lock:
-            if record.config_id is None:
+            for d in deliveries:
+                self.deliveries += d.repeats
+                self.failed += d.repeats * (d.outcome in ("failed", "timed_out"))
+                self.skipped += d.repeats * (d.outcome == "skipped")
+
+    def activity(self, record: ActivityRecord) -> None:
+        if record.config_id is None:
+            with self._lock:
                 self.other += 1
-            else:
-                self.deliveries += 1
-                self.failed += record.outcome in ("failed", "timeout")
-                self.skipped += record.outcome == "skipped"
+
+    def follow(self, manager: IntegrationManager) -> Callable[[], None]:
+        """Start counting; returns what stops it."""
+        stop_deliveries = manager.deliveries.subscribe(self, stored=False)
+        stop_activity = get_activity_log().subscribe(self.activity)
+
+        def stop() -> None:
+            stop_deliveries()
+            stop_activity()
+
+        return stop
 
 
 def _open(folder: Path, configs: int) -> tuple[IntegrationManager, list[Path]]:
@@ -183,8 +201,9 @@ def _lines(files: list[Path]) -> int:
 
 
 def _stored(folder: Path) -> int:
+    """Deliveries the stored rows stand for."""
     with ConfigStore(folder / "configs.sqlite3") as store:
-        return len(store.list_deliveries(limit=10_000_000))
+        return sum(d.repeats for d in store.list_deliveries(limit=10_000_000))
 
 
 def _send(events: int) -> float:
@@ -198,7 +217,7 @@ def run_drain(folder: Path, events: int = 10_000, configs: int = 3) -> DrainResu
     """Send ``events`` and wait for every delivery (phase 1)."""
     manager, files = _open(folder, configs)
     tally = _Tally()
-    unsubscribe = get_activity_log().subscribe(tally)
+    unsubscribe = tally.follow(manager)
     try:
         first = _last_seq()
         rss_before = status_kib("VmRSS")
@@ -236,7 +255,7 @@ def run_exit(folder: Path, events: int = 10_000, configs: int = 3) -> ExitResult
     before = set(threading.enumerate())
     manager, files = _open(folder, configs)
     tally = _Tally()
-    unsubscribe = get_activity_log().subscribe(tally)
+    unsubscribe = tally.follow(manager)
     try:
         _send(events)
     finally:

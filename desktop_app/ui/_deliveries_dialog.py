@@ -331,13 +331,20 @@ class DeliveriesDialog(QDialog):
 
 
 def _run_text(delivery: Delivery) -> str:
-    """What a row counting identical successes stands for, in words."""
+    """What a row counting identical deliveries stands for, in words."""
     first = time.strftime("%H:%M:%S", time.localtime(delivery.time))
     last = time.strftime("%H:%M:%S", time.localtime(delivery.latest))
+    if delivery.outcome == "skipped":
+        return (
+            f"Skipped {delivery.repeats:,} times in a row, from {first} to {last}. "
+            f"{delivery.message}. The payload shown, which Retry sends, is the "
+            f"latest one."
+        )
+    answer = f" ({delivery.message})" if delivery.message else ""
     return (
-        f"Delivered {delivery.repeats:,} times in a row, from {first} to {last}, "
-        f"about {human_duration(delivery.duration)} each. The payload shown is "
-        f"the latest one."
+        f"Delivered {delivery.repeats:,} times in a row{answer}, from {first} to "
+        f"{last}, about {human_duration(delivery.duration)} each. The payload "
+        f"shown is the latest one."
     )
 
 

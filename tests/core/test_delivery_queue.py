@@ -58,8 +58,9 @@ def test_a_dead_endpoint_waiting_to_retry_does_not_delay_another(manager):
     done = threading.Event()
 
     def check(deliveries):
+        # Identical successes in a row are stored as one row counting them.
         stored.extend(d for d in deliveries if d.config_id == made["fine"].id)
-        if len(stored) == 40:
+        if sum(d.repeats for d in stored) == 40:
             done.set()
 
     manager.deliveries.subscribe(check)
@@ -83,13 +84,23 @@ def test_deliveries_past_the_bound_are_recorded_as_skipped(manager):
         gate.set()
     assert manager.wait_for_background_work(10)
     rows = manager.get_deliveries(made["slow"].id, limit=100)
-    outcomes = sorted(d.outcome for d in rows)
-    # One running, five waiting, four past the bound.
-    assert outcomes.count("ok") == 6 and outcomes.count("skipped") == 4
-    skipped = [d for d in rows if d.outcome == "skipped"]
-    assert skipped[0].message == (
+    counts = {"ok": 0, "skipped": 0}
+    for d in rows:
+        counts[d.outcome] += d.repeats
+    # One running, five waiting, four past the bound (those four in a row
+    # for the same reason: one row counting them).
+    assert counts == {"ok": 6, "skipped": 4}
+    [skipped] = [d for d in rows if d.outcome == "skipped"]
+    assert skipped.repeats == 4
+    assert skipped.message == (
         "Not delivered: 5 deliveries to this configuration were already waiting"
     )
+    # The Activity panel's row for them says how many it stands for.
+    from desktop_app.activity import get_activity_log
+
+    assert f"{skipped.message} (4 events)" in [
+        r.error for r in get_activity_log().records() if r.config_id == made["slow"].id
+    ]
 
 
 def test_shutting_down_records_every_waiting_delivery_as_not_delivered(
@@ -112,7 +123,8 @@ def test_shutting_down_records_every_waiting_delivery_as_not_delivered(
     with ConfigStore(db_path) as store:
         slow = store.list_deliveries(made["slow"].id, limit=100)
         retrying = store.list_deliveries(made["retrying"].id, limit=100)
-    assert len(slow) == 20 and len(retrying) == 20
+    assert sum(d.repeats for d in slow) == 20
+    assert sum(d.repeats for d in retrying) == 20
     assert {d.message for d in slow if d.outcome == "skipped"} == {
         "Not delivered: the app was quitting"
     }
@@ -132,7 +144,7 @@ def test_large_payloads_are_bounded_by_size_and_recorded_when_skipped(manager):
     rows = manager.get_deliveries(made["slow"].id, limit=100)
     skipped = [d for d in rows if d.outcome == "skipped"]
     # One running, about five waiting (10 KB each), the rest skipped.
-    assert 10 <= len(skipped) <= 15
+    assert 10 <= sum(d.repeats for d in skipped) <= 15
     assert skipped[0].message.startswith("Not delivered: ")
     assert skipped[0].message.endswith("KiB of events were already waiting")
 
@@ -143,27 +155,32 @@ def test_skipped_deliveries_keep_a_short_payload_and_small_ones_can_be_retried(
     from desktop_app._delivery_queue import SKIPPED_PAYLOAD
     from desktop_app._payload import TRUNCATED, load_payload
 
-    gate.clear()
     made = _make(manager, slow={"mode": "gated"})
     manager.delivery_queue.max_per_config = 1
-    try:
-        for n in ("first", "queued", "y" * 50_000, "small"):
-            burst.send(None, n=n)
-    finally:
-        gate.set()
-    assert manager.wait_for_background_work(10)
-    rows = manager.get_deliveries(made["slow"].id, limit=100)
-    skipped = {d.payload[:20]: d for d in rows if d.outcome == "skipped"}
-    assert len(skipped) == 2
-    large = next(d for d in skipped.values() if "yyyy" in d.payload)
-    small = next(d for d in skipped.values() if "small" in d.payload)
+
+    def skipped_after(payloads):
+        gate.clear()
+        try:
+            for n in ("running", "queued", *payloads):
+                burst.send(None, n=n)
+        finally:
+            gate.set()
+        assert manager.wait_for_background_work(10)
+        rows = manager.get_deliveries(made["slow"].id, limit=100)
+        return [d for d in rows if d.outcome == "skipped"]
+
+    [large] = skipped_after(["y" * 50_000])
     # The large one keeps a start only, marked, and cannot be sent again.
     assert large.payload.endswith(TRUNCATED)
     assert len(large.payload) <= SKIPPED_PAYLOAD + len(TRUNCATED)
     assert load_payload(large.payload) is None
-    # The small one is whole: Retry sends it.
-    assert load_payload(small.payload) == {"n": "small"}
-    assert manager.retry_delivery(small.id).result(10) == "ok"
+
+    # Skipped in a row for the same reason: one row counting both, which
+    # keeps the latest payload, whole when small: Retry sends it.
+    both = skipped_after(["y" * 50_000, "small"])[0]
+    assert both.repeats == 2
+    assert load_payload(both.payload) == {"n": "small"}
+    assert manager.retry_delivery(both.id).result(10) == "ok"
     assert ("slow", "small") in Endpoint.delivered
 
 

@@ -1,9 +1,11 @@
-"""Identical successful deliveries in a row are one stored row with a count.
+"""Identical deliveries in a row are one stored row with a count.
 
 A djblets-style loop over ``get_configs()`` gets a delivery per
 configuration on every event; the ones with nothing to say are counted on
-the event path and stored as one row per configuration (``repeats``), and
-anything else (a failure, a message, another signal) starts a new row.
+the event path and stored as one row per configuration (``repeats``).
+Deliveries with the same outcome and message in a row ("HTTP 200", or
+skipped for the same reason) are counted the same way; anything else (a
+failure, another message, another signal) starts a new row.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sqlite3
 
 import pytest
 
-from desktop_app import _delivery_log, deliveries
+from desktop_app import _delivery_log, _delivery_runs, deliveries
 from desktop_app._legacy_handlers import set_ui_thread
 from desktop_app.activity import get_activity_log
 from desktop_app.hooks import SignalHook
@@ -137,7 +139,7 @@ def test_a_run_grows_across_writes_until_its_window_ends(manager, monkeypatch):
     assert _rows(manager, only) == [("ok", 3, "tests.delivery_runs.ticked")]
 
     # Past the window, the next success starts a new row.
-    monkeypatch.setattr(_delivery_log, "RUN_WINDOW", 0.0)
+    monkeypatch.setattr(_delivery_runs, "RUN_WINDOW", 0.0)
     ticked.send(None)
     assert manager.wait_for_background_work(10)
     assert _rows(manager, only) == [
@@ -146,24 +148,29 @@ def test_a_run_grows_across_writes_until_its_window_ends(manager, monkeypatch):
     ]
 
 
-def test_a_run_with_a_message_is_not_counted_into_a_row(manager):
+def test_the_same_message_in_a_row_is_counted_and_another_starts_a_row(manager):
     class Reporting(Integration):
         integration_id = "tests.delivery_runs.Reporting"
 
         def initialize(self):
             SignalHook(self, tocked, self.on_tocked)
 
-        def on_tocked(self, **kwargs):
+        def on_tocked(self, status=200, **kwargs):
             for config in self.get_configs():
-                deliveries.report(config, message="HTTP 200")
+                deliveries.report(config, message=f"HTTP {status}")
 
     integration = manager.register_integration_class(Reporting)
     config = integration.create_config(name="says", enabled=True, save=True)
-    for _ in range(3):
-        tocked.send(None)
+    for status in (200, 200, 200, 201, 200):
+        tocked.send(None, status=status)
     assert manager.wait_for_background_work(10)
     rows = manager.get_deliveries(config.id)
-    assert [(d.message, d.repeats) for d in rows] == [("HTTP 200", 1)] * 3
+    assert [(d.message, d.repeats) for d in rows] == [
+        ("HTTP 200", 1),
+        ("HTTP 201", 1),
+        ("HTTP 200", 3),
+    ]
+
 
 
 def test_handlers_sent_from_the_ui_thread_are_counted_the_same(manager):

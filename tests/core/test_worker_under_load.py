@@ -59,7 +59,8 @@ def test_a_configurations_deliveries_follow_each_other_on_one_thread(manager):
         # no hand-over to another thread per delivery.
         assert len({ident for _, ident in ran}) == 1
     rows = manager.get_deliveries(limit=100)
-    assert len(rows) == 60 and {d.outcome for d in rows} == {"ok"}
+    # Identical successes in a row are one row counting them.
+    assert sum(d.repeats for d in rows) == 60 and {d.outcome for d in rows} == {"ok"}
 
 
 def test_finished_work_lets_go_of_its_arguments_at_once():

@@ -45,13 +45,16 @@ def keep_alive_server():
             self.rfile.read(int(self.headers.get("Content-Length", 0)))
             with seen.lock:
                 seen.requests.append((self.client_address[1], self.path))
+            # Decided before answering: once the client has the answer, the
+            # test may change its mind for the next request.
+            close = seen.close_silently
             self.send_response(seen.status)
             if seen.location:
                 self.send_header("Location", seen.location)
             self.send_header("Content-Length", "2")
             self.end_headers()
             self.wfile.write(b"ok")
-            if seen.close_silently:
+            if close:
                 self.close_connection = True
 
         def log_message(self, format, *args):  # noqa: A002
@@ -78,7 +81,9 @@ def test_a_burst_to_one_configuration_goes_over_one_connection(
     assert seen.connections() == 1
     assert {path for _, path in seen.requests} == {"/hook?team=a"}
     rows = manager.get_deliveries(config.id, limit=50)
-    assert [d.outcome for d in rows] == ["ok"] * 20
+    # The same answer every time: rows counting identical deliveries.
+    assert {d.outcome for d in rows} == {"ok"}
+    assert sum(d.repeats for d in rows) == 20
     assert {d.message for d in rows} == {"HTTP 200"}
 
 
@@ -109,7 +114,8 @@ def test_a_connection_the_server_closed_is_replaced_and_nothing_is_sent_twice(
     assert len(seen.requests) == 5
     assert seen.connections() == 5
     rows = manager.get_deliveries(config.id, limit=50)
-    assert [(d.outcome, d.attempts) for d in rows] == [("ok", 1)] * 5
+    assert {(d.outcome, d.attempts) for d in rows} == {("ok", 1)}
+    assert sum(d.repeats for d in rows) == 5
 
 
 def test_a_kept_connection_closed_by_the_server_is_sent_again_once(

@@ -100,3 +100,32 @@ def test_the_message_reads_whole_when_it_took_under_a_millisecond(qtbot, win, ma
     # "<1 ms" is text, not the start of a tag that swallows the message.
     assert document.toPlainText() == "Failed in <1 ms: Couldn't reach chat.example.com"
     dialog.close()
+
+
+def test_deliveries_skipped_in_a_row_read_as_one_row_retry_sends_the_latest(
+    qtbot, win, manager
+):
+    from desktop_app._payload import load_payload
+
+    integration = manager.get_integration(Looping)
+    config = integration.create_config(name="Flooded", enabled=True, save=True)
+    reason = "Not delivered: 3 deliveries to this configuration were already waiting"
+    for n in range(4):
+        manager.deliveries.record(
+            config, looped.name, {"n": n}, "skipped", reason, attempts=0
+        )
+    win.reload_integrations()
+    win.show_config_deliveries(integration.integration_id, config.id)
+    dialog = win.config_delivery_actions.dialogs[config.id]
+    qtbot.waitUntil(
+        lambda: len(dialog.model.rows) == 1 and dialog.model.rows[0].repeats == 4
+    )
+
+    [row] = dialog.model.rows
+    assert load_payload(row.payload) == {"n": 3}  # the latest
+    dialog.view.selectRow(0)
+    text = dialog.message_label.text()
+    assert "Skipped 4 times in a row" in text
+    assert reason in text and "which Retry sends" in text
+    assert dialog.retry_button.isEnabled()
+    dialog.close()
