@@ -38,7 +38,10 @@ class Scope(Protocol):
     :py:class:`HandlerScope`, or the cheaper run a send makes on its own
     thread (:py:class:`desktop_app._hub_run.HubRun`)."""
 
-    owner: Any
+    @property
+    def owner(self) -> Any:
+        """Whose handler runs (an integration, or another owner)."""
+
     #: The owner's ``integration_id`` (``None`` for another owner).
     owner_id: str | None
     #: Show ``get_configs()`` only this configuration (retry, test).

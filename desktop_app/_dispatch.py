@@ -92,12 +92,15 @@ class _Hub:
                             results.append(result)
                             t0 = run.ended
                             continue
-                    elif accepts is None:
-                        result = hook.callback(**payload)
                     else:
-                        result = hook.callback(
-                            **{k: v for k, v in payload.items() if k in accepts}
-                        )
+                        if run is not None:
+                            run.leave()  # not an integration's handler
+                        if accepts is None:
+                            result = hook.callback(**payload)
+                        else:
+                            result = hook.callback(
+                                **{k: v for k, v in payload.items() if k in accepts}
+                            )
                 except BaseException as e:  # noqa: B036 - plugin code: SystemExit too
                     if is_user_interrupt(e):
                         raise

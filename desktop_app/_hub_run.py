@@ -44,7 +44,6 @@ class HubRun:
         "_started",
         "ended",
         "event_time",
-        "owner",
         "owner_id",
         "recorded",
     )
@@ -57,7 +56,7 @@ class HubRun:
     def __init__(self) -> None:
         #: When the signal was sent (seconds since the epoch).
         self.event_time = time.time()
-        self.owner: Any = None
+        #: The running handler's integration id (what a loop compares).
         self.owner_id: str | None = None
         # The rest is set by call() for each handler (only what a handler
         # may reach between runs is set here).
@@ -70,6 +69,12 @@ class HubRun:
         self.recorded: bool
 
     # What handlers ask of their scope ---------------------------------------
+
+    @property
+    def owner(self) -> Any:
+        """The running handler's integration (``None`` between runs)."""
+        hook = self._hook
+        return hook.owner if hook is not None else None
 
     def narrow(self, configs: tuple[Any, ...]) -> tuple[Any, ...]:
         return configs
@@ -115,14 +120,15 @@ class HubRun:
             BaseException: What the callback raised (the hub contains it),
                 marked as recorded when a delivery records it.
         """
-        self.owner = hook.owner
+        # Only what a handler may reach is set; nothing is reset after a
+        # plain run (the next handler's call overwrites it, and the hub
+        # calls leave() before anything else runs in this scope).
         self.owner_id = hook.owner_id
         self._started = started
         self._hook = hook
         self._kwargs = kwargs
         loops: list[tuple[tuple[Any, ...], Iterator[Any]]] = []
         self._loops = loops
-        self._full = None
         try:
             result = hook.callback(**kwargs)
         except BaseException as e:
@@ -131,8 +137,6 @@ class HubRun:
                     setattr(e, RECORDED, True)
             raise
         self.ended = ended = perf_counter()
-        self._hook = None
-        self.owner = self.owner_id = None
         if self._full is not None or len(loops) > 1:
             self.recorded = self._close(hook)
             return result
@@ -165,14 +169,18 @@ class HubRun:
         self.recorded = True
         return result
 
+    def leave(self) -> None:
+        """No handler of this run is running any more (the hub calls it
+        before a listener that is not an integration's handler)."""
+        self._hook = None
+        self.owner_id = None
+
     def _close(self, hook: SignalHook) -> bool:
         """Record the run through its full scope."""
         _split(hook)
-        full = self._full
-        if full is None:
-            self._hook = hook
-            full = self._promote()
-            self._hook = None
+        full = self._promote()
+        self._full = None
+        self.leave()
         if full is None:
             return False
         full.close()
@@ -183,8 +191,8 @@ class HubRun:
         configuration it was on, record the others."""
         hook = self._hook
         full = self._promote()
-        self._hook = None
-        self.owner = self.owner_id = None
+        self._full = None
+        self.leave()
         if full is None or hook is None:
             return False
         _split(hook)

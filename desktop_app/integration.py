@@ -151,12 +151,19 @@ class Integration:
             tuple[ConfigSnapshot, ...]: Read-only snapshots, shared with
             every other caller. To change one, use :py:meth:`get_config`.
         """
-        if local_site is not None:
-            filters["local_site"] = local_site
         # The tuple tells a running handler's scope which configuration its
         # loop is on: each one the loop reaches gets its own delivery (see
         # desktop_app.deliveries and desktop_app._attribution).
-        configs = self.integration_mgr.get_enabled_configs(self.integration_id, filters)
+        manager = self.integration_mgr
+        if local_site is None and not filters:
+            # Every event asks: one lookup once cached.
+            configs = manager.unfiltered_configs.get(self.integration_id)
+            if configs is None:
+                configs = manager.get_enabled_configs(self.integration_id)
+        else:
+            if local_site is not None:
+                filters["local_site"] = local_site
+            configs = manager.get_enabled_configs(self.integration_id, filters)
         scope = current_scope()
         if (
             scope is not None

@@ -103,7 +103,10 @@ class IntegrationManager:
         self.integration_errors: dict[str, tuple[str, str]] = {}
         self._integrations: dict[str, Integration] = {}
         self._enabled = EnabledConfigCache(self._load_enabled, self._read_counts)
-        self._unfiltered = self._enabled.unfiltered
+        #: Integration id → what ``get_configs()`` returns without filters,
+        #: once cached: the event path's one lookup (the configuration
+        #: cache owns it; read only).
+        self.unfiltered_configs = self._enabled.unfiltered
         self._lock = self._enabled.lock
         self._dispatch: Dispatcher = _call_now
         self._watch_interval = watch_interval
@@ -279,7 +282,7 @@ class IntegrationManager:
         """
         if not filters:
             # The event path: one lock-free lookup once cached.
-            cached = self._unfiltered.get(integration_cls_or_id)
+            cached = self.unfiltered_configs.get(integration_cls_or_id)
             if cached is not None:
                 return cached
         return self._enabled.configs(

@@ -172,6 +172,46 @@ def test_the_same_message_in_a_row_is_counted_and_another_starts_a_row(manager):
     ]
 
 
+def test_a_listener_between_two_handlers_is_neither_ones_work(manager):
+    """A listener that is not an integration's handler runs between two on
+    the same signal: what it reports or logs is neither handler's."""
+    import logging
+
+    from desktop_app.extension import Extension
+
+    [first] = _setup(manager, "first")
+
+    class Bystander(Extension):
+        def initialize(self):
+            SignalHook(self, ticked, self.on_ticked)
+
+        def on_ticked(self, **kwargs):
+            logging.getLogger("tests.bystander").error("not an integration's")
+            deliveries.report(first, message="not mine", ok=False)
+
+    class After(Integration):
+        integration_id = "tests.delivery_runs.After"
+
+        def initialize(self):
+            SignalHook(self, ticked, self.on_ticked)
+
+        def on_ticked(self, **kwargs):
+            for config in self.get_configs():
+                config.get("anything")
+
+    bystander = Bystander()
+    bystander.enable_extension()
+    try:
+        after = manager.register_integration_class(After)
+        second = after.create_config(name="second", enabled=True, save=True)
+        for _ in range(2):
+            ticked.send(None)
+        assert manager.wait_for_background_work(10)
+    finally:
+        bystander.disable_extension()
+    assert _rows(manager, first) == [("ok", 2, "tests.delivery_runs.ticked")]
+    assert _rows(manager, second) == [("ok", 2, "tests.delivery_runs.ticked")]
+
 
 def test_handlers_sent_from_the_ui_thread_are_counted_the_same(manager):
     [only] = _setup(manager, "only")
