@@ -29,7 +29,6 @@ from desktop_app._payload import summarize_payload
 from desktop_app._run_tally import RunTally
 from desktop_app._told import (
     ATTEMPTS,
-    DETAILS,
     DURATION,
     MESSAGE,
     OUTCOME,
@@ -248,19 +247,9 @@ class DeliveryLog:
     def _expand(self, item: Told | _Batch) -> list[Delivery]:
         if not isinstance(item, _Batch):
             raw = item[PAYLOAD]
-            return [
-                self._build(
-                    item[WHO],
-                    item[SIGNAL],
-                    raw if isinstance(raw, str) else summarize_payload(raw),
-                    item[OUTCOME],
-                    item[MESSAGE],
-                    item[STARTED],
-                    item[DURATION],
-                    item[ATTEMPTS],
-                    item[DETAILS],
-                )
-            ]
+            text = raw if isinstance(raw, str) else summarize_payload(raw)
+            # A record's fields are _build's arguments, in its order.
+            return [self._build(item[WHO], item[SIGNAL], text, *item[OUTCOME:])]
         signal, raw, rows, plain = item
         payload = raw if isinstance(raw, str) else summarize_payload(raw)
         built = [
