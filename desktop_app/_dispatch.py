@@ -143,6 +143,8 @@ _LIFECYCLE = frozenset(
         signals.configs_reloaded,
         signals.integration_enabled,
         signals.integration_disabled,
+        signals.integration_registered,
+        signals.integration_unregistered,
         signals.app_started,
     )
 )

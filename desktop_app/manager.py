@@ -165,6 +165,7 @@ class IntegrationManager:
             self._integrations[integration_id] = integration
         self._attach(integration)
         self._update_enabled_state(integration)
+        signals.integration_registered.send(self, integration=integration)
         return integration
 
     def unregister_integration_class(self, integration_cls_or_id: Any) -> None:
@@ -180,6 +181,7 @@ class IntegrationManager:
             self._integrations.pop(integration.integration_id, None)
             self.integration_errors.pop(integration.integration_id, None)
             self._enabled.forget(integration.integration_id)
+        signals.integration_unregistered.send(self, integration=integration)
 
     def get_integration(self, integration_cls_or_id: Any) -> Integration:
         """Return the registered instance for a class, instance or id.

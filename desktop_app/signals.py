@@ -37,6 +37,8 @@ __all__ = [
     "payload_form_class",
     "integration_disabled",
     "integration_enabled",
+    "integration_registered",
+    "integration_unregistered",
     "label_from_name",
     "label_of",
     "signal_group_for",
@@ -299,6 +301,22 @@ integration_disabled = define_signal(
     "desktop_app.integration_disabled",
     description='An integration was switched off (no "Enabled" configuration left).',
     label="Integration switched off",
+    internal=True,
+    module=__name__,
+)
+integration_registered = define_signal(
+    "desktop_app.integration_registered",
+    description=(
+        "An integration was registered (a plugin loaded, or the host added one)."
+    ),
+    label="Integration added",
+    internal=True,
+    module=__name__,
+)
+integration_unregistered = define_signal(
+    "desktop_app.integration_unregistered",
+    description="An integration was unregistered (its plugin went away).",
+    label="Integration removed",
     internal=True,
     module=__name__,
 )

@@ -65,6 +65,8 @@ class ManagerEvents(QObject):
     integrationStateChanged = Signal(object)
     #: Configurations were re-read (another process changed them).
     configsReloaded = Signal()
+    #: An integration was registered or unregistered.
+    integrationsChanged = Signal()
 
     def __init__(
         self, manager: IntegrationManager, parent: QObject | None = None
@@ -78,6 +80,8 @@ class ManagerEvents(QObject):
             (signals.integration_enabled, self._on_integration),
             (signals.integration_disabled, self._on_integration),
             (signals.configs_reloaded, self._on_reloaded),
+            (signals.integration_registered, self._on_registry),
+            (signals.integration_unregistered, self._on_registry),
         ]
         for signal, receiver in self._connections:
             signal.connect(receiver, sender=manager, weak=False)
@@ -116,6 +120,9 @@ class ManagerEvents(QObject):
 
     def _on_reloaded(self, sender: Any, **kwargs: Any) -> None:
         self._emit(self.configsReloaded)
+
+    def _on_registry(self, sender: Any, **kwargs: Any) -> None:
+        self._emit(self.integrationsChanged)
 
 
 class BatchedFeed(QObject):

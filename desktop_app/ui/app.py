@@ -83,8 +83,8 @@ def run_app(
         data_dir (Path): The data folder (database, plugins).
         argv (list[str], optional): Arguments for Qt.
         after_show (callable, optional): Called with the window once it is
-            shown and painted (for example to load plugins, then
-            ``window.reload_integrations()``).
+            shown and painted (for example to load plugins; the list follows
+            what is registered).
         settings (QSettings, optional): Where the window keeps its layout;
             the application's default settings if omitted.
         read_only (bool): Open the database read-only.

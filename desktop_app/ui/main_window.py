@@ -175,6 +175,13 @@ class MainWindow(QMainWindow):
         self.events.configChanged.connect(self._on_config_changed)
         self.events.integrationStateChanged.connect(self._on_integration_state_changed)
         self.events.configsReloaded.connect(self._on_configs_reloaded)
+        # Integrations the host registers (or unregisters) while the window
+        # is up show (or go) at the next turn, many at once as one reload.
+        self._registry_timer = QTimer(self)
+        self._registry_timer.setSingleShot(True)
+        self._registry_timer.setInterval(0)
+        self._registry_timer.timeout.connect(self._on_registry_settled)
+        self.events.integrationsChanged.connect(self._on_registry_changed)
         self.integration_view.selectionModel().currentChanged.connect(
             self._on_integration_selected
         )
@@ -490,6 +497,15 @@ class MainWindow(QMainWindow):
 
     def _on_integration_state_changed(self, integration: Integration) -> None:
         self.integration_model.refresh_state()
+
+    def _on_registry_changed(self) -> None:
+        # While plugins load, the loader shows them all at the end.
+        if "plugins" not in self._ready_holds:
+            self._registry_timer.start()
+
+    def _on_registry_settled(self) -> None:
+        if "plugins" not in self._ready_holds:
+            self.reload_integrations()
 
     def _on_configs_reloaded(self) -> None:
         self.integration_model.refresh_counts()

@@ -423,8 +423,7 @@ def test_a_late_filter_result_does_not_land_in_another_integration(
     qtbot, manager, window, sample, other, monkeypatch
 ):
     manager.store.bulk_insert(
-        ConfigRecord(sample.integration_id, name=f"Staging {i:04}")
-        for i in range(10)
+        ConfigRecord(sample.integration_id, name=f"Staging {i:04}") for i in range(10)
     )
     manager.store.bulk_insert(
         ConfigRecord(other.integration_id, name=f"Chat {i}") for i in range(3)
@@ -637,3 +636,25 @@ def test_an_import_shows_in_the_window_as_one_reload(qtbot, manager, window, sam
     )
     # One reload of the list, not one per imported configuration.
     assert len(resets) == 1
+
+
+def test_an_integration_the_host_registers_later_shows_and_goes(qtbot, manager, window):
+    from desktop_app.integration import Integration
+
+    class Latecomer(Integration):
+        integration_id = "tests.ui.main_window.Latecomer"
+        name = "Latecomer"
+        description = "Registered after the window opened."
+
+        def initialize(self):
+            pass
+
+    view = window.findChild(QListView, "integrationList")
+    assert "Latecomer" not in names_in(view)
+    manager.register_integration_class(Latecomer)
+    qtbot.waitUntil(lambda: "Latecomer" in names_in(view))
+    select_integration(window, "Latecomer")
+    manager.unregister_integration_class(Latecomer)
+    qtbot.waitUntil(lambda: "Latecomer" not in names_in(view))
+    # The selection moved to an integration that is still there.
+    assert window.integration_view.currentIndex().isValid()
