@@ -164,8 +164,19 @@ class DeliveriesDialog(QDialog):
         header = self.view.horizontalHeader()
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((150, 170, 80, 70)):
-            header.resizeSection(column, width)
+        # Wide enough for what the columns hold, in the font in use: a
+        # time, an event's label, a run's outcome ("Timed out ×10,000"),
+        # a duration.
+        metrics = self.view.fontMetrics()
+        columns = (
+            ("2026-12-31 23:59:59", 150),
+            ("", 170),
+            ("Timed out ×10,000", 80),
+            ("1.25 min", 70),
+        )
+        for column, (sample, least) in enumerate(columns):
+            width = metrics.horizontalAdvance(sample) + 16 if sample else 0
+            header.resizeSection(column, max(least, width))
         compact_rows(self.view)
         self.view.selectionModel().currentRowChanged.connect(self._on_current)
         layout.addWidget(self.view, 2)

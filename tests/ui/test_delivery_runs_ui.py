@@ -123,6 +123,13 @@ def test_deliveries_skipped_in_a_row_read_as_one_row_retry_sends_the_latest(
 
     [row] = dialog.model.rows
     assert load_payload(row.payload) == {"n": 3}  # the latest
+    # The outcome reads whole in its column.
+    outcome = dialog.model.index(0, 2).data()
+    assert outcome == "Skipped ×4"
+    header = dialog.view.horizontalHeader()
+    assert header.sectionSize(2) > dialog.view.fontMetrics().horizontalAdvance(
+        "Timed out ×10,000"
+    )
     dialog.view.selectRow(0)
     text = dialog.message_label.text()
     assert "Skipped 4 times in a row" in text
