@@ -3,12 +3,13 @@
 In a burst, thousands of these wait in the writer's queue at once (every
 delivery the full queue skips is one). They are plain tuples of plain values
 (the configuration's id, integration id and name, never the configuration
-object; a payload summary rather than the payload when it is large), not
+object; for a delivery that never ran, its payload's summary text), not
 instances of a class: CPython's garbage collector stops tracking a plain
-tuple of untracked values the first time it looks at it, so the waiting
-records never reach the oldest generation and do not bring on a full
-collection, a pause of the whole process (the window included) that grows
-with everything alive. Measured by ``python -m benchmarks --only burst``
+tuple of untracked values when it looks at it, so the waiting records never
+reach the oldest generation and do not bring on a full collection, a pause
+of the whole process (the window included) that grows with everything
+alive. (A delivery that ran keeps its payload until the writer summarises
+it; the queue's bound keeps those few.) Measured by ``python -m benchmarks --only burst``
 (the window's longest stall while sending); ``tests/core/test_told.py``
 checks the records stay untracked.
 
