@@ -9,9 +9,9 @@ tuple of untracked values when it looks at it, so the waiting records never
 reach the oldest generation and do not bring on a full collection, a pause
 of the whole process (the window included) that grows with everything
 alive. (A delivery that ran keeps its payload until the writer summarises
-it; the queue's bound keeps those few.) Measured by ``python -m benchmarks --only burst``
-(the window's longest stall while sending); ``tests/core/test_told.py``
-checks the records stay untracked.
+it; the queue's bound keeps those few.) Measured by
+``python -m benchmarks --only burst`` (the window's longest stall while
+sending); ``tests/core/test_told.py`` checks the records stay untracked.
 
 Fields are read by position, through the names below.
 """

@@ -371,3 +371,28 @@ def test_the_deliveries_command_says_how_many_times_a_row_stands_for(tmp_path):
     [line] = result.stdout.splitlines()
     assert "quiet (config 1)  sig  ok" in line
     assert "3 times in a row (the last at " in line
+
+
+def test_skipped_in_a_row_across_writes_grow_one_row_until_another_reason(manager):
+    [only] = _setup(manager, "only")
+    full = "Not delivered: 3 deliveries to this configuration were already waiting"
+    for _ in range(2):  # two writes
+        for n in range(3):
+            manager.deliveries.record(
+                only,
+                "tests.delivery_runs.ticked",
+                {"n": n},
+                "skipped",
+                full,
+                attempts=0,
+            )
+        assert manager.deliveries.flush(10)
+    quitting = "Not delivered: the app was quitting"
+    manager.deliveries.record(
+        only, "tests.delivery_runs.ticked", {"n": 9}, "skipped", quitting, attempts=0
+    )
+    assert manager.deliveries.flush(10)
+    rows = manager.get_deliveries(only.id)
+    assert [(d.message, d.repeats) for d in rows] == [(quitting, 1), (full, 6)]
+    # Deliveries that never ran leave the configuration "never run".
+    assert manager.get_delivery_statuses([only.id]) == {}

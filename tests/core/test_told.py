@@ -88,3 +88,9 @@ def test_a_run_ends_after_its_window_and_a_batch_ends_every_run():
     grouped = group_runs([_skip(A, 1), _skip(A, 2), batch, _skip(A, 3)])
     assert grouped[1] is batch
     assert len(grouped[0]) == 2 and is_told(grouped[2])
+
+
+def test_a_renamed_configuration_starts_a_new_run():
+    renamed = Config(1, "a (renamed)")
+    grouped = group_runs([_skip(A, 1), _skip(A, 2), _skip(renamed, 3)])
+    assert [len(g) if type(g) is list else 1 for g in grouped] == [2, 1]
