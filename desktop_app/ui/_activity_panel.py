@@ -126,8 +126,11 @@ class ActivityModel(HeaderedTableModel):
             return record
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(record, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 1:
-            return record.signal  # the name, for developers
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 1:
+                return record.signal  # the name, for developers
+            if column == 5 and record.error:
+                return record.error  # the whole message ("HTTP 200 (3 events)")
         if record.failed:
             if role == Qt.ItemDataRole.ForegroundRole:
                 return QColor("#d03b3b")
@@ -261,10 +264,15 @@ class ActivityPanel(QWidget):
         elif record.failed:
             self.detail.setPlainText(f"{record.error}\n\n{record.traceback}".strip())
         else:
+            target = record.integration_id + (
+                f", {record.config_name}" if record.config_name else ""
+            )
+            summary = (
+                f"{label_of(record.signal)} ({record.signal}) → {target}: "
+                f"{record.outcome} in {human_duration(record.duration)}"
+            )
             self.detail.setPlainText(
-                f"{label_of(record.signal)} ({record.signal}) → "
-                f"{record.integration_id}: {record.outcome} "
-                f"in {human_duration(record.duration)}"
+                f"{summary}\n\n{record.error}" if record.error else summary
             )
 
     def _on_clear(self) -> None:

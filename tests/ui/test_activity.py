@@ -157,3 +157,27 @@ def test_a_burst_of_deliveries_from_threads_arrives_in_few_batches(qtbot, window
     qtbot.waitUntil(lambda: view.model().rowCount() == 1000)
     assert sum(batches) == 1000
     assert len(batches) < 20  # not one UI update per record
+
+
+def test_a_success_with_a_message_reads_whole_in_its_tooltip_and_details(
+    qtbot, window, manager
+):
+    [config] = manager.get_integration_configs(SampleIntegration)
+    for _ in range(3):
+        manager.deliveries.record(
+            config, SAMPLE_SIGNAL_NAME, {"n": 1}, "ok", "HTTP 200"
+        )
+    view = window.findChild(QTableView, "activityView")
+    qtbot.waitUntil(lambda: view.model().rowCount() == 1)
+    index = view.model().index(0, 5)
+    # Three identical successes in a row: one row that says how many.
+    assert index.data() == "ok: HTTP 200 (3 events)"
+    assert index.data(Qt.ItemDataRole.ToolTipRole) == "HTTP 200 (3 events)"
+    view.selectionModel().setCurrentIndex(
+        view.model().index(0, 0),
+        QItemSelectionModel.SelectionFlag.ClearAndSelect
+        | QItemSelectionModel.SelectionFlag.Rows,
+    )
+    detail = window.findChild(QPlainTextEdit, "activityDetail").toPlainText()
+    assert "Listening: ok in " in detail
+    assert detail.endswith("HTTP 200 (3 events)")
