@@ -426,7 +426,9 @@ class DeliveryLog:
 
         Args:
             stored (bool): True: once stored, with their ids, on the writer
-                or watcher thread (also deliveries of other processes).
+                or watcher thread (also deliveries of other processes). A
+                stored row that counts more events later (``repeats``) is
+                told again, whole, with the same id.
                 False: as soon as the writer thread has made them, before
                 they are stored (without ids).
 
