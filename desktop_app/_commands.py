@@ -316,8 +316,9 @@ def cmd_fire(
     for owner in stuck:
         print(f"{owner}  -  timeout: did not finish within {timeout:g} s", file=out)
     if not sent:
-        print(f"Handlers of {signal_name} did not finish within {timeout:g} s.",
-              file=out)
+        print(
+            f"Handlers of {signal_name} did not finish within {timeout:g} s.", file=out
+        )
     elif not finished:
         print(f"Background work did not finish within {timeout:g} s.", file=out)
     return 1 if failed else 0

@@ -43,6 +43,7 @@ __all__ = ["BackgroundTimeoutError", "BackgroundWorker"]
 
 logger = logging.getLogger(__name__)
 
+
 class WorkOwner(Protocol):
     """Whose work it is: an integration, or whatever stands for a hook's
     owner (an extension); ``background_timeout`` is read when present."""

@@ -187,8 +187,7 @@ class DatabaseLockedError(StorageFaultError):
             path,
             f"The configuration database {path} is locked by another program "
             f"(still busy after {timeout:g} s).",
-            "Wait for it to finish, or close other copies of the app, then "
-            "try again.",
+            "Wait for it to finish, or close other copies of the app, then try again.",
             sqlite_errorname,
         )
 

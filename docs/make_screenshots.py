@@ -288,9 +288,7 @@ def _render_plugin_problems(app, data_dir: Path, demo, suffix: str) -> None:
             )
         (paths.plugins_dir / "pager.py").write_text("def page(:\n", encoding="utf-8")
         window.findChild(QAction, "reloadPluginsAction").trigger()
-        window.integration_view.setCurrentIndex(
-            window.integration_filter.index(1, 0)
-        )
+        window.integration_view.setCurrentIndex(window.integration_filter.index(1, 0))
         _pump(app, 0.3)
         window.grab().save(str(OUT / f"plugin-problems{suffix}.png"))
         page = PluginsDialog(plugins, window)

@@ -107,9 +107,7 @@ class DesktopNotificationConfigForm(IntegrationConfigForm):
         max_length=2000,
         help_text="The text under the title.",
     )
-    seconds = forms.FloatField(
-        label="Show for (seconds)", min_value=1, max_value=60
-    )
+    seconds = forms.FloatField(label="Show for (seconds)", min_value=1, max_value=60)
 
     class Meta:
         fieldsets = (

@@ -93,9 +93,7 @@ class EventFileConfigForm(IntegrationConfigForm):
         help_text="When the file would grow past this size it is renamed to "
         "FILE.1 (older ones to .2, .3 …) and a new file is started.",
     )
-    keep = forms.IntegerField(
-        label="Rotated files to keep", min_value=0, max_value=100
-    )
+    keep = forms.IntegerField(label="Rotated files to keep", min_value=0, max_value=100)
 
     class Meta:
         fieldsets = (

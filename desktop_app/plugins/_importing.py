@@ -49,6 +49,7 @@ __all__ = [
 
 _lock = threading.Lock()
 
+
 class _SourceOnlyLoader(importlib.machinery.SourceFileLoader):
     """Reads the source every time, never ``__pycache__``; reuses compiled
     code from ``bytecode_dir`` when the source bytes are unchanged.

@@ -251,5 +251,3 @@ def _installed_roots_for(_sys_path: tuple[str, ...]) -> list[Path]:
         except OSError:
             continue
     return out
-
-

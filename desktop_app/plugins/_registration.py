@@ -118,9 +118,10 @@ def register_contributions(
             contributions.extensions.append(extension)
         for integration_cls in find_classes(module, Integration):
             integration_id = integration_cls.integration_id
-            if manager.is_registered(integration_id) and type(
-                manager.get_integration(integration_id)
-            ) is integration_cls:
+            if (
+                manager.is_registered(integration_id)
+                and type(manager.get_integration(integration_id)) is integration_cls
+            ):
                 continue  # an extension (or the module itself) registered it
             manager.register_integration_class(integration_cls)
     finally:

@@ -202,9 +202,7 @@ def get_config(conn: sqlite3.Connection, config_id: int) -> ConfigRecord:
     return row_to_record(rows[0])
 
 
-def find_configs(
-    conn: sqlite3.Connection, text: str, limit: int
-) -> list[ConfigRecord]:
+def find_configs(conn: sqlite3.Connection, text: str, limit: int) -> list[ConfigRecord]:
     """Return records whose name or stored settings text contains ``text``
     (ignoring case), by name. Which setting matched, and whether it is one
     the caller may show, is for the caller to check."""

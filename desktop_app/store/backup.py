@@ -237,6 +237,7 @@ def _prune_backup(path: Path, keep: set[tuple[object, object]]) -> None:
     gone = _config_keys(path) - keep
     if not gone:
         return
+
     def delete_gone(dest: sqlite3.Connection) -> None:
         with dest:
             dest.executemany(

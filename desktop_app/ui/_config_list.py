@@ -227,9 +227,7 @@ class ConfigListModel(HeaderedTableModel):
                 integration_id, search=search, after=after, limit=PAGE_SIZE
             )
 
-        def done(
-            page: list[ConfigRecord] | None, error: BaseException | None
-        ) -> None:
+        def done(page: list[ConfigRecord] | None, error: BaseException | None) -> None:
             if generation != self._generation:
                 return  # stale: what it was read for is no longer shown
             self._reading = False

@@ -122,10 +122,7 @@ class FireSignalDialog(QDialog):
 
     def shown_signals(self) -> list[str]:
         """The names of the signals listed now (search and toggle applied)."""
-        return [
-            item.data(Qt.ItemDataRole.UserRole)
-            for item in self._signal_items()
-        ]
+        return [item.data(Qt.ItemDataRole.UserRole) for item in self._signal_items()]
 
     def select_signal(self, name: str) -> None:
         """Choose a signal by name (listing internal ones if it is one)."""
@@ -145,9 +142,7 @@ class FireSignalDialog(QDialog):
     def _signal_items(self) -> list[QListWidgetItem]:
         items = (self.signal_list.item(i) for i in range(self.signal_list.count()))
         return [
-            item
-            for item in items
-            if item.data(Qt.ItemDataRole.UserRole) is not None
+            item for item in items if item.data(Qt.ItemDataRole.UserRole) is not None
         ]
 
     def _fill(self) -> None:

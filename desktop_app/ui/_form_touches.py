@@ -179,7 +179,7 @@ class FormTouches(QObject):
         if not text or not self._name_taken(text):
             return ""
         return (
-            f'Another configuration of {self._form.integration.display_name} '
+            f"Another configuration of {self._form.integration.display_name} "
             f'is already named "{text[:80]}". '
             f"You can keep it, but the two are easy to mix up."
         )
@@ -298,4 +298,3 @@ def _shown(value: Any) -> str:
         value = ", ".join(map(str, value))
     text = str(value)
     return text if len(text) <= 80 else text[:79] + "…"
-

@@ -63,8 +63,7 @@ def plain_problem(info: PluginInfo) -> str:
     missing = _MISSING_MODULE.search(error)
     if missing:
         return (
-            f'It needs the Python package "{missing.group(1)}", which is not '
-            "installed."
+            f'It needs the Python package "{missing.group(1)}", which is not installed.'
         )
     syntax = _SYNTAX.match(error)
     if syntax:

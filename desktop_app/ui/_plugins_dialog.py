@@ -248,9 +248,7 @@ class PluginsDialog(QDialog):
     def _on_selection_changed(self) -> None:
         info = self.selected_info()
         self.open_file_button.setEnabled(info is not None and info.path is not None)
-        self.show_folder_button.setEnabled(
-            info is not None and info.path is not None
-        )
+        self.show_folder_button.setEnabled(info is not None and info.path is not None)
         self.disable_button.setEnabled(info is not None)
         if info is None:
             self.details.setHtml("")

@@ -148,4 +148,3 @@ def _show_banner(
         )
 
     button.clicked.connect(disable)
-

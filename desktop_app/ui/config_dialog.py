@@ -400,9 +400,7 @@ class ConfigDialog(QDialog):
         """Return every field's current raw value, as OK would submit it."""
         return {name: editor.value() for name, editor in self._editors.items()}
 
-    def _show_errors(
-        self, errors: dict[str, list[str]], *, focus: bool = True
-    ) -> None:
+    def _show_errors(self, errors: dict[str, list[str]], *, focus: bool = True) -> None:
         # What did not fit stays said until a save replaces it.
         errors = self._hidden_errors.moved_to_top(errors)
         for name, note in self._misfits.items():

@@ -66,6 +66,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MainWindow"]
 
+
 class MainWindow(QMainWindow):
     """The desktop-app window.
 

@@ -131,9 +131,7 @@ def test_a_server_error_is_recorded_as_a_failed_delivery(
     fire("Disk full", severity="error")
     wait_for_deliveries()
 
-    record = activity.assert_delivered(
-        SIGNAL, INTEGRATION_ID, broken, outcome="failed"
-    )
+    record = activity.assert_delivered(SIGNAL, INTEGRATION_ID, broken, outcome="failed")
     assert "500" in record.error
     assert service.received[0]["client_id"] == "abc123"  # the default setting
 

@@ -76,8 +76,7 @@ def wait_for_plugins(qtbot, window, timeout: int = 10_000) -> None:
     """Wait until a window's plugins are loaded and its folder watcher is
     armed (just after the first frame of the populated list)."""
     qtbot.waitUntil(
-        lambda: hasattr(window, "plugin_watcher")
-        and not window.plugin_manager.loading,
+        lambda: hasattr(window, "plugin_watcher") and not window.plugin_manager.loading,
         timeout=timeout,
     )
 

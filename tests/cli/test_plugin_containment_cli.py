@@ -152,9 +152,7 @@ def test_fire_reports_a_hook_that_outlives_the_timeout(tmp_path):
     )
     # Not "ok" and not forever: the stuck handler is named, status 1.
     assert result.returncode == 1, result.stderr
-    assert (
-        "test.cli.slow_hook  -  timeout: did not finish within 1 s" in result.stdout
-    )
+    assert "test.cli.slow_hook  -  timeout: did not finish within 1 s" in result.stdout
     assert "Handlers of desktop_app.test_event did not finish within 1 s." in (
         result.stdout
     )

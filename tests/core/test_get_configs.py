@@ -285,8 +285,9 @@ def test_change_from_another_process_is_seen_without_asking(db_path):
         _write_from_another_process(db_path, Service.integration_id, "theirs")
 
         assert _wait_for(
-            lambda: sorted(c.name for c in integration.get_configs())
-            == ["mine", "theirs"]
+            lambda: (
+                sorted(c.name for c in integration.get_configs()) == ["mine", "theirs"]
+            )
         )
     finally:
         manager.shutdown()

@@ -19,30 +19,34 @@ my_signal = define_signal("tests.reference.my_signal")
 
 # --- "A typical integration may look like this" -----------------------------
 
+
 class MyIntegrationConfigForm(IntegrationConfigForm):
-    endpoint_url = forms.CharField(label='Endpoint URL', required=True)
-    client_id = forms.CharField(label='Client ID', required=True)
+    endpoint_url = forms.CharField(label="Endpoint URL", required=True)
+    client_id = forms.CharField(label="Client ID", required=True)
 
     class Meta:
         fieldsets = (
-            (None, {
-                'description': (
-                    'Some useful instructions for the integration. This '
-                    'is a good place to tell them what info to gather '
-                    'from another service.'
-                ),
-                'fields': ('endpoint_url', 'client_id'),
-            }),
+            (
+                None,
+                {
+                    "description": (
+                        "Some useful instructions for the integration. This "
+                        "is a good place to tell them what info to gather "
+                        "from another service."
+                    ),
+                    "fields": ("endpoint_url", "client_id"),
+                },
+            ),
         )
 
 
 class MyIntegration(Integration):
-    name = 'My Integration'
-    description = 'This is my special integration that does stuff.'
+    name = "My Integration"
+    description = "This is my special integration that does stuff."
 
     default_settings = {
-        'endpoint_url': 'https://example.com/endpoint/',
-        'client_id': 'abc123',
+        "endpoint_url": "https://example.com/endpoint/",
+        "client_id": "abc123",
     }
 
     config_form_cls = MyIntegrationConfigForm
@@ -50,8 +54,8 @@ class MyIntegration(Integration):
     @cached_property
     def icon_static_urls(self):
         return {
-            '1x': static('images/my-integration/logo.png'),
-            '2x': static('images/my-integration/logo@2x.png'),
+            "1x": static("images/my-integration/logo.png"),
+            "2x": static("images/my-integration/logo@2x.png"),
         }
 
     def initialize(self):
@@ -60,6 +64,7 @@ class MyIntegration(Integration):
 
 
 # --- "Handling Initialization" / "Querying Configurations" ------------------
+
 
 class MySignalIntegration(Integration):
     def initialize(self):
@@ -74,8 +79,9 @@ class MySignalIntegration(Integration):
 
 # --- "Registering Your Integration" (extension form) ------------------------
 
+
 class MyExtensionIntegration(Integration):
-    name = 'Extension Integration'
+    name = "Extension Integration"
 
     def initialize(self):
         pass
@@ -91,9 +97,9 @@ def test_typical_integration_registers_with_the_reference_call(manager):
 
     integration = manager.get_integration(MyIntegration)
     assert integration.integration_id == f"{__name__}.MyIntegration"
-    assert integration.name == 'My Integration'
-    assert integration.icon_static_urls['2x'].endswith(
-        'resources/images/my-integration/logo@2x.png'
+    assert integration.name == "My Integration"
+    assert integration.icon_static_urls["2x"].endswith(
+        "resources/images/my-integration/logo@2x.png"
     )
     assert not integration.enabled  # no configuration yet
 
@@ -102,36 +108,39 @@ def test_config_form_saves_fields_into_settings(manager):
     manager.register_integration_class(MyIntegration)
     integration = manager.get_integration(MyIntegration)
 
-    form = MyIntegrationConfigForm(integration, data={
-        'name': 'Production',
-        'enabled': True,
-        'endpoint_url': 'https://hooks.example.com/x',
-        'client_id': 'client-7',
-    })
+    form = MyIntegrationConfigForm(
+        integration,
+        data={
+            "name": "Production",
+            "enabled": True,
+            "endpoint_url": "https://hooks.example.com/x",
+            "client_id": "client-7",
+        },
+    )
     assert form.is_valid(), form.errors
     config = form.save()
 
     stored = manager.get_config(config.id)
-    assert stored.name == 'Production'
+    assert stored.name == "Production"
     assert stored.enabled is True
     assert stored.settings == {
-        'endpoint_url': 'https://hooks.example.com/x',
-        'client_id': 'client-7',
+        "endpoint_url": "https://hooks.example.com/x",
+        "client_id": "client-7",
     }
     assert integration.enabled  # an enabled configuration enables it
     assert [f.title for f in MyIntegrationConfigForm.fieldsets][0] == (
-        'Basic Information'
+        "Basic Information"
     )
 
 
 def test_handler_without_arguments_loops_enabled_configs(manager):
     integration = manager.register_integration_class(MySignalIntegration)
-    integration.create_config(name='on', enabled=True, save=True)
-    integration.create_config(name='off', enabled=False, save=True)
+    integration.create_config(name="on", enabled=True, save=True)
+    integration.create_config(name="off", enabled=False, save=True)
 
     my_signal.send(None, flag=True)
 
-    assert integration.seen == ['on']
+    assert integration.seen == ["on"]
     assert not [r for r in get_activity_log().records() if r.failed]
 
 

@@ -31,6 +31,7 @@ def downgrade_to(db, revision):
     finally:
         engine.dispose()
 
+
 PLUGIN = """
 from desktop_app import Integration
 

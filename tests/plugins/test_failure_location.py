@@ -5,9 +5,7 @@ from __future__ import annotations
 from tests._support.plugin_files import write_plugin
 
 
-def test_failure_location_is_the_plugins_own_innermost_line(
-    plugins_dir, make_plugins
-):
+def test_failure_location_is_the_plugins_own_innermost_line(plugins_dir, make_plugins):
     write_plugin(plugins_dir, "syntax.py", "x = 1\ndef oops(:\n")
     write_plugin(
         plugins_dir,

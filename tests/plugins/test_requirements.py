@@ -90,12 +90,12 @@ def test_met_requirements_load(installed, plugins_dir, make_plugins, requirement
     [
         (
             "requirements = 'PyYAML'\n",
-            'its requirements (line 1) must be a list of strings such as '
+            "its requirements (line 1) must be a list of strings such as "
             '["PyYAML >= 6"]',
         ),
         (
             "requirements = [compute()]\n",
-            'its requirements (line 1) must be a list of strings such as '
+            "its requirements (line 1) must be a list of strings such as "
             '["PyYAML >= 6"]',
         ),
         (

@@ -58,6 +58,7 @@ def test_run_app_shows_the_window_calls_after_show_and_shuts_down(tmp_path):
 
 def test_the_command_line_opens_the_window_on_the_data_dir(monkeypatch, tmp_path):
     calls = []
+
     def fake_run_app(data_dir, **kwargs):
         calls.append(data_dir)
         return 0

@@ -97,4 +97,3 @@ def test_the_stored_value_stays_until_the_user_saves(qtbot, manager, sample):
     saved = manager.get_config(config.id).settings
     assert saved["level"] == "debug"
     assert saved.get("timeout") is None
-

@@ -145,9 +145,7 @@ def names_of(model):
     return [model.config_at(row).name for row in range(model.rowCount())]
 
 
-def test_changes_move_single_rows_without_reading_the_list_again(
-    qapp, manager, sample
-):
+def test_changes_move_single_rows_without_reading_the_list_again(qapp, manager, sample):
     manager.store.bulk_insert(
         ConfigRecord(sample.integration_id, name=f"config {i:04}")
         for i in range(PAGE_SIZE + 10)
@@ -185,9 +183,7 @@ def test_changes_move_single_rows_without_reading_the_list_again(
     assert list_reads == []
 
 
-def test_a_config_added_past_the_loaded_rows_comes_with_its_page(
-    qapp, manager, sample
-):
+def test_a_config_added_past_the_loaded_rows_comes_with_its_page(qapp, manager, sample):
     manager.store.bulk_insert(
         ConfigRecord(sample.integration_id, name=f"config {i:04}")
         for i in range(PAGE_SIZE * 2)

@@ -127,9 +127,7 @@ manager.shutdown()
 
 
 def test_banners_are_not_clipped_at_twice_the_scale():
-    result = run_python(
-        SCALED_WINDOW, QT_SCALE_FACTOR="2", QT_QPA_PLATFORM="offscreen"
-    )
+    result = run_python(SCALED_WINDOW, QT_SCALE_FACTOR="2", QT_QPA_PLATFORM="offscreen")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "2.0 []"
 

@@ -63,8 +63,6 @@ def setup(qtbot, manager, settings, tmp_path):
         plugins.unload_all()
 
 
-
-
 def test_failed_plugins_get_a_banner_with_details(qtbot, setup):
     folder, start = setup
     _write(folder, "one.py", "raise RuntimeError('broken on purpose')\n")
@@ -147,9 +145,7 @@ def test_a_plugin_that_breaks_keeps_its_integration_greyed_and_selected(
     assert panel.model.flags(enabled_cell) & Qt.ItemFlag.ItemIsUserCheckable
 
 
-def test_configurations_of_an_integration_never_loaded_are_shown(
-    qtbot, manager, setup
-):
+def test_configurations_of_an_integration_never_loaded_are_shown(qtbot, manager, setup):
     folder, start = setup
     manager.store.save_config(
         ConfigRecord("gone.Thing", name="Orphan", settings={"api_token": "t0k3n!"})

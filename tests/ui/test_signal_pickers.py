@@ -43,9 +43,7 @@ def test_fire_signal_lists_labels_under_group_headings(qtbot, manager, plugin_si
     texts = [view.item(i).text() for i in range(view.count())]
     assert texts[0] == "This app"
     assert "Team chat" in texts
-    assert (
-        "Message posted\nSomeone posted a message in a channel you follow." in texts
-    )
+    assert "Message posted\nSomeone posted a message in a channel you follow." in texts
     heading = view.item(texts.index("Team chat"))
     assert not heading.flags() & Qt.ItemFlag.ItemIsSelectable
 

@@ -302,9 +302,7 @@ def test_import_can_replace_same_named_configurations(
     qtbot.waitUntil(lambda: model.rowCount() == 2)
 
 
-def test_the_same_names_buttons_have_tooltips_and_distinct_access_keys(
-    qtbot, window
-):
+def test_the_same_names_buttons_have_tooltips_and_distinct_access_keys(qtbot, window):
     from PySide6.QtWidgets import QPushButton
 
     seen = {}

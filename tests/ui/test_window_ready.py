@@ -53,9 +53,7 @@ def test_a_pane_asked_for_before_its_turn_is_on_screen_at_once(
     window.close()
 
 
-def test_ready_waits_for_the_panes_and_the_plugins(
-    qtbot, manager, settings, tmp_path
-):
+def test_ready_waits_for_the_panes_and_the_plugins(qtbot, manager, settings, tmp_path):
     paths = DataPaths(tmp_path).ensure()
     (paths.plugins_dir / "ready_plugin.py").write_text(
         textwrap.dedent(PLUGIN), encoding="utf-8"
