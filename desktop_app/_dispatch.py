@@ -49,7 +49,10 @@ class _Hub:
         self.key = key
         self.hooks: tuple[SignalHook, ...] = ()
 
-    def __call__(self, sender: Any, **payload: Any) -> list[Any]:
+    def receive(self, sender: Any, **payload: Any) -> list[Any]:
+        """What blinker calls. (A bound method, not ``__call__``: blinker
+        asks each receiver whether it is a coroutine function on every
+        send, and answers that quickly only for functions and methods.)"""
         hooks = self.hooks
         payload["sender"] = sender
         payload["signal"] = self.signal
@@ -228,7 +231,7 @@ def connect_hook(hook: SignalHook) -> None:
         if hub is None or hub.signal is not hook.signal:
             hub = _Hub(hook.signal, hook.sender, key)
             _hubs[key] = hub
-            hook.signal.connect(hub, sender=hook.sender, weak=False)
+            hook.signal.connect(hub.receive, sender=hook.sender, weak=False)
         hub.hooks = (*hub.hooks, hook)
 
 
@@ -242,7 +245,7 @@ def disconnect_hook(hook: SignalHook) -> None:
         hub.hooks = tuple(h for h in hub.hooks if h is not hook)
         if not hub.hooks:
             del _hubs[key]
-            hub.signal.disconnect(hub, sender=hub.sender)
+            hub.signal.disconnect(hub.receive, sender=hub.sender)
 
 
 def hooks_on(signal: Any) -> list[SignalHook]:
