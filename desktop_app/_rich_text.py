@@ -5,7 +5,9 @@ Django form authors write help texts with a little HTML (``<code>``,
 in Qt labels, whose rich text would also load images and style sheets, so
 only a small safe subset is kept: emphasis, code, line breaks, lists and
 links to ``http``, ``https`` and ``mailto`` addresses. Everything else is
-shown as the text it contains. A blank line starts a new paragraph.
+shown as the text it contains. A blank line starts a new paragraph; in a
+fieldset description every line does, as djblets' ``paragraphs`` template
+filter renders them (Review Board's CI forms write "step one\nstep two").
 
 Parsing is the standard library's :py:class:`html.parser.HTMLParser`, which
 never fails on broken markup; a plain sentence with a ``<`` in it stays a
@@ -26,16 +28,23 @@ _INLINE = frozenset({"b", "strong", "i", "em", "code", "tt", "kbd", "ul", "ol", 
 _LINK_SCHEMES = ("http://", "https://", "mailto:")
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_LINE_BREAK = re.compile(r"\s*\n\s*")
 _SPACES = re.compile(r"\s+")
 
 
-def rich_text(text: str) -> str:
+def rich_text(text: str, *, lines_are_paragraphs: bool = False) -> str:
     """Return ``text`` as Qt rich text made only of the safe subset.
 
     Always rich text (a ``<p>`` per paragraph), so a label shows it the
     same whether or not the author used any markup.
+
+    Args:
+        lines_are_paragraphs (bool): Every line is a paragraph (fieldset
+            descriptions); otherwise only a blank line starts one and a
+            single newline is a space, as in HTML (help texts).
     """
-    paragraphs = [p for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip()]
+    breaks = _LINE_BREAK if lines_are_paragraphs else _PARAGRAPH_BREAK
+    paragraphs = [p for p in breaks.split(text.strip()) if p.strip()]
     return "".join(f"<p>{_SafeHtml.convert(p)}</p>" for p in paragraphs)
 
 

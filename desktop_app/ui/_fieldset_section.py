@@ -118,7 +118,9 @@ class FieldsetSection:
             _bold(title)
             layout.addRow(title)
         if fieldset.description:
-            description = rich_label(fieldset.description, parent)
+            description = rich_label(
+                fieldset.description, parent, lines_are_paragraphs=True
+            )
             description.setObjectName("sectionDescription")
             layout.addRow(description)
             self._row_widgets.append((None, description))
@@ -319,11 +321,13 @@ class FieldsetSection:
         }
 
 
-def rich_label(text: str, parent: QWidget) -> QLabel:
+def rich_label(
+    text: str, parent: QWidget, *, lines_are_paragraphs: bool = False
+) -> QLabel:
     """Return a wrapping label showing author-written rich text (see
     :py:mod:`desktop_app._rich_text`) whose links open in the browser and
     are reachable with Tab."""
-    html = rich_text(text)
+    html = rich_text(text, lines_are_paragraphs=lines_are_paragraphs)
     label = QLabel(html, parent)
     label.setTextFormat(Qt.TextFormat.RichText)
     label.setWordWrap(True)

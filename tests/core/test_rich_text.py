@@ -39,6 +39,15 @@ def test_blank_line_starts_a_paragraph_and_single_newlines_are_spaces():
     )
 
 
+def test_in_a_fieldset_description_every_line_is_a_paragraph():
+    text = "Step one.\n  Step <b>two</b>.\n\nStep three.\n"
+    assert rich_text(text, lines_are_paragraphs=True) == (
+        "<p>Step one.</p><p>Step <b>two</b>.</p><p>Step three.</p>"
+    )
+    # Help texts keep HTML's rule: a single newline is a space.
+    assert rich_text(text) == "<p>Step one. Step <b>two</b>.</p><p>Step three.</p>"
+
+
 def test_plain_text_gives_words_and_link_addresses():
     text = 'Read <a href="https://example.com/">the guide</a>, or <b>not</b>&nbsp;.'
     assert plain_text(text) == "Read the guide (https://example.com/), or not ."

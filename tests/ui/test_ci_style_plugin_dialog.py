@@ -86,6 +86,16 @@ def test_help_and_descriptions_are_rich_text_with_links(qtbot, manager, tmp_path
         ]
         assert description.text().count("<p>") == 2
         assert description.openExternalLinks()
+        # A description written one paragraph per line reads that way.
+        [steps] = [
+            label
+            for label in dialog.findChildren(QLabel, "sectionDescription")
+            if "Builds start" in label.text()
+        ]
+        assert steps.text() == (
+            "<p>Builds start when a change is published.</p>"
+            "<p>Each build reports back to the change.</p>"
+        )
 
 
 def test_validates_against_the_server_and_saves_through_the_dialog(

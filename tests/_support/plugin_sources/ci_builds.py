@@ -115,6 +115,12 @@ class BuildServerForm(IntegrationConfigForm):
             (
                 "How to build",
                 {
+                    # One paragraph per line, as Review Board's CI forms
+                    # write them (djblets' ``paragraphs`` filter).
+                    "description": (
+                        "Builds start when a change is published.\n"
+                        "Each build reports back to the change."
+                    ),
                     "fields": ("build_config", "branches", "poll_interval", "retries"),
                     "classes": ("wide",),
                 },
