@@ -69,6 +69,15 @@ class _MatchesConditions:
 
         return match_conditions(self, form_cls, conditions_key, match_kwargs)
 
+    @property
+    def local_site(self) -> Any:
+        """Review Board's Local Site of the configuration: the desktop has
+        none, so ``None`` unless one was given when it was made (kept as
+        the ``local_site`` setting, which ``get_configs(local_site)``
+        filters on)."""
+        settings: Mapping[str, Any] = getattr(self, "settings", None) or {}
+        return settings.get("local_site")
+
 
 class IntegrationConfig(_MatchesConditions):
     """A stored (or new) configuration of an integration, to edit and save.
@@ -108,12 +117,16 @@ class IntegrationConfig(_MatchesConditions):
         load_error: str | None = None,
         integration: Integration | None = None,
         manager: IntegrationManager | None = None,
+        local_site: Any = None,
     ) -> None:
         self.id = id
         self.integration_id = integration_id
         self.name = name
         self.enabled = enabled
         self.settings: dict[str, Any] = dict(settings) if settings else {}
+        if local_site is not None:
+            # Review Board's create_config(local_site=...): a setting here.
+            self.settings["local_site"] = local_site
         self.time_added = time_added
         self.last_updated = last_updated
         self.revision = revision

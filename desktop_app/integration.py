@@ -191,7 +191,8 @@ class Integration:
 
         Args:
             save (bool): Store it right away.
-            **kwargs: ``name``, ``enabled``, ``settings``.
+            **kwargs: ``name``, ``enabled``, ``settings``; also Review
+                Board's ``local_site`` (see ``IntegrationConfig.local_site``).
         """
         config = IntegrationConfig(self.integration_id, integration=self, **kwargs)
         if save:

@@ -69,6 +69,20 @@ def test_get_configs_takes_review_boards_local_site_argument(manager):
     assert [c.name for c in builds.get_configs(None, name="b")] == ["b"]
 
 
+def test_create_config_takes_review_boards_local_site(manager):
+    # rbintegrations' tests: ``create_config(name=..., enabled=True,
+    # local_site=local_site)``, None outside a multi-site setup.
+    builds = manager.register_integration_class(Builds)
+    plain = builds.create_config(name="a", enabled=True, local_site=None, save=True)
+    team = builds.create_config(name="b", enabled=True, local_site="team", save=True)
+
+    assert plain.local_site is None and "local_site" not in plain.settings
+    assert team.local_site == "team"
+    assert [c.name for c in builds.get_configs("team")] == ["b"]
+    assert [c.local_site for c in builds.get_configs()] == [None, "team"]
+    assert manager.get_config(team.id).local_site == "team"  # stored
+
+
 def test_configs_and_snapshots_have_djblets_pk(manager):
     # The CI integrations store ``config.pk`` in their build records.
     builds = manager.register_integration_class(Builds)
