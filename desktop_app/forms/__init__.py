@@ -28,6 +28,7 @@ from desktop_app.forms._key_value_form import KeyValueForm
 from desktop_app.forms._number_fields import FloatField, IntegerField
 from desktop_app.forms._path_field import PathField
 from desktop_app.forms._secret_url_field import SecretURLField
+from desktop_app.forms._text_choices import Choices, IntegerChoices, TextChoices
 from desktop_app.forms._text_fields import (
     CharField,
     EmailField,
@@ -58,6 +59,7 @@ __all__ = [
     "CheckboxInput",
     "CheckboxSelectMultiple",
     "ChoiceField",
+    "Choices",
     "ConditionsField",
     "EmailField",
     "ErrorList",
@@ -68,6 +70,7 @@ __all__ = [
     "FloatField",
     "Form",
     "HiddenInput",
+    "IntegerChoices",
     "IntegerField",
     "IntegrationConfigForm",
     "KeyValueForm",
@@ -79,6 +82,7 @@ __all__ = [
     "Select",
     "SelectMultiple",
     "SecretURLField",
+    "TextChoices",
     "TextInput",
     "Textarea",
     "URLField",
