@@ -4,11 +4,21 @@ The clean value is what ``ConditionSet.serialize()`` returns, a plain JSON
 dict (``{'mode': 'all', 'conditions': [{'choice': ..., 'op': ...,
 'value': ...}]}``), so it is stored in a configuration's settings as djblets
 stores it, and exports and ported code agree.
+
+The raw value is that dict (or its JSON text, or a ``ConditionSet``) under
+the field's own key, which is what the dialog and stored settings give. Data
+written for djblets' ``ConditionsWidget`` spreads it over several keys
+instead, one HTML input each: ``<name>_mode``, ``<name>_last_id`` (the
+highest row number) and, per row ``i``, ``<name>_choice[i]``,
+``<name>_operator[i]`` and ``<name>_value[i]``. Rows deleted in the page
+leave holes in the numbering. :py:meth:`ConditionsField.value_from_datadict`
+reads that encoding when the field's own key is absent.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,6 +45,60 @@ _RULE_ERRORS = (
     InvalidConditionModeError,
     InvalidConditionValueError,
 )
+
+
+#: A row's key in djblets' encoding, after ``<name>_``: ``choice[3]``. Row
+#: numbers are written as ``str(i)`` writes them, as djblets looks them up.
+_ROW_KEY = re.compile(r"(?:choice|operator|value)\[(0|[1-9][0-9]*)\]\Z")
+
+
+class _PostedConditions(dict[str, Any]):
+    """Conditions read from djblets' encoding, and the rows it left out.
+
+    djblets reads rows up to ``<name>_last_id`` and ignores any others
+    without a word; they are kept here so that cleaning refuses them
+    instead of saving fewer rules than were given.
+
+    Attributes:
+        stray_rows (list[int]): Rows past ``<name>_last_id``, or every row
+            when it is missing or not a number.
+        last_id (int | None): The number given in ``<name>_last_id``.
+        last_id_key (str): ``<name>_last_id``, for the message.
+    """
+
+    def __init__(
+        self,
+        mode: Any,
+        conditions: list[dict[str, Any]],
+        stray_rows: list[int],
+        last_id: int | None,
+        last_id_key: str,
+    ) -> None:
+        super().__init__(mode=mode, conditions=conditions)
+        self.stray_rows = stray_rows
+        self.last_id = last_id
+        self.last_id_key = last_id_key
+
+    def check_rows(self) -> None:
+        """Raise when rows were left out.
+
+        Raises:
+            ValidationError: Some rows lie outside ``<name>_last_id``.
+        """
+        if not self.stray_rows:
+            return
+        rows = ", ".join(map(str, self.stray_rows))
+        if self.last_id is None:
+            message = (
+                f"Condition rows {rows} were given without a row count: "
+                f'set "{self.last_id_key}" to the highest row number.'
+            )
+        else:
+            message = (
+                f'Condition rows {rows} are past "{self.last_id_key}" '
+                f"({self.last_id}): set it to the highest row number."
+            )
+        raise ValidationError(message, code="invalid_rows")
 
 
 def always_conditions() -> dict[str, Any]:
@@ -93,7 +157,97 @@ class ConditionsField(Field):
         )
         self.choice_kwargs: dict[str, Any] = dict(choice_kwargs or {})
 
+    def value_from_datadict(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str
+    ) -> Any:
+        """Return the raw conditions: ``data[name]``, or else what djblets'
+        ``ConditionsWidget`` posts for the field.
+
+        The field's own key wins when it holds a value. Without it, the
+        djblets encoding (see the module's description) is read when any
+        of its keys is present, into ``{'mode': ..., 'conditions': [...]}``
+        with the rows in row order. Each row's value is read by the value
+        field of its choice and operator (``get_from_form_data``) and
+        converted when the field is cleaned, so ``'3'`` becomes ``3`` for
+        a number choice. A row naming an unknown choice or operator keeps
+        its value as given and fails when cleaned, with the field's usual
+        message; a row missing its choice or operator fails the same way,
+        and rows past ``<name>_last_id`` fail too, where djblets would drop
+        them silently.
+        """
+        value = data.get(name)
+        if value is not None:
+            return value
+        prefix = f"{name}_"
+        rows = sorted(
+            {
+                int(match.group(1))
+                for key in data
+                if isinstance(key, str)
+                and key.startswith(prefix)
+                and (match := _ROW_KEY.match(key, len(prefix)))
+            }
+        )
+        mode_key, last_id_key = f"{name}_mode", f"{name}_last_id"
+        if not rows and mode_key not in data and last_id_key not in data:
+            return None
+        try:
+            last_id: int | None = int(data[last_id_key])
+        except (KeyError, TypeError, ValueError):
+            last_id = None
+        conditions = [
+            self._posted_rule(data, files, name, row)
+            for row in rows
+            if last_id is not None and row <= last_id
+        ]
+        return _PostedConditions(
+            mode=data.get(mode_key),
+            conditions=conditions,
+            stray_rows=[row for row in rows if last_id is None or row > last_id],
+            last_id=last_id,
+            last_id_key=last_id_key,
+        )
+
+    def _posted_rule(
+        self, data: Mapping[str, Any], files: Mapping[str, Any], name: str, row: int
+    ) -> dict[str, Any]:
+        """Return one row of djblets' encoding as a serialized rule."""
+        choice_id = data.get(f"{name}_choice[{row}]")
+        operator_id = data.get(f"{name}_operator[{row}]")
+        value_key = f"{name}_value[{row}]"
+        rule: dict[str, Any] = {}
+        # A missing choice or operator is left out, so that cleaning says
+        # "A choice is required." rather than the row vanishing.
+        if choice_id is not None:
+            rule["choice"] = choice_id
+        if operator_id is not None:
+            rule["op"] = operator_id
+        # Without a known choice and operator there is no value field to
+        # read the value: it is kept as given, and the rule fails when
+        # cleaned.
+        if choice_id is None or operator_id is None:
+            rule["value"] = data.get(value_key)
+            return rule
+        try:
+            choice = self.choices.get_choice(
+                choice_id, choice_kwargs=self.choice_kwargs
+            )
+            value_field = choice.get_operator(operator_id).value_field
+        except (ConditionChoiceNotFoundError, ConditionOperatorNotFoundError):
+            rule["value"] = data.get(value_key)
+            return rule
+        # Value fields read plain dicts (djblets' QueryDict in its world).
+        plain = data if isinstance(data, dict) else dict(data)
+        rule["value"] = (
+            None
+            if value_field is None
+            else value_field.get_from_form_data(plain, files, value_key)
+        )
+        return rule
+
     def to_python(self, value: Any) -> Any:
+        if isinstance(value, _PostedConditions):
+            value.check_rows()
         if isinstance(value, ConditionSet):
             return value.serialize()
         if isinstance(value, str) and value.strip():

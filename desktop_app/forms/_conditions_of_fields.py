@@ -87,11 +87,17 @@ def current_values(
 
     The clean value where the raw one cleans (``"true"`` from a command
     line is ``True``, ``"3"`` is ``3``), else the raw value as given, so a
-    half-typed value still decides what is shown.
+    half-typed value still decides what is shown. A field that reads its
+    value from several keys (``Field.value_from_datadict``) reads it here
+    the same way as when the form is cleaned.
     """
     values: dict[str, Any] = {}
     for name, field in fields.items():
-        raw = data.get(name)
+        raw = (
+            field.value_from_datadict(data, {}, name)
+            if field._reads_datadict
+            else data.get(name)
+        )
         try:
             values[name] = field.to_python(raw)
         except ValidationError:

@@ -282,9 +282,10 @@ class IntegrationConfigForm(KeyValueForm):
         return self.integration.create_config()
 
     def _clean_field(self, name: str, field: Field) -> Any:
-        # The plain lookup unless a prefix or a disabled field needs the
-        # full rule: an import cleans 10,000 configurations of ~10 fields.
-        if self.prefix or self.disabled_fields:
+        # The plain lookup unless a prefix, a disabled field or a field
+        # reading several keys needs the full rule: an import cleans 10,000
+        # configurations of ~10 fields.
+        if self.prefix or self.disabled_fields or field._reads_datadict:
             value = self._raw_value(name)
         else:
             value = self.data.get(name)

@@ -46,7 +46,8 @@ class Form:
             data the form is unbound: it only describes its fields and
             initial values.
         files (mapping, optional): Accepted for Django's signature; a
-            desktop form has no uploads, so it is kept and not read.
+            desktop form has no uploads, so it is only handed on to the
+            fields' ``value_from_datadict``.
         initial (mapping, optional): Values editors start with, overriding
             each field's ``initial``.
         prefix (str, optional): Read each field's value from
@@ -174,8 +175,14 @@ class Form:
         return f"{self.prefix}-{field_name}" if self.prefix else field_name
 
     def _raw_value(self, name: str) -> Any:
-        """Return a field's raw value from ``data`` (``None`` if missing)."""
-        return self.data.get(self.add_prefix(name) if self.prefix else name)
+        """Return a field's raw value from ``data`` (``None`` if missing),
+        through the field's :py:meth:`~desktop_app.forms.Field.value_from_datadict`
+        when its class overrides it."""
+        key = self.add_prefix(name) if self.prefix else name
+        field = self.fields.get(name)
+        if field is not None and field._reads_datadict:
+            return field.value_from_datadict(self.data, self.files, key)
+        return self.data.get(key)
 
     @property
     def changed_data(self) -> list[str]:
