@@ -12,6 +12,7 @@ from desktop_app.forms._fieldsets import Fieldset, normalize_fieldsets
 from desktop_app.forms._form import NON_FIELD_ERRORS
 from desktop_app.forms._key_value_form import KeyValueForm
 from desktop_app.forms._text_fields import CharField
+from desktop_app.forms._widgets import HiddenInput
 
 if TYPE_CHECKING:
     from desktop_app.config import IntegrationConfig
@@ -21,6 +22,11 @@ __all__ = ["BASIC_INFO_FIELDSET", "IntegrationConfigForm"]
 
 #: Fields stored as columns of the configuration, not in its settings.
 _COLUMN_FIELDS = ("name", "enabled")
+
+#: Review Board's form has a ``local_site`` field (its Jenkins form reads
+#: ``self.fields['local_site'].initial``). The desktop has no Local Sites:
+#: the field is hidden, and stored only when it holds something.
+_LOCAL_SITE = "local_site"
 
 #: The fieldset every configuration form starts with.
 BASIC_INFO_FIELDSET = Fieldset(
@@ -99,6 +105,7 @@ class IntegrationConfigForm(KeyValueForm):
 
     name = CharField(label="Name", max_length=255)
     enabled = BooleanField(label="Enabled", required=False, initial=True)
+    local_site = Field(label="Local Site", required=False, widget=HiddenInput)
 
     @classmethod
     def _build_fieldsets(cls) -> tuple[Fieldset, ...]:
@@ -107,6 +114,9 @@ class IntegrationConfigForm(KeyValueForm):
         if basic is not None and not isinstance(basic, Fieldset):
             # A djblets-style pair, checked like Meta.fieldsets.
             basic = normalize_fieldsets(cls.__name__, (basic,), cls.base_fields)[0]
+        if basic is not None and _LOCAL_SITE not in basic.fields:
+            # Where Review Board's form has it; a hidden field shows no row.
+            basic = basic._replace(fields=(*basic.fields, _LOCAL_SITE))
         return normalize_fieldsets(
             cls.__name__,
             declared,
@@ -144,6 +154,16 @@ class IntegrationConfigForm(KeyValueForm):
     @config.setter
     def config(self, config: IntegrationConfig | None) -> None:
         self.instance = config
+
+    def load(self) -> None:
+        """See :py:meth:`KeyValueForm.load`; an empty ``local_site`` (the
+        desktop's only kind) is left out of :py:attr:`initial`, which then
+        holds what djblets' form holds."""
+        super().load()
+        if self.initial.get(_LOCAL_SITE) is None and _LOCAL_SITE not in (
+            self._initial_given
+        ):
+            self.initial.pop(_LOCAL_SITE, None)
 
     def load_initial(self, name: str, field: Field) -> Any:
         """Return the value a field's editor starts with: the edited
@@ -264,7 +284,7 @@ class IntegrationConfigForm(KeyValueForm):
         columns = self.model_fields
         serializers = self.serializers()
         for key, value in cleaned.items():
-            if key in blacklist:
+            if key in blacklist or (key == _LOCAL_SITE and value is None):
                 continue
             # Only keys the class does not know (a field added to this
             # form, a value clean() added) are looked up one by one.

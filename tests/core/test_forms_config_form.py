@@ -102,15 +102,16 @@ VALID = {
 
 def test_basic_info_fieldset_comes_first():
     assert MyIntegrationConfigForm.fieldsets[0] == Fieldset(
-        "Basic Information", BASIC_DESCRIPTION, ("name", "enabled"), ()
+        "Basic Information", BASIC_DESCRIPTION, ("name", "enabled", "local_site"), ()
     )
     assert MyIntegrationConfigForm.fieldsets[1].fields == ("endpoint_url", "client_id")
     assert len(MyIntegrationConfigForm.fieldsets) == 2
 
 
 def test_base_form_has_only_the_basic_info_fieldset():
+    # With Review Board's hidden local_site (it shows no row).
     assert [fs.fields for fs in IntegrationConfigForm.fieldsets] == [
-        ("name", "enabled")
+        ("name", "enabled", "local_site")
     ]
 
 
@@ -119,7 +120,7 @@ def test_form_without_meta_puts_its_fields_in_a_trailing_fieldset():
         endpoint_url = forms.CharField(label="Endpoint URL", required=True)
 
     assert [(fs.title, fs.fields) for fs in NoMeta.fieldsets] == [
-        ("Basic Information", ("name", "enabled")),
+        ("Basic Information", ("name", "enabled", "local_site")),
         (None, ("endpoint_url",)),
     ]
 
@@ -137,7 +138,7 @@ def test_meta_naming_basic_fields_does_not_duplicate_them():
             fieldsets = (("Everything", {"fields": ("enabled", "endpoint_url")}),)
 
     assert [(fs.title, fs.fields) for fs in OwnLayout.fieldsets] == [
-        ("Basic Information", ("name",)),
+        ("Basic Information", ("name", "local_site")),
         ("Everything", ("enabled", "endpoint_url")),
         (None, ("client_id",)),
     ]

@@ -239,7 +239,7 @@ def test_basic_info_fieldset_can_be_overridden():
     assert (first.title, first.description, first.fields) == (
         "General",
         "Say what.",
-        ("name", "enabled", "url"),
+        ("name", "enabled", "url", "local_site"),  # Review Board's, hidden
     )
     assert len(Renamed.fieldsets) == 1
 

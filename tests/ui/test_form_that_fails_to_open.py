@@ -1,7 +1,7 @@
-"""A form whose own code fails while its dialog is built (Review Board's
-Jenkins form reads ``self.fields['local_site']`` in ``__init__``): Add and
-Edit say why in a message box instead of a click that does nothing, and
-the window goes on working."""
+"""A form whose own code fails while its dialog is built (a Review Board
+form reading the web request's user in ``__init__``; the desktop's
+request is ``None``): Add and Edit say why in a message box instead of a
+click that does nothing, and the window goes on working."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ class JenkinsLikeForm(IntegrationConfigForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial["token"] = self.fields["local_site"].initial
+        self.initial["token"] = self.request.user.username
 
 
 class JenkinsLike(Integration):
@@ -72,13 +72,14 @@ def test_add_and_edit_say_that_the_form_failed_to_open(qtbot, manager, window, c
     with caplog.at_level(logging.ERROR):
         click(qtbot, panel.add_button)
     assert seen["text"].startswith(
-        "The form of this integration failed to open (KeyError: 'local_site')."
+        "The form of this integration failed to open (AttributeError: "
+        "'NoneType' object has no attribute 'user')."
     )
     assert "JenkinsLikeForm failed while opening" in caplog.text
 
     panel.select_config(config.id)
     seen = answer_next_message_box(qtbot, QMessageBox.StandardButton.Ok)
     panel.edit_config()
-    assert "KeyError: 'local_site'" in seen["text"]
+    assert "has no attribute 'user'" in seen["text"]
     assert "t0ps3cr3t" not in caplog.text
     assert manager.get_config(config.id).name == "Old"  # nothing changed
