@@ -161,6 +161,16 @@ class Form:
         self.errors  # noqa: B018 - validates on first access
         return self._cleaned_data
 
+    @cleaned_data.setter
+    def cleaned_data(self, values: dict[str, Any]) -> None:
+        # Django's is a plain attribute: tests of a clean_<field>() set it
+        # and call the hook (Review Board's I Done This tests do). What is
+        # set counts as the result of validation, so reading it does not
+        # validate over it.
+        if self._errors is None:
+            self._errors = {}
+        self._cleaned_data = values
+
     def is_valid(self) -> bool:
         """Return whether the form is bound and has no errors."""
         return self.is_bound and not self.errors

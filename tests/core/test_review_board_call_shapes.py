@@ -1,6 +1,7 @@
 """Calls that Review Board's integrations (rbintegrations) make unchanged,
-found by porting Slack, Mattermost, CircleCI and Travis CI: each failed
-here before, and each test repeats the call the way they write it."""
+found by porting Slack, Mattermost, CircleCI, Travis CI, Jenkins CI and
+I Done This: each failed here before, and each test repeats the call the
+way they write it."""
 
 from __future__ import annotations
 
@@ -168,3 +169,52 @@ def test_extension_metadata_names_and_describes_it():
     assert Integrations().display_name == "Review Board Integrations"
     assert Integrations.description == "A set of third-party service integrations."
     assert Named().display_name == "Own name"
+
+
+class JenkinsLikeForm(IntegrationConfigForm):
+    """Reads Review Board's ``local_site`` field in ``__init__``, as Jenkins
+    CI's form does to make its API token."""
+
+    jenkins_user_token = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        local_site = self.fields["local_site"].initial
+        self.initial["jenkins_user_token"] = f"token-for-{local_site}"
+
+
+def test_config_form_has_review_boards_local_site_field(manager):
+    builds = manager.register_integration_class(Builds)
+    form = JenkinsLikeForm(builds, data={"name": "CI", "enabled": True})
+
+    assert form.initial["jenkins_user_token"] == "token-for-None"
+    assert form.is_valid(), form.errors
+    config = form.save()
+    # Empty, it is not stored: the desktop has no Local Sites.
+    assert "local_site" not in manager.get_config(config.id).settings
+    assert "local_site" not in JenkinsLikeForm(builds).initial
+    # Where Review Board has it, hidden: the dialog shows no row for it.
+    assert "local_site" in JenkinsLikeForm.fieldsets[0].fields
+    assert isinstance(form.fields["local_site"].widget, forms.HiddenInput)
+
+    team = JenkinsLikeForm(builds, data={"name": "Team", "local_site": "team"}).save()
+    assert manager.get_config(team.id).local_site == "team"
+    assert JenkinsLikeForm(builds, instance=team).initial["local_site"] == "team"
+
+
+class TeamForm(IntegrationConfigForm):
+    team_id = forms.CharField()
+
+    def clean_team_id(self):
+        # I Done This keeps the part after the last slash.
+        return self.cleaned_data["team_id"].rsplit("/", 1)[-1]
+
+
+def test_cleaned_data_can_be_set_before_calling_a_clean_hook(manager):
+    # I Done This's tests: ``form.cleaned_data = {...}; form.clean_team_id()``.
+    builds = manager.register_integration_class(Builds)
+    form = TeamForm(builds)
+    form.cleaned_data = {"team_id": "t/team123"}
+
+    assert form.clean_team_id() == "team123"
+    assert form.cleaned_data == {"team_id": "t/team123"}  # not validated over
