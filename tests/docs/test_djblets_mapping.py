@@ -1,7 +1,9 @@
 """The "Coming from djblets" table of the integration guide: every name it
 points to exists, and it covers every djblets / Django / Review Board
 framework import that Review Board's integrations (rbintegrations: Slack,
-Mattermost, CircleCI, Travis CI and their base classes) make."""
+Mattermost, CircleCI, Travis CI, Jenkins CI, Discord, Microsoft Teams,
+Matrix, GitLab CI, Asana, Trello, I Done This and their base classes)
+make."""
 
 from __future__ import annotations
 
@@ -32,6 +34,9 @@ RBINTEGRATIONS_IMPORTS = [
     "reviewboard.extensions.base.Extension",
     "reviewboard.extensions.hooks.SignalHook",
     "reviewboard.extensions.hooks.IntegrationHook",
+    "django.utils.html.format_html",
+    "django.db.models.TextChoices",
+    "django.core.exceptions.ValidationError",
 ]
 
 
