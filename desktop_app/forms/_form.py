@@ -24,6 +24,18 @@ __all__ = ["NON_FIELD_ERRORS", "Form"]
 NON_FIELD_ERRORS = "__all__"
 
 
+class _FormFields(dict[str, Field]):
+    """A form's fields. One added under a name after the form was made
+    (``self.fields['project'] = forms.ChoiceField(...)`` in a Django form's
+    ``__init__``) is bound to that name, as a declared field is, so its
+    editor, label and errors know it."""
+
+    def __setitem__(self, name: str, field: Field) -> None:
+        if isinstance(field, Field) and field.name != name:
+            field.bind(name)
+        super().__setitem__(name, field)
+
+
 class Form:
     """A set of fields, validated together, in the style of Django forms.
 
@@ -125,9 +137,9 @@ class Form:
         # over the dict: building a form per imported config made that
         # dispatch a fifth of an import.
         memo: dict[int, Any] = {}
-        self.fields: dict[str, Field] = {
-            name: field.__deepcopy__(memo) for name, field in self.base_fields.items()
-        }
+        self.fields: dict[str, Field] = _FormFields(
+            {name: field.__deepcopy__(memo) for name, field in self.base_fields.items()}
+        )
         self._errors: dict[str, list[str]] | None = None
         self._cleaned_data: dict[str, Any] = {}
 
@@ -170,6 +182,31 @@ class Form:
         if self._errors is None:
             self._errors = {}
         self._cleaned_data = values
+
+    def current_fieldsets(self) -> tuple[Fieldset, ...]:
+        """The class's :py:attr:`fieldsets` for the fields this form has.
+
+        Django forms may add fields in ``__init__`` (``self.fields['x'] =
+        ...``) or remove some: a removed field is left out (a fieldset
+        left empty goes), and an added one that no fieldset names comes
+        last, in a group of its own, as fields no fieldset names do.
+        """
+        fields = self.fields
+        named: set[str] = set()
+        shown: list[Fieldset] = []
+        for fieldset in self.fieldsets:
+            named.update(fieldset.fields)
+            present = tuple(name for name in fieldset.fields if name in fields)
+            if present:
+                shown.append(
+                    fieldset
+                    if len(present) == len(fieldset.fields)
+                    else fieldset._replace(fields=present)
+                )
+        added = tuple(name for name in fields if name not in named)
+        if added:
+            shown.append(Fieldset(None, "", added))
+        return tuple(shown)
 
     def is_valid(self) -> bool:
         """Return whether the form is bound and has no errors."""

@@ -118,7 +118,7 @@ class ConfigDialog(QDialog):
         self._sections: list[FieldsetSection] = []
         self._editors: dict[str, Editor] = {}
         self._section_of: dict[str, FieldsetSection] = {}
-        for fieldset in form.fieldsets:
+        for fieldset in form.current_fieldsets():
             section = FieldsetSection(fieldset, form.fields, rows)
             self._sections.append(section)
             for name, editor in section.editors.items():
