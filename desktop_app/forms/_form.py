@@ -272,10 +272,17 @@ class Form:
         each field's ``visible_when`` and ``enabled_when``.
 
         Args:
-            data (mapping, optional): Raw values to judge; the form's own
-                :py:attr:`data` by default (a dialog passes what is typed).
+            data (mapping, optional): Raw values by field name to judge;
+                the form's own :py:attr:`data` by default.
         """
-        return field_states(self.fields, self.data if data is None else data)
+        return field_states(self.fields, self._data_by_name() if data is None else data)
+
+    def _data_by_name(self) -> Mapping[str, Any]:
+        """:py:attr:`data` keyed by field name, as conditions read it: with
+        a prefix, each field's value is under ``'<prefix>-<name>'``."""
+        if not self.prefix:
+            return self.data
+        return {name: self._raw_value(name) for name in self.fields}
 
     def get_initial_for_field(self, name: str) -> Any:
         """Return the value an editor for ``name`` starts with.
@@ -332,7 +339,7 @@ class Form:
         # Fields hidden or disabled by their visible_when / enabled_when
         # are not the user's to fill in: neither validated nor saved.
         inactive = (
-            inactive_fields(self.fields, self.data)
+            inactive_fields(self.fields, self._data_by_name())
             if _declares_conditions(type(self))  # type: ignore[arg-type]
             else frozenset()
         )

@@ -37,6 +37,16 @@ def test_disabled_field_is_skipped_and_enabled_one_checked():
     assert list(on.errors) == ["level"]
 
 
+def test_a_prefixed_form_judges_its_own_values():
+    # Its data is keyed "<prefix>-<name>"; conditions read it by name.
+    form = AuthForm({"p-auth": "token", "p-token": "", "p-level": 2}, prefix="p")
+    assert form.field_states()["token"].visible is True
+    assert form.errors == {"token": ["This field is required."]}
+    hidden = AuthForm({"p-auth": "none", "p-level": 2}, prefix="p")
+    assert hidden.is_valid(), hidden.errors
+    assert "token" not in hidden.cleaned_data
+
+
 def test_field_states_follow_typed_values():
     form = AuthForm()
     states = form.field_states({"auth": "token", "verbose": False})
