@@ -5,6 +5,7 @@ Plugins…."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import time
 from collections.abc import Callable
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from desktop_app.ui._plugins_dialog import PluginsDialog
 
 __all__ = ["install_plugins", "reload_plugins"]
+
+#: Numbers each reload's hold on the window's list.
+_reloads = itertools.count(1)
 
 logger = logging.getLogger(__name__)
 
@@ -194,6 +198,15 @@ def reload_plugins(
     action = window.findChild(QAction, "reloadPluginsAction")
     if action is not None:
         action.setEnabled(False)
+    # The list is refreshed once at the end, not at each plugin's
+    # integrations going and coming back (one hold per reload).
+    reason = f"plugin reload {next(_reloads)}"
+    hold = getattr(window, "hold_registry", None)
+    release = getattr(window, "release_registry", None)
+    if callable(hold) and callable(release):
+        hold(reason)
+    else:
+        release = None
     status = window.statusBar()
     if everything:
         status.showMessage("Reloading plugins…")
@@ -204,6 +217,8 @@ def reload_plugins(
     def finished(changed: list[PluginInfo]) -> None:
         if action is not None:
             action.setEnabled(True)
+        if release is not None:
+            release(reason)
         if changed or everything:
             _refresh(window, plugins)
             failed = sum(1 for info in changed if info.failed)
@@ -216,9 +231,14 @@ def reload_plugins(
         if then is not None:
             then(changed)
 
-    plugins.reload_in_background(
-        dispatcher, everything=everything, progress=progress, finished=finished
-    )
+    try:
+        plugins.reload_in_background(
+            dispatcher, everything=everything, progress=progress, finished=finished
+        )
+    except BaseException:
+        if release is not None:
+            release(reason)
+        raise
 
 
 def _refresh(window: QMainWindow, plugins: PluginManager | None = None) -> None:

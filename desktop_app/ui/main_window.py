@@ -182,6 +182,10 @@ class MainWindow(QMainWindow):
         self._registry_timer.setSingleShot(True)
         self._registry_timer.setInterval(0)
         self._registry_timer.timeout.connect(self._on_registry_settled)
+        #: Why registry changes wait (a plugin reload refreshes the list at
+        #: its end), and whether one came meanwhile.
+        self._registry_holds: set[str] = set()
+        self._registry_changed_while_held = False
         self.events.integrationsChanged.connect(self._on_registry_changed)
         self.integration_view.selectionModel().currentChanged.connect(
             self._on_integration_selected
@@ -380,6 +384,8 @@ class MainWindow(QMainWindow):
         loaded or not (a plugin that broke leaves its integration listed as
         "Failed to load").
         """
+        # What the registry's signals asked for, if still waiting, is this.
+        self._registry_timer.stop()
         current = self.integration_view.currentIndex()
         current_id = current.data(ID_ROLE) if current.isValid() else None
         clear_icon_cache()
@@ -499,13 +505,32 @@ class MainWindow(QMainWindow):
     def _on_integration_state_changed(self, integration: Integration) -> None:
         self.integration_model.refresh_state()
 
+    def hold_registry(self, reason: str) -> None:
+        """Let integrations registered or unregistered meanwhile wait for
+        :py:meth:`release_registry` (a plugin reload shows them all at its
+        end, in one reload of the list)."""
+        self._registry_holds.add(reason)
+
+    def release_registry(self, reason: str) -> None:
+        """Drop a hold; a change that waited reloads the list at the next
+        turn, unless :py:meth:`reload_integrations` runs first."""
+        self._registry_holds.discard(reason)
+        if not self._registry_holds and self._registry_changed_while_held:
+            self._registry_changed_while_held = False
+            self._on_registry_changed()
+
+    def _registry_held(self) -> bool:
+        # While plugins first load, the loader shows them all at the end.
+        return bool(self._registry_holds) or "plugins" in self._ready_holds
+
     def _on_registry_changed(self) -> None:
-        # While plugins load, the loader shows them all at the end.
-        if "plugins" not in self._ready_holds:
+        if self._registry_holds:
+            self._registry_changed_while_held = True
+        elif not self._registry_held():
             self._registry_timer.start()
 
     def _on_registry_settled(self) -> None:
-        if "plugins" not in self._ready_holds:
+        if not self._registry_held():
             self.reload_integrations()
 
     def _on_configs_reloaded(self) -> None:

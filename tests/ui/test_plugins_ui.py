@@ -88,6 +88,26 @@ def test_dropped_plugin_appears_and_edits_reload_keeping_configs(
     assert entry().display_name == "Live two"
 
 
+def test_an_edited_plugin_reloads_the_list_once(qtbot, window, manager, tmp_path):
+    folder = tmp_path / "plugins"
+    _write(folder, "live.py", PLUGIN.format(name="Live one"))
+    qtbot.waitUntil(
+        lambda: window.integration_model.row_of("test.live") >= 0, timeout=3000
+    )
+    resets = []
+    window.integration_model.modelReset.connect(lambda: resets.append(1))
+
+    _write(folder, "live.py", PLUGIN.format(name="Live two"))
+    model = window.integration_model
+    qtbot.waitUntil(
+        lambda: model.index(model.row_of("test.live")).data() == "Live two",
+        timeout=3000,
+    )
+    qtbot.wait(300)  # room for a second reload, were one coming
+    # The registry's signals and the loader's end of reload ask for one.
+    assert resets == [1]
+
+
 def test_tools_menu_has_reload_and_plugins_actions(qtbot, window, manager, tmp_path):
     _write(tmp_path / "plugins", "live.py", PLUGIN.format(name="By hand"))
     window.plugin_watcher._timer.setInterval(60_000)  # only the menu reloads
