@@ -69,6 +69,15 @@ class _MatchesConditions:
 
         return match_conditions(self, form_cls, conditions_key, match_kwargs)
 
+    def __str__(self) -> str:
+        # djblets' wording, for messages a handler formats: "name
+        # (integration name)". Never the settings: they may hold secrets.
+        integration = getattr(self, "integration", None)
+        owner = getattr(integration, "name", None) or getattr(
+            self, "integration_id", ""
+        )
+        return f"{getattr(self, 'name', '')} ({owner})"
+
     @property
     def local_site(self) -> Any:
         """Review Board's Local Site of the configuration: the desktop has

@@ -55,6 +55,10 @@ class Integration:
     #: to edit configurations. ``None`` means the basic form (name, enabled).
     config_form_cls: ClassVar[type | None] = None
 
+    #: djblets' web page template for the configuration form. The desktop
+    #: builds its dialog from the form, so this is accepted and not used.
+    config_template_name: ClassVar[str | None] = None
+
     #: Maps ``'1x'``, ``'2x'`` … to icon file paths (1x is 48×48 pixels).
     #: Usually a :py:func:`functools.cached_property` using
     #: :py:func:`desktop_app.resources.static`.
@@ -112,7 +116,7 @@ class Integration:
             self.initialize()
         except BaseException:
             self.enabled = False
-            self._shutdown_hooks()
+            self.shutdown_hooks()
             raise
         signals.integration_enabled.send(self.integration_mgr, integration=self)
 
@@ -122,12 +126,14 @@ class Integration:
             return
         self.enabled = False
         try:
-            self._shutdown_hooks()
+            self.shutdown_hooks()
             self.shutdown()
         finally:
             signals.integration_disabled.send(self.integration_mgr, integration=self)
 
-    def _shutdown_hooks(self) -> None:
+    def shutdown_hooks(self) -> None:
+        """Shut down every hook of the integration (djblets' name; called
+        when it is disabled, before :py:meth:`shutdown`)."""
         shutdown_hooks(self)
 
     def get_configs(

@@ -112,6 +112,9 @@ class IntegrationManager:
         self._watch_interval = watch_interval
         self._watcher: ChangeWatcher | None = None
         self._shut_down = False
+        #: Another process changed the stored configurations since they were
+        #: last read here (see is_expired()).
+        self._expired = False
 
     def start(self, dispatcher: Dispatcher | None = None) -> None:
         """Start watching for changes other processes commit.
@@ -549,10 +552,27 @@ class IntegrationManager:
         Returns:
             bool: Whether there were any.
         """
-        if self._shut_down or not self.store.has_external_changes():
+        if not self.is_expired():
             return False
+        self._expired = False
         self.reload_configs()
         return True
+
+    def is_expired(self) -> bool:
+        """Return whether another process changed the stored configurations
+        since they were last read here (djblets' name; nothing is reloaded,
+        see :py:meth:`check_expired`)."""
+        if self._shut_down:
+            return False
+        if not self._expired and self.store.has_external_changes():
+            self._expired = True
+        return self._expired
+
+    def check_expired(self) -> None:
+        """Reload what other processes changed, if anything (djblets' name
+        for :py:meth:`check_for_changes`; the change watcher calls it on its
+        own every ``watch_interval``)."""
+        self.check_for_changes()
 
     def reload_configs(self) -> None:
         """Re-read configurations and re-evaluate every integration."""

@@ -1,0 +1,70 @@
+"""The rest of djblets' integration API that hosts and integrations call:
+``Integration.shutdown_hooks()`` and ``config_template_name``,
+``IntegrationManager.is_expired()`` / ``check_expired()``, and a
+configuration's ``str()``."""
+
+from __future__ import annotations
+
+from desktop_app.hooks import SignalHook
+from desktop_app.integration import Integration
+from desktop_app.manager import IntegrationManager
+from desktop_app.signals import define_signal
+
+built = define_signal("tests.djblets_api.built")
+
+
+class Builds(Integration):
+    integration_id = "tests.djblets_api.Builds"
+    name = "Builds"
+    config_template_name = "builds/configure.html"  # a web page; unused here
+
+    def initialize(self):
+        self.seen = []
+        SignalHook(self, built, lambda **kwargs: self.seen.append(kwargs["n"]))
+
+
+def test_shutdown_hooks_disconnects_the_integrations_hooks(manager):
+    builds = manager.register_integration_class(Builds)
+    builds.create_config(name="on", enabled=True, save=True)
+    built.send(None, n=1)
+
+    builds.shutdown_hooks()
+    built.send(None, n=2)
+
+    assert builds.seen == [1]
+    assert Integration.config_template_name is None
+
+
+def test_a_configuration_reads_as_its_name_and_integration(manager):
+    builds = manager.register_integration_class(Builds)
+    config = builds.create_config(
+        name="Nightly", enabled=True, settings={"token": "s3cret"}, save=True
+    )
+    [snapshot] = builds.get_configs()
+
+    assert str(config) == f"{snapshot}" == "Nightly (Builds)"
+    # An integration that is not loaded: its id stands for it.
+    config.integration = None
+    assert str(config) == "Nightly (tests.djblets_api.Builds)"
+
+
+def test_is_expired_and_check_expired_follow_another_process(manager, db_path):
+    builds = manager.register_integration_class(Builds)
+    builds.create_config(name="ours", enabled=True, save=True)
+    assert not manager.is_expired()  # our own saves do not count
+
+    other = IntegrationManager(db_path, watch_interval=None)
+    try:
+        other.register_integration_class(Builds)
+        other.get_integration(Builds).create_config(
+            name="theirs", enabled=True, save=True
+        )
+    finally:
+        other.shutdown()
+
+    assert manager.is_expired()
+    assert manager.is_expired()  # asking does not reload or forget
+    assert [c.name for c in builds.get_configs()] == ["ours"]
+    manager.check_expired()
+    assert not manager.is_expired()
+    assert [c.name for c in builds.get_configs()] == ["ours", "theirs"]
