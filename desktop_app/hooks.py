@@ -211,11 +211,18 @@ class IntegrationHook(Hook):
             subclass to register with the process-wide manager.
     """
 
-    def initialize(self, integration_cls: type) -> None:
+    @classmethod
+    def get_integration_manager(cls) -> Any:
+        """Return the manager the integration is registered with: the
+        process-wide one. A host with its own manager overrides this, as
+        djblets' ``NeedsIntegrationManagerMixin`` asks of its hooks."""
         from desktop_app.manager import get_integration_manager
 
+        return get_integration_manager()
+
+    def initialize(self, integration_cls: type) -> None:
         self.integration_cls = integration_cls
-        self.manager = get_integration_manager()
+        self.manager = self.get_integration_manager()
         self.manager.register_integration_class(integration_cls)
 
     def shutdown(self) -> None:

@@ -1,11 +1,13 @@
 """The rest of djblets' integration API that hosts and integrations call:
 ``Integration.shutdown_hooks()`` and ``config_template_name``,
-``IntegrationManager.is_expired()`` / ``check_expired()``, and a
-configuration's ``str()``."""
+``IntegrationManager.is_expired()`` / ``check_expired()``, a
+configuration's ``str()``, and ``IntegrationHook.get_integration_manager()``
+for a host with its own manager."""
 
 from __future__ import annotations
 
-from desktop_app.hooks import SignalHook
+from desktop_app.extension import Extension
+from desktop_app.hooks import IntegrationHook, SignalHook
 from desktop_app.integration import Integration
 from desktop_app.manager import IntegrationManager
 from desktop_app.signals import define_signal
@@ -68,3 +70,29 @@ def test_is_expired_and_check_expired_follow_another_process(manager, db_path):
     manager.check_expired()
     assert not manager.is_expired()
     assert [c.name for c in builds.get_configs()] == ["ours", "theirs"]
+
+
+def test_a_hosts_integration_hook_registers_with_its_own_manager(manager, tmp_path):
+    # djblets' BaseIntegrationHook asks its subclass for the manager.
+    own = IntegrationManager(tmp_path / "host.sqlite3", watch_interval=None)
+
+    class HostIntegrationHook(IntegrationHook):
+        @classmethod
+        def get_integration_manager(cls):
+            return own
+
+    class HostExtension(Extension):
+        def initialize(self):
+            HostIntegrationHook(self, Builds)
+
+    extension = HostExtension()
+    try:
+        extension.enable_extension()
+        assert own.is_registered(Builds)
+        assert not manager.is_registered(Builds)
+        extension.disable_extension()
+        assert not own.is_registered(Builds)
+    finally:
+        own.shutdown()
+    # Without an override, the process-wide manager.
+    assert IntegrationHook.get_integration_manager() is manager
