@@ -206,6 +206,12 @@ class IntegrationManager:
         """Return every registered integration class."""
         return [type(i) for i in self._integrations.values()]
 
+    @property
+    def enabled(self) -> bool:
+        """Whether the manager is running: ``False`` once shut down (djblets'
+        attribute, which hooks check before unregistering)."""
+        return not self._shut_down
+
     def is_registered(self, integration_cls_or_id: Any) -> bool:
         """Whether an integration class or id is registered."""
         return integration_id_of(integration_cls_or_id) in self._integrations

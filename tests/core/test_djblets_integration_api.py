@@ -92,7 +92,9 @@ def test_a_hosts_integration_hook_registers_with_its_own_manager(manager, tmp_pa
         assert not manager.is_registered(Builds)
         extension.disable_extension()
         assert not own.is_registered(Builds)
+        assert own.enabled
     finally:
         own.shutdown()
+    assert not own.enabled  # djblets' hooks check it before unregistering
     # Without an override, the process-wide manager.
     assert IntegrationHook.get_integration_manager() is manager
